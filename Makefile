@@ -1,0 +1,117 @@
+# Overstap: one vocabulary for developers and CI. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+RASA  := $(VENV)/bin/rasa
+DEPS_STAMP := $(VENV)/.deps-stamp
+NODE_STAMP := node_modules/.stamp
+NLU_MIN_F1 ?= 0.85
+
+# Rasa 3.6 runs on Python 3.8-3.10: look for a 3.10 interpreter on PATH and in pyenv.
+PYTHON310 := $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 \
+	/usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 \
+	&& { echo "$$p"; break; }; done)
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export PYTHONDONTWRITEBYTECODE = 1
+export SQLALCHEMY_SILENCE_UBER_WARNING = 1
+
+.PHONY: help run test setup deps node chromium lint format validate pytest test-stories \
+	test-nlu eval train lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+run: setup  ## install what is missing, then start everything (Ctrl-C stops it)
+	@$(PY) -m bot run
+
+test: setup chromium  ## the same set-up, then lint, data validation and every test
+	@echo "==> lint (ruff)"
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	@$(MAKE) --no-print-directory validate pytest test-stories test-nlu
+	@echo "==> make test: everything passed"
+
+$(VENV)/bin/python:
+	@if [ -z "$(PYTHON310)" ]; then \
+		echo "Python 3.10 is nodig (Rasa 3.6 werkt met 3.8-3.10). Installeer het, bijvoorbeeld: pyenv install 3.10 of apt-get install python3.10 python3.10-venv" >&2; \
+		exit 1; fi
+	@echo "==> creating $(VENV) with $(PYTHON310)"
+	@"$(PYTHON310)" -m venv $(VENV)
+
+$(DEPS_STAMP): requirements.txt constraints.txt pyproject.toml | $(VENV)/bin/python
+	@echo "==> installing pinned Python packages (first time: a few minutes)"
+	@$(PY) -m pip install --disable-pip-version-check -q --upgrade "pip==24.2" "setuptools==70.3.0" "wheel==0.45.1"
+	@$(PY) -m pip install --disable-pip-version-check --progress-bar on \
+		-r requirements.txt -c constraints.txt
+	@$(PY) -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+deps: $(DEPS_STAMP)  ## create the virtualenv and install the pinned packages
+
+$(NODE_STAMP): package.json package-lock.json
+	@echo "==> installing JavaScript packages (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: $(NODE_STAMP)  ## install the chat page's JavaScript packages from the lock file
+
+setup: deps node  ## Dutch spaCy pipeline, database with seed catalog, model (when data changed)
+	@$(PY) -m bot setup
+
+chromium:  ## Debian's chromium for the browser tests (installed when missing)
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "==> installing Debian's chromium for the browser tests"; \
+		if [ "$$(id -u)" != 0 ]; then echo "Run as root or: sudo apt-get install chromium" >&2; exit 1; fi; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+
+lint:  ## ruff check and format check
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format:  ## format the code with ruff
+	@$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .
+
+# Responses that only actions use (reasons, labels) are "not used in any story"; every other
+# warning fails the build.
+validate:  ## rasa data validate (fails on errors and on warnings other than unused responses)
+	@echo "==> rasa data validate"
+	@mkdir -p results
+	@$(RASA) data validate --domain domain > results/validate.log 2>&1 || { cat results/validate.log; exit 1; }
+	@if grep -E "UserWarning|WARNING" results/validate.log | grep -v "is not used in any story or rule"; then \
+		echo "rasa data validate: fix the warnings above" >&2; exit 1; fi
+	@echo "    data is valid"
+
+pytest:  ## unit, integration (SQLite, PostgreSQL, Rasa REST) and browser tests
+	@echo "==> pytest"
+	@$(PY) -m pytest -q
+
+test-stories:  ## Rasa test stories, failing on any prediction error
+	@echo "==> rasa test stories (tests/test_*.yml)"
+	@$(RASA) test core --stories tests/ --fail-on-prediction-errors --out results/core --quiet \
+		> results-core.log 2>&1 || { tail -40 results-core.log; cat results/core/failed_test_stories.yml 2>/dev/null | head -80; rm -f results-core.log; exit 1; }
+	@rm -f results-core.log
+	@echo "    all test stories passed"
+
+test-nlu:  ## NLU test on tests/nlu_test.yml with a score threshold
+	@echo "==> rasa test nlu (tests/nlu_test.yml, intent macro-F1 >= $(NLU_MIN_F1))"
+	@$(RASA) test nlu --nlu tests/nlu_test.yml --out results/nlu --no-plot --quiet > results-nlu.log 2>&1 \
+		|| { tail -40 results-nlu.log; rm -f results-nlu.log; exit 1; }
+	@rm -f results-nlu.log
+	@$(PY) -m bot nlu-score results/nlu --min-f1 $(NLU_MIN_F1)
+
+eval:  ## NLU report with plots in results/nlu
+	@$(RASA) test nlu --nlu tests/nlu_test.yml --out results/nlu
+	@$(PY) -m bot nlu-score results/nlu --min-f1 0
+
+train: deps  ## train the Rasa model now, even when nothing changed
+	@$(PY) -m bot setup --force-train
+
+lock:  ## rewrite constraints.txt from the current virtualenv
+	@$(PY) -m pip freeze --exclude-editable | grep -v '^overstap' > constraints.txt
+
+clean:  ## remove the virtualenv, models, databases and results
+	rm -rf $(VENV) node_modules var results models/*.tar.gz models/spacy models/.fingerprint

@@ -1,0 +1,186 @@
+"""Every setting of Overstap, read from OVERSTAP_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on", "ja"}:
+        return True
+    if value in {"0", "false", "no", "off", "nee", ""}:
+        return False
+    raise ConfigError(f"{name}={raw!r} is geen geldige ja/nee-waarde (gebruik true of false).")
+
+
+def _int(name: str, raw: str, minimum: int = 0, maximum: int = 1_000_000) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is geen geheel getal.") from None
+    if not minimum <= value <= maximum:
+        raise ConfigError(f"{name}={value} moet tussen {minimum} en {maximum} liggen.")
+    return value
+
+
+def _float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is geen getal.") from None
+    if value <= 0:
+        raise ConfigError(f"{name}={value} moet groter dan 0 zijn.")
+    return value
+
+
+def _list(raw: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed settings. Secrets are excluded from repr so they never end up in logs."""
+
+    var_dir: Path = PROJECT_ROOT / "var"
+    models_dir: Path = PROJECT_ROOT / "models"
+    database_url: str = ""
+    tracker_url: str = ""
+    redis_url: str = ""
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    web_port: int = 8000
+    public_rasa_url: str = ""
+    public_web_url: str = ""
+    allowed_origins: tuple[str, ...] = ()
+    db_timeout_s: float = 3.0
+    http_timeout_s: float = 5.0
+    sql_pool_size: int = 5
+    sql_max_overflow: int = 10
+    log_level: str = "INFO"
+    rasa_token: str = field(default="", repr=False)
+    secret_key: str = field(default="", repr=False)
+    results_per_page: int = 3
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def actions_url(self) -> str:
+        return f"http://{self.host}:{self.actions_port}/webhook"
+
+    @property
+    def spacy_model_dir(self) -> Path:
+        return self.models_dir / "spacy" / "nl_overstap"
+
+    def env_for_children(self) -> dict[str, str]:
+        """The OVERSTAP_* variables that reproduce these settings in a child process."""
+        env = {
+            "OVERSTAP_VAR_DIR": str(self.var_dir),
+            "OVERSTAP_MODELS_DIR": str(self.models_dir),
+            "OVERSTAP_DATABASE_URL": self.database_url,
+            "OVERSTAP_TRACKER_URL": self.tracker_url,
+            "OVERSTAP_REDIS_URL": self.redis_url,
+            "OVERSTAP_HOST": self.host,
+            "OVERSTAP_RASA_PORT": str(self.rasa_port),
+            "OVERSTAP_ACTIONS_PORT": str(self.actions_port),
+            "OVERSTAP_WEB_PORT": str(self.web_port),
+            "OVERSTAP_PUBLIC_RASA_URL": self.public_rasa_url,
+            "OVERSTAP_PUBLIC_WEB_URL": self.public_web_url,
+            "OVERSTAP_ALLOWED_ORIGINS": ",".join(self.allowed_origins),
+            "OVERSTAP_DB_TIMEOUT": str(self.db_timeout_s),
+            "OVERSTAP_HTTP_TIMEOUT": str(self.http_timeout_s),
+            "OVERSTAP_LOG_LEVEL": self.log_level,
+            "OVERSTAP_RASA_TOKEN": self.rasa_token,
+            "OVERSTAP_SECRET_KEY": self.secret_key,
+        }
+        return env
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+
+        def get(name: str, default: str = "") -> str:
+            return env.get(f"OVERSTAP_{name}", default)
+
+        var_dir = Path(get("VAR_DIR", str(PROJECT_ROOT / "var"))).resolve()
+        models_dir = Path(get("MODELS_DIR", str(PROJECT_ROOT / "models"))).resolve()
+        host = get("HOST", "127.0.0.1")
+        rasa_port = _int("OVERSTAP_RASA_PORT", get("RASA_PORT", "5005"), 1, 65535)
+        actions_port = _int("OVERSTAP_ACTIONS_PORT", get("ACTIONS_PORT", "5055"), 1, 65535)
+        web_port = _int("OVERSTAP_WEB_PORT", get("WEB_PORT", "8000"), 1, 65535)
+        if len({rasa_port, actions_port, web_port}) != 3:
+            raise ConfigError("OVERSTAP_RASA_PORT, _ACTIONS_PORT en _WEB_PORT moeten verschillen.")
+        public_web = get("PUBLIC_WEB_URL", f"http://localhost:{web_port}").rstrip("/")
+        public_rasa = get("PUBLIC_RASA_URL", f"http://localhost:{rasa_port}").rstrip("/")
+        default_origins = f"{public_web},http://127.0.0.1:{web_port},http://localhost:{web_port}"
+        origins = _list(get("ALLOWED_ORIGINS", default_origins))
+        for origin in origins:
+            if not origin.startswith(("http://", "https://")) and origin != "*":
+                raise ConfigError(
+                    f"OVERSTAP_ALLOWED_ORIGINS: {origin!r} moet met http(s):// beginnen."
+                )
+
+        database_url = get("DATABASE_URL", f"sqlite:///{var_dir / 'overstap.db'}")
+        tracker_url = get("TRACKER_URL", f"sqlite:///{var_dir / 'tracker.db'}")
+        for name, url in (("DATABASE_URL", database_url), ("TRACKER_URL", tracker_url)):
+            if not url.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg2://")):
+                raise ConfigError(f"OVERSTAP_{name} moet met sqlite:/// of postgresql:// beginnen.")
+        log_level = get("LOG_LEVEL", "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigError(
+                f"OVERSTAP_LOG_LEVEL={log_level!r}: kies DEBUG, INFO, WARNING of ERROR."
+            )
+
+        return cls(
+            var_dir=var_dir,
+            models_dir=models_dir,
+            database_url=database_url,
+            tracker_url=tracker_url,
+            redis_url=get("REDIS_URL", ""),
+            host=host,
+            rasa_port=rasa_port,
+            actions_port=actions_port,
+            web_port=web_port,
+            public_rasa_url=public_rasa,
+            public_web_url=public_web,
+            allowed_origins=origins,
+            db_timeout_s=_float("OVERSTAP_DB_TIMEOUT", get("DB_TIMEOUT", "3")),
+            http_timeout_s=_float("OVERSTAP_HTTP_TIMEOUT", get("HTTP_TIMEOUT", "5")),
+            sql_pool_size=_int("OVERSTAP_SQL_POOL_SIZE", get("SQL_POOL_SIZE", "5"), 1, 200),
+            sql_max_overflow=_int(
+                "OVERSTAP_SQL_MAX_OVERFLOW", get("SQL_MAX_OVERFLOW", "10"), 0, 500
+            ),
+            log_level=log_level,
+            rasa_token=get("RASA_TOKEN", ""),
+            secret_key=get("SECRET_KEY", ""),
+            results_per_page=_int("OVERSTAP_RESULTS_PER_PAGE", get("RESULTS_PER_PAGE", "3"), 3, 5),
+        )
+
+    def with_secrets(self) -> Settings:
+        """Fill missing secrets from files under var/ (created once, mode 0600)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        for name, filename in (("rasa_token", "rasa_token"), ("secret_key", "secret_key")):
+            if not values[name]:
+                values[name] = _read_or_create_secret(self.var_dir / filename)
+        return Settings(**values)
+
+
+def _read_or_create_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
