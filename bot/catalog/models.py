@@ -1,0 +1,138 @@
+"""Tables of the application database: courses (OOAPI v5 shaped), schemes, handoff requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+NLQF_ORDER = ["0", "1", "2", "3", "4", "4+", "5", "6", "7", "8"]
+
+
+def nlqf_rank(level: str | None) -> int | None:
+    """Orderable number for an NLQF level: '4+' sits between 4 and 5."""
+    if level is None:
+        return None
+    level = str(level)
+    return NLQF_ORDER.index(level) if level in NLQF_ORDER else None
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Course(Base):
+    """A course or programme with its offering facts, following OOAPI v5 field names loosely."""
+
+    __tablename__ = "courses"
+
+    id = Column(String(120), primary_key=True)
+    title = Column(String(300), nullable=False)
+    description = Column(Text, nullable=False, default="")
+    provider = Column(String(200), nullable=False)
+    primary_code = Column(String(40))  # crebo or CROHO code (OOAPI primaryCode)
+    level = Column(String(60), nullable=False, default="undefined")  # OOAPI level enum
+    nlqf = Column(String(3))  # OOAPI levelOfQualification: "1".."8", "4+"
+    nlqf_rank = Column(Integer, index=True)
+    sector = Column(String(40), nullable=False, index=True)
+    category = Column(String(60))  # RIO consumer category
+    modes_of_delivery = Column(JSON, nullable=False, default=list)
+    mode_of_study = Column(String(30))
+    duration = Column(String(20))  # ISO 8601 duration, OOAPI duration
+    study_load = Column(JSON)
+    price = Column(Float)  # total cost in euro (OOAPI Cost, costType "total costs")
+    start_dates = Column(JSON, nullable=False, default=list)
+    url = Column(String(500))
+    keywords = Column(JSON, nullable=False, default=list)
+    source = Column(String(300), nullable=False)
+    updated = Column(Date)
+    online = Column(Integer, nullable=False, default=0)  # 1 when it can be followed from home
+
+    locations = relationship(
+        "CourseLocation", back_populates="course", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class CourseLocation(Base):
+    __tablename__ = "course_locations"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    course_id = Column(String(120), ForeignKey("courses.id", ondelete="CASCADE"), nullable=False)
+    place = Column(String(120), nullable=False)
+    province = Column(String(40), nullable=False, index=True)
+    lat = Column(Float)
+    lon = Column(Float)
+
+    course = relationship("Course", back_populates="locations")
+
+    __table_args__ = (Index("ix_course_locations_course", "course_id"),)
+
+
+class Scheme(Base):
+    """A scheme or budget that pays for learning, with status, validity and its sources."""
+
+    __tablename__ = "schemes"
+
+    id = Column(String(60), primary_key=True)
+    name = Column(String(200), nullable=False)
+    aliases = Column(JSON, nullable=False, default=list)
+    runner = Column(String(200), nullable=False)
+    type = Column(String(30), nullable=False)  # subsidie, lening, advies, fonds, fiscaal, ...
+    applicant = Column(String(20), nullable=False)  # persoon, werkgever
+    status = Column(String(20), nullable=False)  # actief, beeindigd, onzeker
+    valid_from = Column(Date)
+    valid_until = Column(Date)  # first day it no longer applies
+    conditions = Column(JSON, nullable=False, default=dict)
+    amount = Column(Text)
+    how_to_apply = Column(Text)
+    explanation_b1 = Column(Text, nullable=False)
+    uncertain = Column(Text)
+    replaced_by = Column(JSON, nullable=False, default=list)
+    ended_note = Column(Text)
+    sources = Column(JSON, nullable=False, default=list)
+    last_verified = Column(Date, nullable=False)
+    confidence = Column(String(20))
+
+    def is_ended(self, today: dt.date) -> bool:
+        """Ended by status or by date, whatever the status field says."""
+        if self.status == "beeindigd":
+            return True
+        return self.valid_until is not None and self.valid_until <= today
+
+
+class HandoffRequest(Base):
+    """A person asked for (or needs) a human adviser; the summary saves them repeating themselves."""
+
+    __tablename__ = "handoff_requests"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_id = Column(String(120), nullable=False, index=True)
+    channel = Column(String(40))
+    reason = Column(String(40), nullable=False)  # asked, fallback, topic, literacy
+    open_question = Column(Text)  # redacted
+    summary = Column(JSON, nullable=False, default=dict)
+    status = Column(String(20), nullable=False, default="open", index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Meta(Base):
+    """Key/value facts about the database itself, such as the loaded seed's fingerprint."""
+
+    __tablename__ = "overstap_meta"
+
+    key = Column(String(60), primary_key=True)
+    value = Column(Text, nullable=False)

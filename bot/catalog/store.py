@@ -1,0 +1,110 @@
+"""The catalog facade the actions, the web app and the CLI use: one object per process."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from bot.catalog import eligibility, loader, migrate
+from bot.catalog.db import create_engine, session_factory, session_scope
+from bot.catalog.models import Course, HandoffRequest, Scheme
+from bot.catalog.profile import Profile
+from bot.catalog.search import SearchResult, search_courses
+from bot.errors import CatalogUnavailable
+from bot.nlp.redact import redact
+from bot.settings import Settings
+
+
+class Catalog:
+    """Courses, schemes and handoff requests in the application database."""
+
+    def __init__(self, settings: Settings, url: str | None = None):
+        self.settings = settings
+        self.engine = create_engine(settings, url)
+        self.sessions = session_factory(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema and seed ---------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        try:
+            migrate.upgrade(self.engine)
+        except (OperationalError, DBAPIError) as exc:
+            raise CatalogUnavailable(f"De database is niet bereikbaar: {exc.orig}") from exc
+
+    def load_seed(self) -> dict[str, int]:
+        with session_scope(self.sessions) as session:
+            return loader.load_seed(session)
+
+    def seed_is_current(self) -> bool:
+        with session_scope(self.sessions) as session:
+            return loader.loaded_fingerprint(session) == loader.seed_fingerprint()
+
+    def stats(self) -> dict[str, Any]:
+        with session_scope(self.sessions) as session:
+            courses = session.execute(select(func.count()).select_from(Course)).scalar_one()
+            by_sector = dict(
+                session.execute(select(Course.sector, func.count()).group_by(Course.sector)).all()
+            )
+            by_status = dict(
+                session.execute(select(Scheme.status, func.count()).group_by(Scheme.status)).all()
+            )
+        return {"courses": courses, "courses_by_sector": by_sector, "schemes_by_status": by_status}
+
+    # -- queries -------------------------------------------------------------------------------
+
+    def search(
+        self, profile: Profile, topic: str | None = None, offset: int = 0, limit: int = 3
+    ) -> SearchResult:
+        with session_scope(self.sessions) as session:
+            return search_courses(session, profile, topic, offset, limit)
+
+    def schemes(self) -> list[Scheme]:
+        with session_scope(self.sessions) as session:
+            return list(session.execute(select(Scheme).order_by(Scheme.id)).scalars())
+
+    def scheme(self, scheme_id: str) -> Scheme | None:
+        with session_scope(self.sessions) as session:
+            return session.get(Scheme, scheme_id)
+
+    def match_schemes(
+        self, profile: Profile, today: dt.date | None = None
+    ) -> list[tuple[Scheme, eligibility.Verdict]]:
+        today = today or dt.date.today()
+        schemes = {s.id: s for s in self.schemes()}
+        verdicts = eligibility.match(profile, list(schemes.values()), today)
+        return [(schemes[v.scheme_id], v) for v in verdicts]
+
+    # -- handoff -------------------------------------------------------------------------------
+
+    def record_handoff(
+        self,
+        conversation_id: str,
+        reason: str,
+        summary: dict[str, Any],
+        open_question: str | None = None,
+        channel: str | None = None,
+    ) -> int:
+        with session_scope(self.sessions) as session:
+            request = HandoffRequest(
+                conversation_id=conversation_id,
+                channel=channel,
+                reason=reason,
+                summary=summary,
+                open_question=redact(open_question),
+            )
+            session.add(request)
+            session.flush()
+            return int(request.id)
+
+    def handoffs(self, status: str | None = "open") -> list[HandoffRequest]:
+        with session_scope(self.sessions) as session:
+            query = select(HandoffRequest).order_by(HandoffRequest.created_at)
+            if status:
+                query = query.where(HandoffRequest.status == status)
+            return list(session.execute(query).scalars())

@@ -1,0 +1,69 @@
+"""Redaction of personal data (BSN, phone, e-mail, IBAN, address) before text is stored or logged.
+
+The channels call `redact` on every incoming message, so the tracker store, the logs and the
+handoff summaries never hold these values. Four-digit postcodes stay: the bot needs the region,
+and a postcode without its letters is not personal data.
+"""
+
+from __future__ import annotations
+
+import re
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?(?:[A-Z0-9]{4}\s?){2,7}[A-Z0-9]{1,4}\b", re.IGNORECASE)
+# Dutch mobile and landline numbers, with or without +31/0031 and separators.
+PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s-]?(?:\(0\))?[\s-]?(?:\d[\s-]?){8,9}\d?(?!\d)")
+NINE_DIGITS = re.compile(r"(?<!\d)(\d{4}[.\s]?\d{2}[.\s]?\d{3}|\d{9})(?!\d)")
+POSTCODE_FULL = re.compile(r"\b([1-9]\d{3})\s?(?!SA|SD|SS)[A-Z]{2}\b", re.IGNORECASE)
+STREET = re.compile(
+    r"\b[\w'.-]*(?:straat|laan|weg|plein|gracht|kade|singel|dreef|hof|pad|steeg|dijk|park|ring|"
+    r"plantsoen|markt|erf|baan|wal)\s+\d{1,5}\s?[a-zA-Z]?(?:[-\s]?\d{1,4})?\b",
+    re.IGNORECASE,
+)
+
+PLACEHOLDERS = {
+    "email": "[e-mail]",
+    "iban": "[iban]",
+    "phone": "[telefoon]",
+    "bsn": "[bsn]",
+    "address": "[adres]",
+}
+
+
+def is_bsn(digits: str) -> bool:
+    """The 11-proef for a BSN: a nine-digit number whose weighted sum is divisible by 11."""
+    digits = re.sub(r"\D", "", digits)
+    if len(digits) != 9 or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))
+    total -= int(digits[8])
+    return total % 11 == 0
+
+
+def redact(text: str | None) -> str | None:
+    """Replace personal data in `text` with placeholders; returns None for None."""
+    if not text:
+        return text
+    text = EMAIL.sub(PLACEHOLDERS["email"], text)
+    text = IBAN.sub(
+        lambda m: PLACEHOLDERS["iban"] if _looks_like_iban(m.group(0)) else m.group(0), text
+    )
+    text = STREET.sub(PLACEHOLDERS["address"], text)
+    text = PHONE.sub(PLACEHOLDERS["phone"], text)
+    text = NINE_DIGITS.sub(
+        lambda m: PLACEHOLDERS["bsn"] if is_bsn(m.group(0)) else m.group(0), text
+    )
+    text = POSTCODE_FULL.sub(lambda m: m.group(1), text)
+    return text
+
+
+def _looks_like_iban(candidate: str) -> bool:
+    compact = re.sub(r"\s", "", candidate).upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    rearranged = compact[4:] + compact[:4]
+    try:
+        number = int("".join(str(int(ch, 36)) for ch in rearranged))
+    except ValueError:
+        return False
+    return number % 97 == 1
