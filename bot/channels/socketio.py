@@ -1,0 +1,143 @@
+"""Socket.IO channel for the chat page, fixing three faults of Rasa 3.6's own channel.
+
+1. Rasa calls `sio.enter_room` without awaiting it; with python-socketio 5 that is a
+   coroutine, so the room is never joined and replies are lost with session persistence
+   (Rasa issue #13027). Here it is awaited.
+2. Rasa accepts any Origin (`cors_allowed_origins=[]` disables the check in this setup);
+   here only OVERSTAP_ALLOWED_ORIGINS may connect.
+3. Rasa lets the client choose its session id, so anyone who knows an id can join that
+   conversation. Here the server issues a signed session token; a client can only resume a
+   session it was given, and messages are tied to the socket's own session.
+Incoming text is redacted before Rasa stores or logs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, Optional
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.nlp.redact import redact
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+MAX_MESSAGE_CHARS = 2000
+
+
+def sign_session(session_id: str, secret: str) -> str:
+    mac = hmac.new(secret.encode(), session_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{session_id}.{mac}"
+
+
+def verify_session(token: Any, secret: str) -> Optional[str]:
+    """The session id inside a token we issued, or None for anything else."""
+    if not isinstance(token, str) or token.count(".") != 1:
+        return None
+    session_id, _mac = token.split(".")
+    if len(session_id) != 32 or not all(c in "0123456789abcdef" for c in session_id):
+        return None
+    if hmac.compare_digest(sign_session(session_id, secret), token):
+        return session_id
+    return None
+
+
+class SocketIOInput(InputChannel):
+    """Registered in credentials.yml as `bot.channels.socketio.SocketIOInput`."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        settings = Settings.from_env().with_secrets()
+        return cls(
+            settings=settings,
+            user_message_evt=credentials.get("user_message_evt", "user_uttered"),
+            bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(
+        self,
+        settings: Settings,
+        user_message_evt: str = "user_uttered",
+        bot_message_evt: str = "bot_uttered",
+        socketio_path: str = "/socket.io",
+    ) -> None:
+        self.settings = settings
+        self.user_message_evt = user_message_evt
+        self.bot_message_evt = bot_message_evt
+        self.socketio_path = socketio_path
+        self.sio: Optional[AsyncServer] = None
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        if self.sio is None:
+            return None
+        return SocketIOOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        origins = list(self.settings.allowed_origins)
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins="*" if origins == ["*"] else origins,
+        )
+        blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        self.sio = sio
+        secret = self.settings.secret_key
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: dict, auth: Optional[dict] = None) -> bool:
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Optional[dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = verify_session(data.get("session_id"), secret) or uuid.uuid4().hex
+            await sio.save_session(sid, {"session_id": session_id})
+            await sio.enter_room(sid, session_id)  # awaited: the fix for Rasa #13027
+            await sio.emit("session_confirm", sign_session(session_id, secret), room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: str, data: dict) -> None:
+            session = await sio.get_session(sid)
+            session_id = (session or {}).get("session_id")
+            if not session_id:
+                logger.warning("socket.io message without a session; ignored")
+                return
+            data = data if isinstance(data, dict) else {}
+            text = redact(str(data.get("message", ""))[:MAX_MESSAGE_CHARS])
+            metadata = data.get("metadata") or {}
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(
+                    text,
+                    output_channel,
+                    session_id,
+                    input_channel=self.name(),
+                    metadata=metadata if isinstance(metadata, dict) else {},
+                )
+            )
+
+        return blueprint

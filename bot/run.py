@@ -1,0 +1,257 @@
+"""`overstap run`: starts the action server, the Rasa server and the web app, and stops them all.
+
+Each child runs in its own process group with its output in var/log/<name>.log; the console
+shows only progress, the URLs, and the tail of a log when a child fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+import yaml
+
+from bot.settings import PROJECT_ROOT, Settings
+from bot.setup import model_path, prepare_database
+
+START_TIMEOUT_S = 180
+
+
+@dataclass
+class Child:
+    name: str
+    cmd: list[str]
+    health_url: str
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+
+def tracker_store_config(url: str) -> dict:
+    """Rasa's SQL tracker store settings for a sqlite:/// or postgresql:// URL."""
+    if url.startswith("sqlite:///"):
+        return {"type": "SQL", "dialect": "sqlite", "db": url.removeprefix("sqlite:///")}
+    parsed = urlparse(url)
+    config = {
+        "type": "SQL",
+        "dialect": "postgresql",
+        "url": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "db": (parsed.path or "/postgres").lstrip("/"),
+        "username": parsed.username or "postgres",
+    }
+    if parsed.password:
+        config["password"] = parsed.password
+    return config
+
+
+def write_endpoints(settings: Settings) -> Path:
+    endpoints: dict = {
+        "action_endpoint": {"url": settings.actions_url},
+        "tracker_store": tracker_store_config(settings.tracker_url),
+    }
+    if settings.redis_url:
+        parsed = urlparse(settings.redis_url)
+        endpoints["lock_store"] = {
+            "type": "redis",
+            "url": parsed.hostname or "127.0.0.1",
+            "port": parsed.port or 6379,
+            "db": int((parsed.path or "/0").lstrip("/") or 0),
+            "key_prefix": "overstap",
+        }
+    path = settings.var_dir / "endpoints.yml"
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(settings.env_for_children())
+    # Rasa's SQL tracker store opens a pool of 50+100 connections unless told otherwise.
+    env.setdefault("SQL_POOL_SIZE", str(settings.sql_pool_size))
+    env.setdefault("SQL_MAX_OVERFLOW", str(settings.sql_max_overflow))
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def children(settings: Settings) -> list[Child]:
+    bindir = Path(sys.executable).parent
+    logs = settings.var_dir / "log"
+    logs.mkdir(parents=True, exist_ok=True)
+    endpoints = write_endpoints(settings)
+    origins = list(settings.allowed_origins)
+    rasa_cmd = [
+        str(bindir / "rasa"), "run",
+        "--model", str(model_path(settings)),
+        "--endpoints", str(endpoints),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--interface", settings.host,
+        "--port", str(settings.rasa_port),
+        "--enable-api",
+        "--auth-token", settings.rasa_token,
+        "--cors", *origins,
+    ]  # fmt: skip
+    return [
+        Child(
+            "actions",
+            [
+                str(bindir / "python"),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(settings.actions_port),
+            ],  # fmt: skip
+            f"http://{settings.host}:{settings.actions_port}/health",
+            logs / "actions.log",
+        ),
+        Child("rasa", rasa_cmd, f"{settings.rasa_url}/", logs / "rasa.log"),
+        Child(
+            "web",
+            [str(bindir / "python"), "-m", "bot", "web"],
+            f"http://{settings.host}:{settings.web_port}/health",
+            logs / "web.log",
+        ),
+    ]
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def port_in_use(host: str, port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+class Supervisor:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.children = children(settings)
+        self.stopping = False
+
+    def start(self) -> None:
+        env = child_env(self.settings)
+        for child in self.children:
+            port = urlparse(child.health_url).port
+            if port and port_in_use(self.settings.host, port):
+                raise SystemExit(
+                    f"Poort {port} is al in gebruik ({child.name}). Stop het andere programma "
+                    f"of kies een andere poort met OVERSTAP_{child.name.upper()}_PORT."
+                )
+            log = open(child.log_path, "ab")  # noqa: SIM115 - closed when the child ends
+            child.process = subprocess.Popen(
+                child.cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+            log.close()
+
+    def wait_healthy(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        pending = list(self.children)
+        started = time.monotonic()
+        print("==> starting: " + ", ".join(c.name for c in pending), flush=True)
+        while pending:
+            for child in list(pending):
+                if child.process and child.process.poll() is not None:
+                    self.fail(child, "stopte tijdens het starten")
+                try:
+                    ok = requests.get(child.health_url, timeout=1).status_code == 200
+                except requests.RequestException:
+                    ok = False
+                if ok:
+                    pending.remove(child)
+                    print(f"    {child.name} is up ({time.monotonic() - started:.0f}s)", flush=True)
+            if time.monotonic() > deadline:
+                self.fail(pending[0], f"was na {START_TIMEOUT_S}s nog niet bereikbaar")
+            if pending:
+                time.sleep(0.5)
+
+    def fail(self, child: Child, what: str) -> None:
+        print(f"\n{child.name} {what}. Laatste regels van {child.log_path}:\n", file=sys.stderr)
+        print(tail(child.log_path), file=sys.stderr)
+        self.stop()
+        raise SystemExit(1)
+
+    def stop(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        for child in self.children:
+            if child.process and child.process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for child in self.children:
+            if child.process is None:
+                continue
+            try:
+                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(child.process.pid, signal.SIGKILL)
+                child.process.wait()
+
+    def watch(self) -> int:
+        while True:
+            for child in self.children:
+                if child.process and child.process.poll() is not None:
+                    print(
+                        f"\n{child.name} is gestopt (code {child.process.returncode}).",
+                        file=sys.stderr,
+                    )
+                    print(tail(child.log_path), file=sys.stderr)
+                    self.stop()
+                    return 1
+            time.sleep(1)
+
+
+def run(settings: Settings) -> int:
+    settings = settings.with_secrets()
+    if not model_path(settings).exists():
+        print(
+            "Er is nog geen getraind model. Draai eerst: make run (of overstap setup).",
+            file=sys.stderr,
+        )
+        return 1
+    prepare_database(settings)  # cheap when current; makes `overstap run` work on a new var/
+    supervisor = Supervisor(settings)
+
+    def on_signal(signum, _frame) -> None:
+        print("\n==> stopping all processes", flush=True)
+        supervisor.stop()
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        supervisor.start()
+        supervisor.wait_healthy()
+        print(
+            "\nOverstap draait.\n"
+            f"  Chatpagina:     {settings.public_web_url}/\n"
+            f"  Rasa (REST):    {settings.rasa_url}/webhooks/rest/webhook\n"
+            f"  Action server:  http://{settings.host}:{settings.actions_port}/health\n"
+            f"  Logs:           {settings.var_dir / 'log'}\n"
+            "Stoppen: Ctrl-C\n",
+            flush=True,
+        )
+        return supervisor.watch()
+    finally:
+        supervisor.stop()
