@@ -1,0 +1,1 @@
+"""Custom actions for Overstap, one module per feature; each action is thin."""

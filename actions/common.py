@@ -1,0 +1,81 @@
+"""Shared behaviour of the custom actions: catalog access with timeouts, copy rendering, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rasa_sdk import Tracker
+
+from bot.catalog.profile import Profile
+from bot.catalog.store import Catalog
+from bot.errors import CatalogError
+from bot.nlp.lexicon import Lexicon, default_lexicon
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+PROFILE_SLOTS = (
+    "work_situation", "sector", "occupation", "education_level", "education_name", "age",
+    "region", "province", "place", "region_lat", "region_lon", "goal",
+)  # fmt: skip
+
+
+class StoreUnavailable(Exception):
+    """The catalog did not answer in time or failed; the action apologises in Dutch."""
+
+
+@functools.lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@functools.lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    return Catalog(settings())
+
+
+def lexicon() -> Lexicon:
+    return default_lexicon()
+
+
+async def call_store(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking catalog call in a thread, bounded by the database timeout.
+
+    Rasa's lock on a conversation lasts 60 s and the action timeout is 300 s; an action
+    must never wait that long, so every store call has its own deadline.
+    """
+    timeout = settings().db_timeout_s + 1
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(fn, *args, **kwargs), timeout)
+    except asyncio.TimeoutError as exc:
+        logger.error("catalog call %s timed out after %.1fs", fn.__name__, timeout)
+        raise StoreUnavailable from exc
+    except CatalogError as exc:
+        logger.error("catalog call %s failed: %s", fn.__name__, type(exc).__name__)
+        raise StoreUnavailable from exc
+    except Exception as exc:  # a store failure must end in an apology, never in silence
+        logger.exception("catalog call %s failed unexpectedly", fn.__name__)
+        raise StoreUnavailable from exc
+
+
+def render(domain: dict[str, Any], response: str, **values: Any) -> str:
+    """The text of a response from the domain, filled in; Dutch copy stays in response YAML."""
+    variants = (domain.get("responses") or {}).get(response) or []
+    if not variants:
+        logger.error("response %s is missing from the domain", response)
+        return ""
+    text = variants[0].get("text", "")
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        logger.error("response %s needs values it did not get", response)
+        return text
+
+
+def profile_from(tracker: Tracker) -> Profile:
+    return Profile.from_slots({name: tracker.get_slot(name) for name in PROFILE_SLOTS})

@@ -1,0 +1,252 @@
+"""The profile form: validating free-text and button answers, the summary, changing answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
+from rasa_sdk.events import AllSlotsReset, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import lexicon, render
+from bot.catalog.profile import UNKNOWN
+from bot.nlp.parse import AGE_GROUPS, parse_age, parse_postcode
+
+FORM_SLOTS = ("work_situation", "sector", "education_level", "age", "region", "goal")
+# Which slots belong to each question, so changing an answer clears all of them.
+FIELD_SLOTS = {
+    "work_situation": ("work_situation",),
+    "sector": ("sector", "occupation"),
+    "education_level": ("education_level", "education_name"),
+    "age": ("age",),
+    "region": ("region", "province", "place", "region_lat", "region_lon"),
+    "goal": ("goal",),
+}
+MAX_FREE_TEXT_WORDS = 8
+
+
+def _is_unknown(value: Any) -> bool:
+    if value == UNKNOWN:
+        return True
+    lex = lexicon()
+    return isinstance(value, str) and (lex.is_dont_know(value) or lex.is_skip(value))
+
+
+class ProfileValidators:
+    """validate_<slot> methods shared by the form and by validation outside the form."""
+
+    def _reject(self, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
+        dispatcher.utter_message(response=f"utter_not_understood_{slot}")
+        return {slot: None}
+
+    def validate_work_situation(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _is_unknown(value):
+            return {"work_situation": UNKNOWN}
+        entry = lexicon().find("work_situation", str(value))
+        if entry:
+            return {"work_situation": entry.id}
+        return self._reject(dispatcher, "work_situation")
+
+    def validate_sector(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _is_unknown(value):
+            return {"sector": UNKNOWN, "occupation": None}
+        text = str(value)
+        lex = lexicon()
+        if text in {"other", "anders", "iets anders"}:
+            return {"sector": "other", "occupation": None}
+        sector = lex.get("sector", text) or lex.lookup("sector", text)
+        if sector:
+            return {"sector": sector.id, "occupation": None}
+        occupation = lex.get("occupation", text) or lex.find("occupation", text)
+        if occupation:
+            return {"sector": occupation.data.get("sector"), "occupation": occupation.id}
+        sector = lex.find("sector", text)
+        if sector:
+            return {"sector": sector.id, "occupation": None}
+        if (
+            len(text.split()) <= MAX_FREE_TEXT_WORDS
+            and tracker.get_slot("requested_slot") == "sector"
+        ):
+            # Work we have no word for is still an answer: search then ignores the sector.
+            return {"sector": "other", "occupation": None}
+        return self._reject(dispatcher, "sector")
+
+    def validate_education_level(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _is_unknown(value):
+            return {"education_level": UNKNOWN, "education_name": None}
+        lex = lexicon()
+        text = str(value)
+        entry = lex.get("education_level", text) or lex.find("education_level", text)
+        if entry is None and text.strip() in {
+            e.data.get("nlqf") for e in lex.by_kind["education_level"]
+        }:
+            entry = next(
+                e for e in lex.by_kind["education_level"] if e.data.get("nlqf") == text.strip()
+            )
+        if entry is None:
+            return self._reject(dispatcher, "education_level")
+        nlqf = str(entry.data.get("nlqf", UNKNOWN))
+        return {"education_level": nlqf, "education_name": entry.id}
+
+    def validate_age(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _is_unknown(value):
+            return {"age": UNKNOWN}
+        age = parse_age(str(value))
+        if age is None:
+            return self._reject(dispatcher, "age")
+        return {"age": age}
+
+    def validate_region(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        empty = {"province": None, "place": None, "region_lat": None, "region_lon": None}
+        if _is_unknown(value):
+            return {"region": UNKNOWN, **empty}
+        lex = lexicon()
+        text = str(value)
+        postcode = parse_postcode(text)
+        if postcode and not lex.find("place", text, fuzzy=False):
+            province = lex.province_for_postcode(postcode)
+            if province:
+                area = lex.postcode_areas.get(postcode[:2], {})
+                return {
+                    "region": postcode,
+                    "province": province.id,
+                    "place": area.get("place"),
+                    "region_lat": area.get("lat"),
+                    "region_lon": area.get("lon"),
+                }
+        province = lex.lookup("province", text)
+        place = None if province else (lex.get("place", text) or lex.find("place", text))
+        if place:
+            return {
+                "region": place.label,
+                "province": place.data.get("province"),
+                "place": place.label,
+                "region_lat": place.data.get("lat"),
+                "region_lon": place.data.get("lon"),
+            }
+        province = province or lex.find("province", text)
+        if province:
+            return {"region": province.label, **empty, "province": province.id}
+        return self._reject(dispatcher, "region")
+
+    def validate_goal(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if _is_unknown(value):
+            return {"goal": "unsure"}
+        entry = lexicon().get("goal", str(value)) or lexicon().find("goal", str(value))
+        if entry:
+            return {"goal": entry.id}
+        return self._reject(dispatcher, "goal")
+
+
+class ValidateProfileForm(ProfileValidators, FormValidationAction):
+    def name(self) -> str:
+        return "validate_profile_form"
+
+
+class ActionValidateSlotMappings(ProfileValidators, ValidationAction):
+    """Validates profile slots set outside the form, e.g. a place named in a course search."""
+
+    def name(self) -> str:
+        return "action_validate_slot_mappings"
+
+    def domain_slots(self, domain: DomainDict) -> list[str]:
+        return list(FORM_SLOTS)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.active_loop_name:
+            return []  # the form validates its own slots; validating twice would repeat messages
+        quiet = CollectingDispatcher()  # outside the form a wrong guess is dropped silently
+        return await super().run(quiet, tracker, domain)
+
+
+def profile_labels(tracker: Tracker, domain: DomainDict) -> dict[str, str]:
+    """Dutch labels for the summary, from the lexicon and the domain's copy."""
+    lex = lexicon()
+    unknown = render(domain, "utter_unknown_value")
+
+    def label(kind: str, slot: str) -> str:
+        value = tracker.get_slot(slot)
+        if value in (None, UNKNOWN):
+            return unknown
+        return lex.label(kind, value, default=str(value))
+
+    sector = label("sector", "sector")
+    occupation = tracker.get_slot("occupation")
+    if occupation:
+        sector = f"{lex.label('occupation', occupation)} ({sector})"
+    if tracker.get_slot("sector") == "other":
+        sector = render(domain, "utter_label_other")
+    education = label("education_level", "education_name")
+    age = tracker.get_slot("age")
+    if age in (None, UNKNOWN):
+        age_label = unknown
+    elif age in AGE_GROUPS:
+        low, high = AGE_GROUPS[age]
+        age_label = f"{low} - {high}" if high < 99 else f"{low}+"
+    else:
+        age_label = str(age)
+    region = tracker.get_slot("region")
+    return {
+        "work_situation": label("work_situation", "work_situation"),
+        "sector": sector,
+        "education": education,
+        "age": age_label,
+        "region": unknown if region in (None, UNKNOWN) else str(region),
+        "goal": label("goal", "goal"),
+    }
+
+
+class ActionShowSummary(Action):
+    def name(self) -> str:
+        return "action_show_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(
+            response="utter_profile_summary", **profile_labels(tracker, domain)
+        )
+        return [SlotSet("results_offset", 0), SlotSet("search_topic", None)]
+
+
+class ActionChangeAnswer(Action):
+    """Clears one answer so the form asks it again; without a choice it asks which one."""
+
+    def name(self) -> str:
+        return "action_change_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        field = next(tracker.get_latest_entity_values("profile_field"), None)
+        if field not in FIELD_SLOTS:
+            dispatcher.utter_message(response="utter_ask_which_answer")
+            return [SlotSet("answer_reset", False)]
+        events: list[EventType] = [SlotSet(slot, None) for slot in FIELD_SLOTS[field]]
+        return [*events, SlotSet("requested_slot", None), SlotSet("answer_reset", True)]
+
+
+class ActionStartOver(Action):
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_start_over")
+        return [AllSlotsReset()]

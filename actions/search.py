@@ -1,0 +1,109 @@
+"""Course search: results for the profile and any free-text topic, a few at a time."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import (
+    StoreUnavailable,
+    call_store,
+    catalog,
+    lexicon,
+    profile_from,
+    render,
+    settings,
+)
+from bot.catalog.eligibility import Reason
+from bot.catalog.search import CourseHit
+
+TOPIC_INTENTS = {"search_courses"}
+
+
+def reason_text(domain: DomainDict, reasons: list[Reason], limit: int = 2) -> str:
+    """One or two reasons as short sentences; the first follows 'Waarom:' in lower case."""
+    lex = lexicon()
+    parts = []
+    for reason in reasons[:limit]:
+        values = dict(reason.values)
+        if "sector" in values:
+            values["sector"] = lex.label("sector", values["sector"], default=values["sector"])
+        text = render(domain, f"utter_reason_{reason.code}", **values)
+        if text:
+            parts.append(text)
+    if not parts:
+        parts.append(render(domain, "utter_reason_general"))
+    return " ".join([parts[0]] + [p[:1].upper() + p[1:] for p in parts[1:]])
+
+
+def euro(amount: float) -> str:
+    """Dutch number format without cents: 1450 -> '1.450'."""
+    return f"{amount:,.0f}".replace(",", ".")
+
+
+def course_values(domain: DomainDict, hit: CourseHit) -> dict[str, str]:
+    course = hit.course
+    if hit.place:
+        where = hit.place
+    elif course.online:
+        where = render(domain, "utter_where_online")
+    else:
+        where = render(domain, "utter_where_unknown")
+    if course.price is None:
+        price = render(domain, "utter_price_unknown")
+    elif course.price == 0:
+        price = render(domain, "utter_price_free")
+    else:
+        price = render(domain, "utter_price_amount", amount=euro(course.price))
+    return {
+        "title": course.title,
+        "provider": course.provider,
+        "where": where,
+        "price": price,
+        "reason": reason_text(domain, hit.reasons),
+        "url": course.url or "",
+    }
+
+
+class ActionSearchCourses(Action):
+    def name(self) -> str:
+        return "action_search_courses"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        per_page = settings().results_per_page
+        topic = tracker.get_slot("search_topic")
+        offset = 0
+        if intent in TOPIC_INTENTS:
+            topic = tracker.latest_message.get("text")
+        elif intent == "ask_more":
+            offset = int(tracker.get_slot("results_offset") or 0) + per_page
+        try:
+            result = await call_store(
+                catalog().search, profile_from(tracker), topic, offset, per_page
+            )
+        except StoreUnavailable:
+            dispatcher.utter_message(response="utter_store_error")
+            return []
+        if not result.hits:
+            dispatcher.utter_message(
+                response="utter_no_results" if offset == 0 else "utter_no_more_results"
+            )
+            return [SlotSet("search_topic", topic), SlotSet("results_offset", offset)]
+        if offset == 0:
+            dispatcher.utter_message(
+                response="utter_results_intro", count=len(result.hits), total=result.total
+            )
+        else:
+            dispatcher.utter_message(response="utter_results_more_intro", count=len(result.hits))
+        for hit in result.hits:
+            dispatcher.utter_message(response="utter_course_result", **course_values(domain, hit))
+        return [
+            SlotSet("search_topic", topic),
+            SlotSet("results_offset", offset),
+            SlotSet("last_results", [h.course.id for h in result.hits]),
+        ]
