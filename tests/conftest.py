@@ -1,0 +1,79 @@
+"""Shared fixtures: settings in a temporary directory and a catalog on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.catalog.store import Catalog
+from bot.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get(
+    "OVERSTAP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def make_settings(tmp_path: Path, **env: str) -> Settings:
+    base = {
+        "OVERSTAP_VAR_DIR": str(tmp_path / "var"),
+        "OVERSTAP_MODELS_DIR": str(PROJECT_ROOT / "models"),
+        "OVERSTAP_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'overstap.db'}",
+    }
+    base.update(env)
+    return Settings.from_env(base)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run, dropped afterwards."""
+    name = f"overstap_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - report the real reason in the failure
+        pytest.fail(f"PostgreSQL at {POSTGRES_URL} is not usable: {exc}")
+    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    yield url
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_catalogs(tmp_path_factory: pytest.TempPathFactory, postgres_database: str):
+    """The seed catalog loaded once into SQLite and once into PostgreSQL."""
+    tmp = tmp_path_factory.mktemp("catalog")
+    catalogs = {}
+    for backend, url in (
+        ("sqlite", f"sqlite:///{tmp / 'overstap.db'}"),
+        ("postgres", postgres_database),
+    ):
+        settings = make_settings(tmp, OVERSTAP_DATABASE_URL=url)
+        catalog = Catalog(settings)
+        catalog.migrate()
+        catalog.load_seed()
+        catalogs[backend] = catalog
+    yield catalogs
+    for catalog in catalogs.values():
+        catalog.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def catalog(request: pytest.FixtureRequest, seeded_catalogs: dict[str, Catalog]) -> Catalog:
+    return seeded_catalogs[request.param]

@@ -1,0 +1,83 @@
+"""The whole stack as `make run` starts it: `python -m bot run` with its own ports and var/."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MODEL = PROJECT_ROOT / "models" / "overstap.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Stack:
+    rasa_url: str
+    web_url: str
+    var_dir: Path
+    process: subprocess.Popen
+    output: Path
+
+    def say(self, sender: str, message: str) -> list[dict]:
+        response = requests.post(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not MODEL.exists():
+        pytest.fail("No trained model in models/; run `make test` (it trains first).")
+    var_dir = tmp_path_factory.mktemp("stack") / "var"
+    ports = {name: free_port() for name in ("RASA", "ACTIONS", "WEB")}
+    env = dict(os.environ)
+    env.update({f"OVERSTAP_{name}_PORT": str(port) for name, port in ports.items()})
+    env["OVERSTAP_VAR_DIR"] = str(var_dir)
+    env.pop("OVERSTAP_DATABASE_URL", None)
+    env.pop("OVERSTAP_TRACKER_URL", None)
+    output = var_dir.parent / "run-output.txt"
+    with open(output, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    deadline = time.monotonic() + 240
+    while "Overstap draait" not in output.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("overstap run did not start:\n" + output.read_text(errors="replace"))
+        time.sleep(0.5)
+    stack = Stack(
+        rasa_url=f"http://127.0.0.1:{ports['RASA']}",
+        web_url=f"http://localhost:{ports['WEB']}",
+        var_dir=var_dir,
+        process=process,
+        output=output,
+    )
+    yield stack
+    # Stopping is part of what `make run` promises: SIGTERM ends every child process.
+    process.send_signal(signal.SIGTERM)
+    code = process.wait(timeout=30)
+    assert code == 0, output.read_text(errors="replace")
+    for port in ports.values():
+        with socket.socket() as sock:
+            assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after stop"

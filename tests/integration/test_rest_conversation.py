@@ -1,0 +1,126 @@
+"""Whole conversations over the real REST channel, against the trained model and action server."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.rasa
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def buttons(replies: list[dict]) -> list[str]:
+    return [b["title"] for r in replies for b in r.get("buttons", [])]
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def test_free_text_conversation_from_greeting_to_results_and_adviser(stack) -> None:
+    me = new_sender()
+    greeting = stack.say(me, "hallo")
+    assert "computerprogramma" in texts(greeting)
+    assert "Praat met adviseur" in buttons(greeting)
+
+    assert "Wat doe je nu" in texts(stack.say(me, "ik wil een opleiding zoeken"))
+    assert "sector" in texts(stack.say(me, "ik heb een ww uitkering"))
+    assert "diploma" in texts(stack.say(me, "ik werk in de zorg"))
+    assert "Hoe oud" in texts(stack.say(me, "mbo 2"))
+    assert "Waar woon je" in texts(stack.say(me, "ik ben 45"))
+    assert "liefst" in texts(stack.say(me, "Zwolle"))
+
+    results = stack.say(me, "ik wil ander werk")
+    out = texts(results)
+    assert "Dit weet ik nu van je" in out
+    assert "WW" in out and "Zwolle" in out and "45" in out
+    assert out.count("Waarom:") >= 3
+    assert "Wie kan je opleiding betalen" in out
+    assert "STAP" not in out  # an ended scheme is never offered
+    assert "Meer opleidingen" in buttons(results)
+
+    more = stack.say(me, "laat meer zien")
+    assert "Hier zijn er nog" in texts(more)
+
+    handoff = stack.say(me, "ik wil met een mens praten")
+    assert "adviseur" in texts(handoff)
+    db = sqlite3.connect(stack.var_dir / "overstap.db")
+    row = db.execute(
+        "SELECT reason, summary FROM handoff_requests WHERE conversation_id = ?", (me,)
+    ).fetchone()
+    assert row is not None and row[0] == "asked"
+    assert '"sector": "zorg"' in row[1] and '"work_situation": "ww"' in row[1]
+
+
+def test_buttons_dont_know_and_skip(stack) -> None:
+    me = new_sender()
+    stack.say(me, "/start_profile")
+    stack.say(me, '/inform{"work_situation": "employed"}')
+    stack.say(me, '/inform{"sector": "techniek"}')
+    stack.say(me, "/dont_know")
+    stack.say(me, "/skip")
+    assert "liefst" in texts(stack.say(me, "weet ik niet"))
+    out = texts(stack.say(me, '/inform{"goal": "improve_current"}'))
+    assert "Diploma: weet ik niet" in out
+    assert "Leeftijd: weet ik niet" in out
+    assert "Woonplaats: weet ik niet" in out
+    assert out.count("Waarom:") >= 3
+
+
+def test_correction_after_results_updates_the_summary(stack) -> None:
+    me = new_sender()
+    for message in (
+        "/start_profile",
+        '/inform{"work_situation": "employed"}',
+        '/inform{"sector": "horeca"}',
+        '/inform{"education_level": "mbo2"}',
+        '/inform{"age": "27-44"}',
+        "Utrecht",
+    ):
+        stack.say(me, message)
+    first = texts(stack.say(me, '/inform{"goal": "switch"}'))
+    assert "Horeca" in first
+    corrected = texts(stack.say(me, "nee, ik werk in de bouw"))
+    assert "Dit weet ik nu van je" in corrected
+    assert "Bouw" in corrected and "Horeca" not in corrected
+
+
+def test_question_in_the_middle_of_the_form_then_the_form_goes_on(stack) -> None:
+    me = new_sender()
+    stack.say(me, "/start_profile")
+    reply = texts(stack.say(me, "ben jij een robot?"))
+    assert "computerprogramma" in reply
+    assert "Wat doe je nu" in reply
+
+
+def test_stap_is_explained_as_ended_with_what_exists_now(stack) -> None:
+    me = new_sender()
+    out = texts(stack.say(me, "kan ik nog stap budget aanvragen?"))
+    assert "bestaat niet meer" in out
+    assert "2024" in out
+    assert "Levenlanglerenkrediet" in out
+
+
+def test_personal_data_never_reaches_the_tracker_store(stack) -> None:
+    me = new_sender()
+    stack.say(me, "mijn nummer is 0612345678 en mail jan@example.nl")
+    db = sqlite3.connect(stack.var_dir / "tracker.db")
+    stored = "\n".join(row[0] or "" for row in db.execute("SELECT data FROM events"))
+    assert me in "\n".join(r[0] for r in db.execute("SELECT sender_id FROM events"))
+    assert "0612345678" not in stored and "jan@example.nl" not in stored
+    assert "[telefoon]" in stored
+
+
+def test_two_misunderstood_messages_offer_an_adviser(stack) -> None:
+    me = new_sender()
+    stack.say(me, "hallo")
+    first = stack.say(me, "qwrtzp vlmbx")
+    assert "snapte ik niet" in texts(first)
+    second = stack.say(me, "xkcd plorp zwiebel")
+    assert "adviseur" in texts(second)
+    assert "Ja, graag" in buttons(second)

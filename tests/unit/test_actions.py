@@ -1,0 +1,198 @@
+"""The custom actions with a real Tracker, a CollectingDispatcher and the seeded catalog."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.common as common
+from actions.fallback import ActionHandleFallback
+from actions.handoff import ActionRequestHandoff
+from actions.profile import ActionChangeAnswer, ValidateProfileForm
+from actions.schemes import ActionExplainScheme, ActionMatchSchemes
+from actions.search import ActionSearchCourses
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_domain() -> dict:
+    domain: dict = {"responses": {}}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        domain["responses"].update(data.get("responses") or {})
+        for key in ("slots", "forms", "intents", "entities"):
+            if key in data:
+                domain[key] = data[key]
+    return domain
+
+
+DOMAIN = load_domain()
+
+
+@pytest.fixture(autouse=True)
+def use_catalog(monkeypatch, catalog):
+    monkeypatch.setattr(common, "catalog", lambda: catalog)
+
+
+def tracker(slots: dict | None = None, text: str = "", intent: str = "inform", entities=None, events=None, ranking=None) -> Tracker:
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entities or [],
+        "intent_ranking": ranking or [],
+    }
+    return Tracker(
+        sender_id="unit",
+        slots=slots or {},
+        latest_message=message,
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, t: Tracker) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, DOMAIN))
+    return dispatcher.messages, events
+
+
+def responses(messages: list[dict]) -> list[str]:
+    return [m.get("response") for m in messages]
+
+
+@pytest.mark.parametrize(
+    ("method", "value", "expected"),
+    [
+        ("validate_work_situation", "ik heb een ww-uitkering", {"work_situation": "ww"}),
+        ("validate_work_situation", "zzp'er", {"work_situation": "self_employed"}),
+        ("validate_work_situation", "weet ik niet", {"work_situation": "unknown"}),
+        ("validate_sector", "zorg", {"sector": "zorg", "occupation": None}),
+        ("validate_sector", "lasser", {"sector": "metaal", "occupation": "lasser"}),
+        ("validate_education_level", "mbo 2", {"education_level": "2", "education_name": "mbo2"}),
+        ("validate_education_level", "havo", {"education_level": "4", "education_name": "havo"}),
+        ("validate_age", "vijfenveertig", {"age": "45"}),
+        ("validate_age", "45-56", {"age": "45-56"}),
+        ("validate_goal", "switch", {"goal": "switch"}),
+    ],
+)
+def test_validators_map_answers_to_canonical_values(method: str, value: str, expected: dict) -> None:
+    dispatcher = CollectingDispatcher()
+    result = getattr(ValidateProfileForm(), method)(value, dispatcher, tracker(), DOMAIN)
+    assert result == expected
+    assert dispatcher.messages == []
+
+
+def test_region_from_place_and_postcode() -> None:
+    form = ValidateProfileForm()
+    place = form.validate_region("Zwolle", CollectingDispatcher(), tracker(), DOMAIN)
+    assert place["province"] == "overijssel" and place["region_lat"]
+    postcode = form.validate_region("3512", CollectingDispatcher(), tracker(), DOMAIN)
+    assert postcode["province"] == "utrecht" and postcode["region"] == "3512"
+
+
+def test_bad_answer_is_rejected_with_a_dutch_response() -> None:
+    dispatcher = CollectingDispatcher()
+    result = ValidateProfileForm().validate_age("honderdvijftig", dispatcher, tracker(), DOMAIN)
+    assert result == {"age": None}
+    assert responses(dispatcher.messages) == ["utter_not_understood_age"]
+
+
+PROFILE = {
+    "work_situation": "employed", "sector": "metaal", "education_level": "2", "age": "50",
+    "region": "Eindhoven", "province": "noord-brabant", "goal": "improve_current",
+}  # fmt: skip
+
+
+def test_search_gives_three_results_with_reasons_then_more() -> None:
+    messages, events = run(ActionSearchCourses(), tracker(PROFILE, intent="affirm"))
+    assert responses(messages) == ["utter_results_intro"] + ["utter_course_result"] * 3
+    for message in messages[1:]:
+        assert message["reason"] and message["title"] and message["url"].startswith("https://")
+    shown = next(e["value"] for e in events if e.get("name") == "last_results")
+    messages, events = run(ActionSearchCourses(), tracker({**PROFILE, "results_offset": 0}, intent="ask_more"))
+    assert responses(messages)[0] == "utter_results_more_intro"
+    again = next(e["value"] for e in events if e.get("name") == "last_results")
+    assert set(shown).isdisjoint(again)
+
+
+def test_search_with_a_topic_uses_the_message() -> None:
+    messages, events = run(ActionSearchCourses(), tracker({}, text="cursus heftruck", intent="search_courses"))
+    assert "heftruck" in messages[1]["title"].lower() + messages[1]["reason"]
+    assert {"event": "slot", "timestamp": None, "name": "search_topic", "value": "cursus heftruck"} in events
+
+
+def test_store_failure_gives_an_apology(monkeypatch) -> None:
+    class Broken:
+        def search(self, *a, **k):
+            raise RuntimeError("database down")
+
+    monkeypatch.setattr(common, "catalog", lambda: Broken())
+    messages, events = run(ActionSearchCourses(), tracker(PROFILE, intent="affirm"))
+    assert responses(messages) == ["utter_store_error"]
+
+
+def test_schemes_for_a_metal_worker_name_the_fund_and_the_employer_route() -> None:
+    messages, _ = run(ActionMatchSchemes(), tracker(PROFILE))
+    names = [m.get("name") for m in messages if m.get("response") == "utter_scheme_result"]
+    assert 1 <= len(names) <= 3
+    assert any("OOM" in n or "Opleidings" in n for n in names)
+    reasons = " ".join(m["reason"] for m in messages if m.get("response") == "utter_scheme_result")
+    assert "werkgever" in reasons
+
+
+def test_stap_is_explained_as_ended() -> None:
+    entities = [{"entity": "scheme", "value": "stap-budget"}]
+    messages, _ = run(ActionExplainScheme(), tracker(text="bestaat het stap-budget nog", intent="ask_scheme", entities=entities))
+    assert responses(messages) == ["utter_scheme_ended"]
+    assert "Levenlanglerenkrediet" in messages[0]["alternatives"]
+
+
+def test_active_scheme_is_answered_from_its_record(catalog) -> None:
+    messages, _ = run(ActionExplainScheme(), tracker(text="/ask_scheme", intent="ask_scheme", entities=[{"entity": "scheme", "value": "llk"}]))
+    record = catalog.scheme("llk")
+    assert responses(messages) == ["utter_scheme_info"]
+    assert messages[0]["explanation"] == record.explanation_b1
+    assert messages[0]["source"] == record.sources[0]
+
+
+def test_handoff_stores_summary(catalog) -> None:
+    events = [
+        {"event": "user", "text": "hoe zit het met mijn studieschuld", "parse_data": {"intent": {"name": "out_of_scope"}}},
+        {"event": "user", "text": "ik wil een mens", "parse_data": {"intent": {"name": "request_human"}}},
+    ]
+    messages, _ = run(ActionRequestHandoff(), tracker(PROFILE, intent="request_human", events=events))
+    assert responses(messages) == ["utter_handoff_recorded"]
+    latest = [h for h in catalog.handoffs() if h.conversation_id == "unit"][-1]
+    assert latest.open_question == "hoe zit het met mijn studieschuld"
+    assert latest.summary["profile"]["sector"] == "metaal"
+
+
+def test_fallback_first_suggests_then_offers_a_human() -> None:
+    ranking = [{"name": "nlu_fallback"}, {"name": "ask_schemes"}, {"name": "request_human"}, {"name": "greet"}]
+    one = [{"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    messages, _ = run(ActionHandleFallback(), tracker(intent="nlu_fallback", events=one, ranking=ranking))
+    assert responses(messages) == ["utter_did_you_mean"]
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles == ["Wie betaalt het?", "Praat met adviseur", "Iets anders"]
+    two = one + one
+    messages, _ = run(ActionHandleFallback(), tracker(intent="nlu_fallback", events=two, ranking=ranking))
+    assert responses(messages) == ["utter_offer_human"]
+
+
+def test_change_answer_clears_the_chosen_field_or_asks_which() -> None:
+    messages, events = run(ActionChangeAnswer(), tracker(PROFILE, intent="change_answer"))
+    assert responses(messages) == ["utter_ask_which_answer"]
+    messages, events = run(
+        ActionChangeAnswer(),
+        tracker(PROFILE, intent="change_answer", entities=[{"entity": "profile_field", "value": "region"}]),
+    )
+    cleared = {e["name"] for e in events if e.get("value") is None}
+    assert {"region", "province", "place"} <= cleared
