@@ -11,7 +11,7 @@ from actions.common import render
 
 SUGGESTIBLE = {
     "start_profile", "search_courses", "ask_schemes", "ask_scheme", "request_human", "ask_more",
-    "change_answer", "restart", "stop", "ask_privacy", "bot_challenge",
+    "change_answer", "start_over", "stop", "ask_privacy", "bot_challenge",
 }  # fmt: skip
 
 

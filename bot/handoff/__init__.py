@@ -1,0 +1,1 @@
+"""Handoff to a human adviser: the summary of what the bot learned."""

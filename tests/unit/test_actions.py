@@ -39,7 +39,14 @@ def use_catalog(monkeypatch, catalog):
     monkeypatch.setattr(common, "catalog", lambda: catalog)
 
 
-def tracker(slots: dict | None = None, text: str = "", intent: str = "inform", entities=None, events=None, ranking=None) -> Tracker:
+def tracker(
+    slots: dict | None = None,
+    text: str = "",
+    intent: str = "inform",
+    entities=None,
+    events=None,
+    ranking=None,
+) -> Tracker:
     message = {
         "text": text,
         "intent": {"name": intent, "confidence": 0.9},
@@ -83,7 +90,9 @@ def responses(messages: list[dict]) -> list[str]:
         ("validate_goal", "switch", {"goal": "switch"}),
     ],
 )
-def test_validators_map_answers_to_canonical_values(method: str, value: str, expected: dict) -> None:
+def test_validators_map_answers_to_canonical_values(
+    method: str, value: str, expected: dict
+) -> None:
     dispatcher = CollectingDispatcher()
     result = getattr(ValidateProfileForm(), method)(value, dispatcher, tracker(), DOMAIN)
     assert result == expected
@@ -117,16 +126,25 @@ def test_search_gives_three_results_with_reasons_then_more() -> None:
     for message in messages[1:]:
         assert message["reason"] and message["title"] and message["url"].startswith("https://")
     shown = next(e["value"] for e in events if e.get("name") == "last_results")
-    messages, events = run(ActionSearchCourses(), tracker({**PROFILE, "results_offset": 0}, intent="ask_more"))
+    messages, events = run(
+        ActionSearchCourses(), tracker({**PROFILE, "results_offset": 0}, intent="ask_more")
+    )
     assert responses(messages)[0] == "utter_results_more_intro"
     again = next(e["value"] for e in events if e.get("name") == "last_results")
     assert set(shown).isdisjoint(again)
 
 
 def test_search_with_a_topic_uses_the_message() -> None:
-    messages, events = run(ActionSearchCourses(), tracker({}, text="cursus heftruck", intent="search_courses"))
+    messages, events = run(
+        ActionSearchCourses(), tracker({}, text="cursus heftruck", intent="search_courses")
+    )
     assert "heftruck" in messages[1]["title"].lower() + messages[1]["reason"]
-    assert {"event": "slot", "timestamp": None, "name": "search_topic", "value": "cursus heftruck"} in events
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "search_topic",
+        "value": "cursus heftruck",
+    } in events
 
 
 def test_store_failure_gives_an_apology(monkeypatch) -> None:
@@ -150,13 +168,21 @@ def test_schemes_for_a_metal_worker_name_the_fund_and_the_employer_route() -> No
 
 def test_stap_is_explained_as_ended() -> None:
     entities = [{"entity": "scheme", "value": "stap-budget"}]
-    messages, _ = run(ActionExplainScheme(), tracker(text="bestaat het stap-budget nog", intent="ask_scheme", entities=entities))
+    messages, _ = run(
+        ActionExplainScheme(),
+        tracker(text="bestaat het stap-budget nog", intent="ask_scheme", entities=entities),
+    )
     assert responses(messages) == ["utter_scheme_ended"]
     assert "Levenlanglerenkrediet" in messages[0]["alternatives"]
 
 
 def test_active_scheme_is_answered_from_its_record(catalog) -> None:
-    messages, _ = run(ActionExplainScheme(), tracker(text="/ask_scheme", intent="ask_scheme", entities=[{"entity": "scheme", "value": "llk"}]))
+    messages, _ = run(
+        ActionExplainScheme(),
+        tracker(
+            text="/ask_scheme", intent="ask_scheme", entities=[{"entity": "scheme", "value": "llk"}]
+        ),
+    )
     record = catalog.scheme("llk")
     assert responses(messages) == ["utter_scheme_info"]
     assert messages[0]["explanation"] == record.explanation_b1
@@ -165,10 +191,20 @@ def test_active_scheme_is_answered_from_its_record(catalog) -> None:
 
 def test_handoff_stores_summary(catalog) -> None:
     events = [
-        {"event": "user", "text": "hoe zit het met mijn studieschuld", "parse_data": {"intent": {"name": "out_of_scope"}}},
-        {"event": "user", "text": "ik wil een mens", "parse_data": {"intent": {"name": "request_human"}}},
+        {
+            "event": "user",
+            "text": "hoe zit het met mijn studieschuld",
+            "parse_data": {"intent": {"name": "out_of_scope"}},
+        },
+        {
+            "event": "user",
+            "text": "ik wil een mens",
+            "parse_data": {"intent": {"name": "request_human"}},
+        },
     ]
-    messages, _ = run(ActionRequestHandoff(), tracker(PROFILE, intent="request_human", events=events))
+    messages, _ = run(
+        ActionRequestHandoff(), tracker(PROFILE, intent="request_human", events=events)
+    )
     assert responses(messages) == ["utter_handoff_recorded"]
     latest = [h for h in catalog.handoffs() if h.conversation_id == "unit"][-1]
     assert latest.open_question == "hoe zit het met mijn studieschuld"
@@ -176,14 +212,23 @@ def test_handoff_stores_summary(catalog) -> None:
 
 
 def test_fallback_first_suggests_then_offers_a_human() -> None:
-    ranking = [{"name": "nlu_fallback"}, {"name": "ask_schemes"}, {"name": "request_human"}, {"name": "greet"}]
+    ranking = [
+        {"name": "nlu_fallback"},
+        {"name": "ask_schemes"},
+        {"name": "request_human"},
+        {"name": "greet"},
+    ]
     one = [{"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
-    messages, _ = run(ActionHandleFallback(), tracker(intent="nlu_fallback", events=one, ranking=ranking))
+    messages, _ = run(
+        ActionHandleFallback(), tracker(intent="nlu_fallback", events=one, ranking=ranking)
+    )
     assert responses(messages) == ["utter_did_you_mean"]
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert titles == ["Wie betaalt het?", "Praat met adviseur", "Iets anders"]
     two = one + one
-    messages, _ = run(ActionHandleFallback(), tracker(intent="nlu_fallback", events=two, ranking=ranking))
+    messages, _ = run(
+        ActionHandleFallback(), tracker(intent="nlu_fallback", events=two, ranking=ranking)
+    )
     assert responses(messages) == ["utter_offer_human"]
 
 
@@ -192,7 +237,11 @@ def test_change_answer_clears_the_chosen_field_or_asks_which() -> None:
     assert responses(messages) == ["utter_ask_which_answer"]
     messages, events = run(
         ActionChangeAnswer(),
-        tracker(PROFILE, intent="change_answer", entities=[{"entity": "profile_field", "value": "region"}]),
+        tracker(
+            PROFILE,
+            intent="change_answer",
+            entities=[{"entity": "profile_field", "value": "region"}],
+        ),
     )
     cleared = {e["name"] for e in events if e.get("value") is None}
     assert {"region", "province", "place"} <= cleared

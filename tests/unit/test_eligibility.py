@@ -24,7 +24,12 @@ LLK = scheme(
     id="llk", type="lening",
     conditions={"age_max_exclusive": 57, "work_situations": ["employed", "ww", "bijstand", "self_employed", "no_benefit", "other"]},
 )  # fmt: skip
-OOM = scheme(id="oom", type="fonds", applicant="werkgever", conditions={"sectors": ["metaal"], "needs_employer": True})
+OOM = scheme(
+    id="oom",
+    type="fonds",
+    applicant="werkgever",
+    conditions={"sectors": ["metaal"], "needs_employer": True},
+)
 ADVICE = scheme(id="advies", conditions={"nlqf_max": "2"})
 STAP = scheme(id="stap", status="beeindigd", valid_until=dt.date(2024, 1, 1))
 EXPIRED_BY_DATE = scheme(id="old", status="actief", valid_until=dt.date(2025, 1, 1))

@@ -74,9 +74,11 @@ def test_bad_record_is_named_and_nothing_changes(
         loader.load_seed(session, seed_dir)
     before = counts(store)
     edit(seed_dir / f"{key}.yml", key, 3, **changes)
-    with pytest.raises(CatalogImportError, match=message) as info:
-        with session_scope(store.sessions) as session:
-            loader.load_seed(session, seed_dir)
+    with (
+        pytest.raises(CatalogImportError, match=message) as info,
+        session_scope(store.sessions) as session,
+    ):
+        loader.load_seed(session, seed_dir)
     assert f"{key}.yml[3]" in str(info.value)
     assert counts(store) == before
 
@@ -84,7 +86,11 @@ def test_bad_record_is_named_and_nothing_changes(
 def test_duplicate_ids_are_refused(store: Catalog, seed_dir: Path) -> None:
     data = yaml.safe_load((seed_dir / "courses.yml").read_text(encoding="utf-8"))
     data["courses"].append(dict(data["courses"][0]))
-    (seed_dir / "courses.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(CatalogImportError, match="dubbele course-id"):
-        with session_scope(store.sessions) as session:
-            loader.load_seed(session, seed_dir)
+    (seed_dir / "courses.yml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
+    with (
+        pytest.raises(CatalogImportError, match="dubbele course-id"),
+        session_scope(store.sessions) as session,
+    ):
+        loader.load_seed(session, seed_dir)

@@ -1,0 +1,48 @@
+"""The `overstap` command and its twin `python -m bot`."""
+
+import json
+import subprocess
+import sys
+
+from bot.cli import main
+
+
+def test_help_lists_the_subcommands(capsys) -> None:
+    try:
+        main(["--help"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    out = capsys.readouterr().out
+    for command in ("setup", "run", "web", "catalog", "build-nlp", "nlu-score"):
+        assert command in out
+
+
+def test_python_m_bot_is_the_same_command(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "stats"],
+        env={"OVERSTAP_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["courses"] == 0  # a new database, migrated, still empty
+
+
+def test_bad_setting_gives_a_dutch_error_and_exit_code_2(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "catalog", "stats"],
+        env={"OVERSTAP_VAR_DIR": str(tmp_path), "OVERSTAP_WEB_PORT": "nul", "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "geen geheel getal" in result.stderr
+
+
+def test_nlu_score_checks_the_threshold(tmp_path) -> None:
+    report = {
+        "macro avg": {"f1-score": 0.8},
+        "weighted avg": {"f1-score": 0.9},
+        "greet": {"f1-score": 0.7, "support": 3},
+    }
+    (tmp_path / "intent_report.json").write_text(json.dumps(report))
+    assert main(["nlu-score", str(tmp_path), "--min-f1", "0.75"]) == 0
+    assert main(["nlu-score", str(tmp_path), "--min-f1", "0.85"]) == 1
