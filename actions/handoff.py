@@ -7,7 +7,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, call_store, catalog
+from actions import common
+from actions.common import StoreUnavailable, call_store
 from bot.handoff import summary
 
 
@@ -20,7 +21,7 @@ class ActionRequestHandoff(Action):
     ) -> list[EventType]:
         try:
             await call_store(
-                catalog().record_handoff,
+                common.catalog().record_handoff,
                 tracker.sender_id,
                 summary.reason(tracker.events),
                 summary.build(tracker.events, tracker.current_slot_values()),

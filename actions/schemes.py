@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import StoreUnavailable, call_store, catalog, lexicon, profile_from, render
+from actions import common
+from actions.common import StoreUnavailable, call_store, lexicon, profile_from, render
 from bot.catalog.eligibility import Reason, main_reason
 
 MAX_SCHEMES = 3
@@ -43,7 +44,7 @@ class ActionMatchSchemes(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         try:
-            matches = await call_store(catalog().match_schemes, profile_from(tracker))
+            matches = await call_store(common.catalog().match_schemes, profile_from(tracker))
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_store_error")
             return []
@@ -89,11 +90,11 @@ class ActionExplainScheme(Action):
             dispatcher.utter_message(response="utter_which_scheme")
             return []
         try:
-            scheme = await call_store(catalog().scheme, scheme_id)
+            scheme = await call_store(common.catalog().scheme, scheme_id)
             alternatives = []
             if scheme is not None and scheme.is_ended(dt.date.today()):
                 for alt_id in scheme.replaced_by or []:
-                    alt = await call_store(catalog().scheme, alt_id)
+                    alt = await call_store(common.catalog().scheme, alt_id)
                     if alt is not None and not alt.is_ended(dt.date.today()):
                         alternatives.append(alt.name)
         except StoreUnavailable:

@@ -7,10 +7,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import common
 from actions.common import (
     StoreUnavailable,
     call_store,
-    catalog,
     lexicon,
     profile_from,
     render,
@@ -84,7 +84,7 @@ class ActionSearchCourses(Action):
             offset = int(tracker.get_slot("results_offset") or 0) + per_page
         try:
             result = await call_store(
-                catalog().search, profile_from(tracker), topic, offset, per_page
+                common.catalog().search, profile_from(tracker), topic, offset, per_page
             )
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_store_error")

@@ -121,11 +121,33 @@ def evaluate(profile: Profile, scheme: Scheme, today: dt.date) -> Verdict:
     return Verdict(scheme.id, verdict, tuple(reasons), specific)
 
 
+def relevance(profile: Profile, scheme: Scheme, verdict: Verdict) -> float:
+    """How useful a scheme is to show this person: specific before general, sure before unsure."""
+    score = float(_ORDER[verdict.verdict])
+    if verdict.specific:
+        score += 3
+    goals = (scheme.conditions or {}).get("goals")
+    if goals and profile.goal:
+        score += 2 if profile.goal in goals else -1
+    employer_route = scheme.applicant == "werkgever" or (scheme.conditions or {}).get("needs_employer")
+    if employer_route and profile.work_situation == "employed":
+        score += 1  # most money for workers now flows through the employer
+    elif employer_route and profile.work_situation in {"ww", "bijstand", "no_benefit", "student"}:
+        score -= 3  # without an employer that route is far away
+    if scheme.status == "onzeker":
+        score -= 0.5
+    return score
+
+
 def match(profile: Profile, schemes: list[Scheme], today: dt.date) -> list[Verdict]:
-    """Every scheme that is not `nee`, best first; ended schemes never appear."""
+    """Every scheme that is not `nee`, most useful first; ended schemes never appear."""
+    by_id = {s.id: s for s in schemes}
     verdicts = [evaluate(profile, s, today) for s in schemes]
     offered = [v for v in verdicts if v.verdict != NO]
-    return sorted(offered, key=lambda v: v.rank, reverse=True)
+    return sorted(
+        offered,
+        key=lambda v: (-relevance(profile, by_id[v.scheme_id], v), v.scheme_id),
+    )
 
 
 def main_reason(verdict: Verdict) -> Reason:
