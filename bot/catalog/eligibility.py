@@ -129,7 +129,9 @@ def relevance(profile: Profile, scheme: Scheme, verdict: Verdict) -> float:
     goals = (scheme.conditions or {}).get("goals")
     if goals and profile.goal:
         score += 2 if profile.goal in goals else -1
-    employer_route = scheme.applicant == "werkgever" or (scheme.conditions or {}).get("needs_employer")
+    employer_route = scheme.applicant == "werkgever" or (scheme.conditions or {}).get(
+        "needs_employer"
+    )
     if employer_route and profile.work_situation == "employed":
         score += 1  # most money for workers now flows through the employer
     elif employer_route and profile.work_situation in {"ww", "bijstand", "no_benefit", "student"}:
