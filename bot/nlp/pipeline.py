@@ -15,7 +15,8 @@ import yaml
 
 from bot.nlp.lexicon import LEXICON_DIR, RULER_KINDS, Lexicon, max_typos
 
-BUILDER_VERSION = "3"  # bump when the build logic changes, so models/ is rebuilt
+BUILDER_VERSION = "4"
+FREQUENT_WORDS = 80_000  # bump when the build logic changes, so models/ is rebuilt
 POSTCODE_PATTERNS = [
     {"label": "postcode", "pattern": [{"TEXT": {"REGEX": r"^[1-9][0-9]{3}$"}}]},
     {"label": "postcode", "pattern": [{"TEXT": {"REGEX": r"^[1-9][0-9]{3}[a-zA-Z]{2}$"}}]},
@@ -130,15 +131,21 @@ def build(target: Path, lexicon: Lexicon | None = None, progress: bool = True) -
 
 
 def dutch_words() -> set[str]:
-    """Every word form and lemma in spacy-lookups-data's Dutch table: real words, not typos."""
+    """Real Dutch words, so a typo variant that is a word ("weet" from "Weert") is left out.
+
+    The lemma table of spacy-lookups-data lists only forms that differ from their lemma, so
+    wordfreq's most frequent Dutch words (bundled data, offline) complete it.
+    """
     import gzip
 
     import spacy_lookups_data
+    import wordfreq
 
     path = Path(spacy_lookups_data.__file__).parent / "data" / "nl_lemma_lookup.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         table = json.load(handle)
-    return {w.lower() for w in table} | {w.lower() for w in table.values()}
+    words = {w.lower() for w in table} | {w.lower() for w in table.values()}
+    return words | set(wordfreq.top_n_list("nl", FREQUENT_WORDS))
 
 
 def is_current(target: Path) -> bool:
