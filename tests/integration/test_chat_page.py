@@ -84,6 +84,6 @@ def test_message_text_is_never_rendered_as_html(stack, browser) -> None:
     page.get_by_label("Jouw bericht").fill(payload)
     page.keyboard.press("Enter")
     page.wait_for_selector(".msg--user")
-    assert page.locator(".msg--user").last.inner_text() == payload
+    assert page.locator(".msg--user .msg__body").last.inner_text() == payload
     assert page.locator(".msg--user img").count() == 0
     assert page.evaluate("window.__xss === undefined")

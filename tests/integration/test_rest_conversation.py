@@ -117,10 +117,20 @@ def test_personal_data_never_reaches_the_tracker_store(stack) -> None:
 
 
 def test_two_misunderstood_messages_offer_an_adviser(stack) -> None:
+    # The NLU decides what it did not understand; here the fallback intent itself is sent,
+    # so the test is about the dialogue: first a hint, then the offer of a human.
     me = new_sender()
     stack.say(me, "hallo")
-    first = stack.say(me, "qwrtzp vlmbx")
+    first = stack.say(me, "/nlu_fallback")
     assert "snapte ik niet" in texts(first)
-    second = stack.say(me, "xkcd plorp zwiebel")
+    assert buttons(first)
+    second = stack.say(me, "/nlu_fallback")
     assert "adviseur" in texts(second)
     assert "Ja, graag" in buttons(second)
+
+
+@pytest.mark.parametrize("noise", ["qwrtzp vlmbx", "asdfgh", "xkcd plorp zwiebel", "hmm", "???"])
+def test_noise_always_gets_an_answer_with_a_next_step(stack, noise: str) -> None:
+    replies = stack.say(new_sender(), noise)
+    assert texts(replies).strip()
+    assert buttons(replies), f"no button to go on after {noise!r}: {texts(replies)}"
