@@ -66,7 +66,9 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"rest_reply-{dt.date.today().isoformat()}.json"
     path.write_text(json.dumps(result, indent=2))
-    print(f"first 10 turns p50 {result['first10']['p50']:.0f} ms, last 10 p50 {result['last10']['p50']:.0f} ms")
+    print(
+        f"first 10 turns p50 {result['first10']['p50']:.0f} ms, last 10 p50 {result['last10']['p50']:.0f} ms"
+    )
     print(f"written to {path}")
     return 0
 

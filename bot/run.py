@@ -90,7 +90,7 @@ def children(settings: Settings) -> list[Child]:
     endpoints = write_endpoints(settings)
     origins = list(settings.allowed_origins)
     rasa_cmd = [
-        str(bindir / "rasa"), "run",
+        str(bindir / "python"), "-m", "bot.rasa_cli", "run",
         "--model", str(model_path(settings)),
         "--endpoints", str(endpoints),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),

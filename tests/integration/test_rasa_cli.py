@@ -1,0 +1,54 @@
+"""The faster model loading of bot/rasa_cli.py gives exactly the predictions of Rasa's own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.rasa
+ROOT = Path(__file__).resolve().parents[2]
+MESSAGES = [
+    "hallo",
+    "ik werk in de zorg",
+    "ik wil een mens spreken",
+    "bestaat stap nog",
+    "mbo 2",
+    "geen idee",
+]
+SCRIPT = """
+import asyncio, json, sys, time
+if sys.argv[1] == "patched":
+    from bot.rasa_cli import patch_model_loading
+    patch_model_loading()
+from rasa.core.agent import Agent
+started = time.monotonic()
+agent = Agent.load("models/overstap.tar.gz")
+seconds = time.monotonic() - started
+async def parse():
+    return [await agent.parse_message(m) for m in json.loads(sys.argv[2])]
+results = asyncio.run(parse())
+print("RESULT" + json.dumps({"seconds": seconds, "parses": [
+    {"intent": r["intent"]["name"], "confidence": r["intent"]["confidence"],
+     "entities": sorted((e["entity"], str(e["value"])) for e in r["entities"])} for r in results]}))
+"""
+
+
+def load_and_parse(mode: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, mode, json.dumps(MESSAGES)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
+    )  # fmt: skip
+    line = next(x for x in result.stdout.splitlines() if x.startswith("RESULT"))
+    return json.loads(line.removeprefix("RESULT"))
+
+
+def test_patched_loading_predicts_the_same() -> None:
+    plain, patched = load_and_parse("plain"), load_and_parse("patched")
+    for a, b in zip(plain["parses"], patched["parses"], strict=True):
+        assert a["intent"] == b["intent"]
+        assert a["entities"] == b["entities"]
+        assert a["confidence"] == pytest.approx(b["confidence"], abs=1e-5)
