@@ -90,7 +90,11 @@ def ruler_patterns(lexicon: Lexicon, known_words: set[str]) -> list[dict]:
     # loads in milliseconds, where tens of thousands of phrase patterns took seconds.
     for (kind, entry_id), words in variants.items():
         patterns.append(
-            {"label": kind, "pattern": [{"LOWER": {"IN": sorted(words)}}], "id": f"{kind}:{entry_id}"}
+            {
+                "label": kind,
+                "pattern": [{"LOWER": {"IN": sorted(words)}}],
+                "id": f"{kind}:{entry_id}",
+            }
         )
     return patterns + POSTCODE_PATTERNS + AGE_PATTERNS
 

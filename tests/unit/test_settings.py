@@ -41,3 +41,13 @@ def test_secrets_are_created_once_and_hidden(tmp_path) -> None:
     assert settings.rasa_token and settings.rasa_token == again.rasa_token
     assert settings.rasa_token not in repr(settings)
     assert (tmp_path / "rasa_token").stat().st_mode & 0o077 == 0
+
+
+def test_env_example_lists_every_setting() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    read = set(re.findall(r'get\("([A-Z_]+)"', (root / "bot" / "settings.py").read_text()))
+    listed = set(re.findall(r"^OVERSTAP_([A-Z_]+)=", (root / ".env.example").read_text(), re.M))
+    assert read and read == listed
