@@ -33,6 +33,35 @@ def _is_unknown(value: Any) -> bool:
     return isinstance(value, str) and (lex.is_dont_know(value) or lex.is_skip(value))
 
 
+def previous_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
+def shadowed(tracker: Tracker, entity: str) -> bool:
+    """True when `entity` was found inside the span of another entity of the same message.
+
+    "geen diploma" holds an education level; the model may also read "diploma" as a goal.
+    The longer, rule-based entity wins, so the goal question is still asked.
+    """
+    entities = tracker.latest_message.get("entities") or []
+    mine = [e for e in entities if e.get("entity") == entity and "start" in e]
+    others = [e for e in entities if e.get("entity") != entity and "start" in e]
+    return any(
+        o["start"] <= m["start"]
+        and m["end"] <= o["end"]
+        and (o["end"] - o["start"]) > (m["end"] - m["start"])
+        for m in mine
+        for o in others
+    )
+
+
 class ProfileValidators:
     """validate_<slot> methods shared by the form and by validation outside the form."""
 
@@ -45,6 +74,10 @@ class ProfileValidators:
     ) -> dict[str, Any]:
         if _is_unknown(value):
             return {"work_situation": UNKNOWN}
+        if tracker.get_slot("requested_slot") != "work_situation" and shadowed(
+            tracker, "work_situation"
+        ):
+            return {"work_situation": previous_value(tracker, "work_situation")}
         entry = lexicon().find("work_situation", str(value))
         if entry:
             return {"work_situation": entry.id}
@@ -145,6 +178,8 @@ class ProfileValidators:
     ) -> dict[str, Any]:
         if _is_unknown(value):
             return {"goal": "unsure"}
+        if tracker.get_slot("requested_slot") != "goal" and shadowed(tracker, "goal"):
+            return {"goal": previous_value(tracker, "goal")}
         entry = lexicon().get("goal", str(value)) or lexicon().find("goal", str(value))
         if entry:
             return {"goal": entry.id}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -20,4 +21,5 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest revision (creates every table on an empty database)."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # no chatter on every start
     command.upgrade(alembic_config(engine), "head")

@@ -57,6 +57,20 @@ def test_free_text_conversation_from_greeting_to_results_and_adviser(stack) -> N
     assert '"sector": "zorg"' in row[1] and '"work_situation": "ww"' in row[1]
 
 
+def test_typed_answers_with_typos_and_number_words(stack) -> None:
+    me = new_sender()
+    stack.say(me, "/start_profile")
+    assert "sector" in texts(stack.say(me, "ik zit in de bijstand"))
+    assert "diploma" in texts(stack.say(me, "ik werkte als schoonmaker"))
+    assert "Hoe oud" in texts(stack.say(me, "geen diploma"))
+    assert "Waar woon je" in texts(stack.say(me, "ik ben vierendertig"))
+    assert "liefst" in texts(stack.say(me, "rotterdm"))  # a typo, and the goal is still asked
+    out = texts(stack.say(me, '/inform{"goal": "basic_skills"}'))
+    assert "Bijstand" in out and "Schoonmaker" in out and "34" in out and "Rotterdam" in out
+    assert "taal, rekenen of computer" in out
+    assert "Taalhuis" in out
+
+
 def test_buttons_dont_know_and_skip(stack) -> None:
     me = new_sender()
     stack.say(me, "/start_profile")

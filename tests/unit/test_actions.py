@@ -245,3 +245,21 @@ def test_change_answer_clears_the_chosen_field_or_asks_which() -> None:
     )
     cleared = {e["name"] for e in events if e.get("value") is None}
     assert {"region", "province", "place"} <= cleared
+
+
+def test_a_goal_inside_an_education_answer_is_not_taken_as_the_goal() -> None:
+    entities = [
+        {"entity": "education_level", "value": "geen diploma", "start": 0, "end": 12},
+        {"entity": "goal", "value": "diploma", "start": 5, "end": 12},
+    ]
+    t = tracker({"requested_slot": "education_level"}, text="geen diploma", entities=entities)
+    result = ValidateProfileForm().validate_goal("diploma", CollectingDispatcher(), t, DOMAIN)
+    assert result == {"goal": None}
+    alone = tracker(
+        {"requested_slot": "education_level"},
+        text="ik wil een diploma halen",
+        entities=[{"entity": "goal", "value": "diploma", "start": 11, "end": 24}],
+    )
+    assert ValidateProfileForm().validate_goal(
+        "diploma", CollectingDispatcher(), alone, DOMAIN
+    ) == {"goal": "diploma"}
