@@ -48,18 +48,20 @@ def shadowed(tracker: Tracker, entity: str) -> bool:
     """True when `entity` was found inside the span of another entity of the same message.
 
     "geen diploma" holds an education level; the model may also read "diploma" as a goal.
-    The longer, rule-based entity wins, so the goal question is still asked.
+    The longer or rule-based entity wins (the lexicon is surer than the model on the same
+    words), so the goal question is still asked.
     """
     entities = tracker.latest_message.get("entities") or []
     mine = [e for e in entities if e.get("entity") == entity and "start" in e]
     others = [e for e in entities if e.get("entity") != entity and "start" in e]
-    return any(
-        o["start"] <= m["start"]
-        and m["end"] <= o["end"]
-        and (o["end"] - o["start"]) > (m["end"] - m["start"])
-        for m in mine
-        for o in others
-    )
+
+    def wins(other: dict, me: dict) -> bool:
+        covers = other["start"] <= me["start"] and me["end"] <= other["end"]
+        longer = (other["end"] - other["start"]) > (me["end"] - me["start"])
+        rule_based = other.get("extractor") == "SpacyEntityExtractor"
+        return covers and (longer or rule_based)
+
+    return any(wins(o, m) for m in mine for o in others)
 
 
 class ProfileValidators:

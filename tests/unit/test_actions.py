@@ -251,7 +251,15 @@ def test_a_goal_inside_an_education_answer_is_not_taken_as_the_goal() -> None:
     entities = [
         {"entity": "education_level", "value": "geen diploma", "start": 0, "end": 12},
         {"entity": "goal", "value": "diploma", "start": 5, "end": 12},
+        {
+            "entity": "goal",
+            "value": "geen diploma",
+            "start": 0,
+            "end": 12,
+            "extractor": "DIETClassifier",
+        },
     ]
+    entities[0]["extractor"] = "SpacyEntityExtractor"
     t = tracker({"requested_slot": "education_level"}, text="geen diploma", entities=entities)
     result = ValidateProfileForm().validate_goal("diploma", CollectingDispatcher(), t, DOMAIN)
     assert result == {"goal": None}
