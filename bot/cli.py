@@ -50,9 +50,29 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
             print(f"Geladen: {counts['schemes']} regelingen, {counts['courses']} opleidingen.")
         elif args.catalog_command == "stats":
             print(json.dumps(catalog.stats(), indent=2, ensure_ascii=False))
+        elif args.catalog_command == "verify":
+            return verify_catalog(catalog, settings, args.max_age_days)
     finally:
         catalog.close()
     return 0
+
+
+def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int:
+    import datetime as dt
+
+    from bot.catalog.verify import verify
+
+    max_age = max_age_days or settings.verify_max_age_days
+    schemes = catalog.schemes()
+    problems = verify(schemes, dt.date.today(), max_age)
+    for problem in problems:
+        label = "FOUT" if problem.fatal else "let op"
+        print(f"{label}: regeling {problem.scheme_id} {problem.message}")
+    fatal = sum(p.fatal for p in problems)
+    print(
+        f"{len(schemes)} regelingen gecontroleerd, {fatal} fouten (maximale leeftijd {max_age} dagen)."
+    )
+    return 1 if fatal else 0
 
 
 def cmd_nlu_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -108,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     csub = p.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     csub.add_parser("load", help="de startcatalogus uit data/catalog/ laden (vervangt alles)")
     csub.add_parser("stats", help="aantallen in de catalogus tonen")
+    verify = csub.add_parser(
+        "verify", help="regelingen controleren: bron, status en datum van laatste controle"
+    )
+    verify.add_argument(
+        "--max-age-days",
+        type=int,
+        help="maximale leeftijd van de controle (standaard de instelling)",
+    )
     p.set_defaults(func=cmd_catalog)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")

@@ -69,6 +69,7 @@ class Settings:
     rasa_token: str = field(default="", repr=False)
     secret_key: str = field(default="", repr=False)
     results_per_page: int = 3
+    verify_max_age_days: int = 180
 
     @property
     def rasa_url(self) -> str:
@@ -164,6 +165,9 @@ class Settings:
             rasa_token=get("RASA_TOKEN", ""),
             secret_key=get("SECRET_KEY", ""),
             results_per_page=_int("OVERSTAP_RESULTS_PER_PAGE", get("RESULTS_PER_PAGE", "3"), 3, 5),
+            verify_max_age_days=_int(
+                "OVERSTAP_VERIFY_MAX_AGE_DAYS", get("VERIFY_MAX_AGE_DAYS", "180"), 1, 3650
+            ),
         )
 
     def with_secrets(self) -> Settings:
