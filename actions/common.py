@@ -79,3 +79,15 @@ def render(domain: dict[str, Any], response: str, **values: Any) -> str:
 
 def profile_from(tracker: Tracker) -> Profile:
     return Profile.from_slots({name: tracker.get_slot(name) for name in PROFILE_SLOTS})
+
+
+def render_reason(domain: dict[str, Any], code: str, values: dict[str, Any]) -> str:
+    """One reason code as a sentence, with lexicon ids in its values shown as Dutch labels."""
+    lex = lexicon()
+    values = dict(values)
+    if "sector" in values:
+        values["sector"] = lex.label("sector", values["sector"], default=values["sector"])
+    if "work_situation" in values:
+        situation = values["work_situation"]
+        values["work_situation"] = lex.label("work_situation", situation, default=situation).lower()
+    return render(domain, f"utter_reason_{code}", **values)

@@ -10,7 +10,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
-from actions.common import StoreUnavailable, call_store, lexicon, profile_from, render
+from actions.common import (
+    StoreUnavailable,
+    call_store,
+    lexicon,
+    profile_from,
+    render,
+    render_reason,
+)
 from bot.catalog.eligibility import Reason, main_reason
 
 MAX_SCHEMES = 3
@@ -21,19 +28,8 @@ def dutch_date(value: dt.date | None) -> str:
 
 
 def scheme_reason(domain: DomainDict, reasons: tuple[Reason, ...], main: Reason) -> str:
-    lex = lexicon()
     chosen = [main] + [r for r in reasons if r.code == "via_employer" and r is not main]
-    parts = []
-    for reason in chosen:
-        values = dict(reason.values)
-        if "sector" in values:
-            values["sector"] = lex.label("sector", values["sector"], default=values["sector"])
-        if "work_situation" in values:
-            values["work_situation"] = lex.label(
-                "work_situation", values["work_situation"], default=values["work_situation"]
-            ).lower()
-        parts.append(render(domain, f"utter_reason_{reason.code}", **values))
-    return " ".join(p for p in parts if p)
+    return " ".join(t for t in (render_reason(domain, r.code, r.values) for r in chosen) if t)
 
 
 class ActionMatchSchemes(Action):

@@ -11,9 +11,9 @@ from actions import common
 from actions.common import (
     StoreUnavailable,
     call_store,
-    lexicon,
     profile_from,
     render,
+    render_reason,
     settings,
 )
 from bot.catalog.eligibility import Reason
@@ -24,15 +24,7 @@ TOPIC_INTENTS = {"search_courses"}
 
 def reason_text(domain: DomainDict, reasons: list[Reason], limit: int = 2) -> str:
     """One or two reasons as short sentences; the first follows 'Waarom:' in lower case."""
-    lex = lexicon()
-    parts = []
-    for reason in reasons[:limit]:
-        values = dict(reason.values)
-        if "sector" in values:
-            values["sector"] = lex.label("sector", values["sector"], default=values["sector"])
-        text = render(domain, f"utter_reason_{reason.code}", **values)
-        if text:
-            parts.append(text)
+    parts = [t for t in (render_reason(domain, r.code, r.values) for r in reasons[:limit]) if t]
     if not parts:
         parts.append(render(domain, "utter_reason_general"))
     return " ".join([parts[0]] + [p[:1].upper() + p[1:] for p in parts[1:]])

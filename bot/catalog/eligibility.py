@@ -30,10 +30,6 @@ class Verdict:
     reasons: tuple[Reason, ...]
     specific: bool = False  # matched on a sector or level: more useful than a general scheme
 
-    @property
-    def rank(self) -> tuple[int, int]:
-        return (_ORDER[self.verdict], int(self.specific))
-
 
 def _worse(a: str, b: str) -> str:
     return a if _ORDER[a] < _ORDER[b] else b

@@ -33,7 +33,6 @@ POSTCODE_RE = re.compile(r"\b([1-9]\d{3})\s?([a-zA-Z]{2})?\b")
 def dutch_number(word: str) -> int | None:
     """Read a Dutch number word from 0 to 99, e.g. 'vijfenveertig' -> 45."""
     word = normalize(word).replace(" ", "").replace("-", "")
-    word = word.replace("ë", "e")
     if word.isdigit():
         return int(word)
     if word in UNITS:
