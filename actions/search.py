@@ -87,9 +87,7 @@ class ActionSearchCourses(Action):
             )
             return [SlotSet("search_topic", topic), SlotSet("results_offset", offset)]
         if offset == 0:
-            dispatcher.utter_message(
-                response="utter_results_intro", count=len(result.hits), total=result.total
-            )
+            dispatcher.utter_message(response="utter_results_intro", count=len(result.hits))
         else:
             dispatcher.utter_message(response="utter_results_more_intro", count=len(result.hits))
         for hit in result.hits:

@@ -159,3 +159,14 @@ def main_reason(verdict: Verdict) -> Reason:
         if code in codes:
             return codes[code]
     return verdict.reasons[0]
+
+
+def funding_by_sector(matches: list[tuple[Scheme, Verdict]]) -> dict[str, str]:
+    """Sector -> name of a matched sector fund that may pay for courses in that sector."""
+    funding: dict[str, str] = {}
+    for scheme, verdict in matches:
+        if verdict.verdict == NO or scheme.type != "fonds":
+            continue
+        for sector in (scheme.conditions or {}).get("sectors") or []:
+            funding.setdefault(sector, scheme.name)
+    return funding

@@ -11,7 +11,7 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Course, CourseLocation, Meta, Scheme, nlqf_rank
+from bot.catalog.models import Course, CourseLocation, Meta, Scheme, SearchTerm, nlqf_rank
 from bot.errors import CatalogImportError
 from bot.settings import PROJECT_ROOT
 
@@ -177,6 +177,7 @@ def load_seed(session: Session, directory: Path = SEED_DIR) -> dict[str, int]:
     session.execute(delete(CourseLocation))
     session.execute(delete(Course))
     session.execute(delete(Scheme))
+    session.execute(delete(SearchTerm))  # recounted as the new courses are flushed
     session.add_all(schemes)
     session.add_all(courses)
     meta = session.get(Meta, "seed_fingerprint") or Meta(key="seed_fingerprint", value="")

@@ -54,13 +54,17 @@ class Course(Base):
     mode_of_study = Column(String(30))
     duration = Column(String(20))  # ISO 8601 duration, OOAPI duration
     study_load = Column(JSON)
-    price = Column(Float)  # total cost in euro (OOAPI Cost, costType "total costs")
+    price = Column(Float, index=True)  # total cost in euro (OOAPI Cost, "total costs")
     start_dates = Column(JSON, nullable=False, default=list)
     url = Column(String(500))
     keywords = Column(JSON, nullable=False, default=list)
     source = Column(String(300), nullable=False)
     updated = Column(Date)
     online = Column(Integer, nullable=False, default=0)  # 1 when it can be followed from home
+    # Analysed text for search (bot.catalog.textsearch), filled on every flush. SQLite indexes
+    # them with FTS5 (courses_fts), PostgreSQL with a generated tsvector column and a GIN index.
+    search_title = Column(Text, nullable=False, default="")
+    search_body = Column(Text, nullable=False, default="")
 
     locations = relationship(
         "CourseLocation", back_populates="course", cascade="all, delete-orphan", lazy="selectin"
@@ -79,7 +83,10 @@ class CourseLocation(Base):
 
     course = relationship("Course", back_populates="locations")
 
-    __table_args__ = (Index("ix_course_locations_course", "course_id"),)
+    __table_args__ = (
+        Index("ix_course_locations_course", "course_id"),
+        Index("ix_course_locations_lat", "lat", "lon"),
+    )
 
 
 class Scheme(Base):
@@ -127,6 +134,15 @@ class HandoffRequest(Base):
     summary = Column(JSON, nullable=False, default=dict)
     status = Column(String(20), nullable=False, default="open", index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class SearchTerm(Base):
+    """Every index term with the number of courses that had it: the typo-tolerance dictionary."""
+
+    __tablename__ = "search_terms"
+
+    term = Column(String(80), primary_key=True)
+    docs = Column(Integer, nullable=False, default=0)
 
 
 class Meta(Base):

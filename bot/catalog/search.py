@@ -1,34 +1,52 @@
-"""Course search for a profile plus an optional free-text topic, with a reason per result.
+"""Course search: Dutch full text on SQLite FTS5 or PostgreSQL, then ranking for the person.
 
-Scoring combines text match, sector, level fit, region and cost. Like eligibility, each hit
+One interface, two backends. Both match the analysed fields that bot.catalog.index keeps
+(Snowball Dutch stems, compound parts); a query word also matches its synonyms and, on short
+queries, index terms one typo away. Hard filters (level, region, price, sector) run in SQL;
+the best candidates by text rank are then ranked in Python on what matters to this person:
+text match, level fit, region, and the cost after the schemes they may qualify for. Each hit
 carries reason codes with variables that the bot renders from response YAML.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import re
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session, selectinload
 
+from bot.catalog import index
 from bot.catalog.eligibility import Reason
-from bot.catalog.models import Course
+from bot.catalog.models import Course, nlqf_rank
 from bot.catalog.profile import Profile
-from bot.nlp.lexicon import normalize
+from bot.catalog.textsearch import QueryTerm, analyzer
 
-# Words that say nothing about the topic of a course search.
-STOPWORDS = set(
-    """
-    ik je jij u we wij ze zij hij het de een en of in op aan met voor van naar over bij als dat die
-    dit wat wie waar hoe wil zou graag zoek zoeken zoekt cursus cursussen opleiding opleidingen
-    training trainingen iets ergens heb hebben is zijn ben kan kun kunnen mag moet wordt worden
-    mijn me mij jouw er ook nog meer welke welk hebt een paar leren doen tot worden gaan ga om
-    alsjeblieft aub pls ff even dan maar want niet geen wel heel erg echt hallo hoi
-    """.split()
-)
 SHORTAGE_SECTORS = {"zorg", "kinderopvang", "onderwijs", "techniek", "installatie", "ict", "bouw"}
+ONLINE_MODES = {"online", "distance-learning"}
+VOCABULARY_TTL_S = 60.0
+TEXT_WEIGHT = 4.0
+EXACT_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class CourseFilters:
+    """Hard filters: a course that fails one is never shown."""
+
+    nlqf_min: str | None = None
+    nlqf_max: str | None = None
+    province: str | None = None
+    near: tuple[float, float] | None = None  # (lat, lon), e.g. of a postcode
+    max_km: float = 40.0
+    include_online: bool = True  # with a region filter, courses from home count as near
+    modes: tuple[str, ...] | None = None  # OOAPI modeOfDelivery values
+    price_max: float | None = None
+    starts_from: dt.date | None = None  # a start date on or after this day ...
+    starts_until: dt.date | None = None  # ... and on or before this one
+    sectors: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -42,47 +60,122 @@ class CourseHit:
 @dataclass
 class SearchResult:
     hits: list[CourseHit]
-    total: int
+    total: int  # candidates that passed every filter (capped by the candidate limit)
     offset: int
+    terms: list[QueryTerm] = field(default_factory=list)
 
 
-def topic_terms(text: str | None) -> list[str]:
-    if not text:
-        return []
-    words = re.findall(r"[a-z0-9+#]+", normalize(text))
-    return [w for w in words if w not in STOPWORDS and len(w) > 1]
+# -- SQL candidates -------------------------------------------------------------------------
 
 
-def _stem(word: str) -> str:
-    """A crude Dutch stem for matching plurals and derivations ('verpleging' ~ 'verpleeg')."""
-    for suffix in ("kundige", "kundigen", "ingen", "ing", "en", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+def _filter_sql(filters: CourseFilters, params: dict[str, Any]) -> list[str]:
+    """WHERE clauses on the alias `c` (courses), the same for both backends."""
+    where: list[str] = []
+    if filters.nlqf_min is not None:
+        params["nlqf_lo"] = nlqf_rank(filters.nlqf_min)
+        where.append("c.nlqf_rank >= :nlqf_lo")
+    if filters.nlqf_max is not None:
+        params["nlqf_hi"] = nlqf_rank(filters.nlqf_max)
+        where.append("(c.nlqf_rank IS NULL OR c.nlqf_rank <= :nlqf_hi)")
+    if filters.price_max is not None:
+        params["price_max"] = float(filters.price_max)
+        where.append("c.price <= :price_max")
+    if filters.sectors:
+        names = []
+        for i, sector in enumerate(filters.sectors):
+            params[f"sector{i}"] = sector
+            names.append(f":sector{i}")
+        where.append(f"c.sector IN ({', '.join(names)})")
+    region = None
+    if filters.near is not None:
+        lat, lon = filters.near
+        dlat = filters.max_km / 111.0
+        dlon = filters.max_km / (111.0 * max(0.2, math.cos(math.radians(lat))))
+        params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
+        region = (
+            "EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = c.id "
+            "AND l.lat BETWEEN :lat0 AND :lat1 AND l.lon BETWEEN :lon0 AND :lon1)"
+        )
+    elif filters.province:
+        params["province"] = filters.province
+        region = (
+            "EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = c.id "
+            "AND l.province = :province)"
+        )
+    if region:
+        where.append(f"({region} OR c.online = 1)" if filters.include_online else region)
+    if filters.modes and set(filters.modes) <= ONLINE_MODES:
+        where.append("c.online = 1")
+    return where
 
 
-def _text_match(course: Course, terms: list[str]) -> tuple[float, list[str]]:
-    strong = {normalize(k) for k in course.keywords or []}
-    strong |= set(normalize(course.title).split())
-    weak = set(normalize(course.description or "").split())
-    strong_stems = {_stem(w) for w in strong}
-    score = 0.0
-    matched: list[str] = []
-    for term in terms:
-        stem = _stem(term)
-        if (
-            term in strong
-            or stem in strong_stems
-            or any(s.startswith(stem) for s in strong_stems if len(stem) >= 5)
-        ):
-            score += 3.0
-            matched.append(term)
-        elif any(w.startswith(stem) for w in weak if len(stem) >= 4) or any(
-            term in w for w in strong if len(term) >= 4
-        ):
-            score += 1.0
-            matched.append(term)
-    return score, matched
+def _fts5_match(terms: list[QueryTerm]) -> str:
+    def alt(tokens: tuple[str, ...]) -> str:
+        return '"' + " ".join(tokens) + '"'
+
+    return " OR ".join("(" + " OR ".join(alt(a) for a in t.alternatives) + ")" for t in terms)
+
+
+def _tsquery(terms: list[QueryTerm]) -> str:
+    def alt(tokens: tuple[str, ...]) -> str:
+        return "(" + " <-> ".join(f"'{t}'" for t in tokens) + ")"
+
+    return " | ".join("(" + " | ".join(alt(a) for a in t.alternatives) + ")" for t in terms)
+
+
+def candidates(
+    session: Session,
+    terms: list[QueryTerm],
+    filters: CourseFilters,
+    profile: Profile,
+    limit: int,
+) -> list[tuple[str, float]]:
+    """Course ids with a text score in 0..1, best first, that pass the SQL filters."""
+    params: dict[str, Any] = {"n": limit}
+    where = _filter_sql(filters, params)
+    dialect = session.get_bind().dialect.name
+    if terms:
+        if dialect == "postgresql":
+            params["q"] = _tsquery(terms)
+            sql = (
+                "SELECT c.id, ts_rank(c.search_tsv, q) AS r "
+                "FROM courses c, to_tsquery('dutch', :q) q WHERE c.search_tsv @@ q "
+                + "".join(f" AND {w}" for w in where)
+                + " ORDER BY r DESC, c.id LIMIT :n"
+            )
+        else:
+            params["q"] = _fts5_match(terms)
+            sql = (
+                "SELECT c.id, -bm25(courses_fts, 3.0, 1.0) AS r FROM courses_fts "  # noqa: S608
+                "JOIN courses c ON c.rowid = courses_fts.rowid WHERE courses_fts MATCH :q"
+                + "".join(f" AND {w}" for w in where)
+                + " ORDER BY r DESC, c.id LIMIT :n"
+            )
+        rows = session.execute(text(sql), params).all()
+        best = max((r for _id, r in rows), default=0.0) or 1.0
+        return [(course_id, max(0.0, r) / best) for course_id, r in rows]
+
+    # No topic: the person's sector and level decide which courses are looked at first.
+    order = []
+    if profile.sector:
+        params["own_sector"] = profile.sector
+        order.append("CASE WHEN c.sector = :own_sector THEN 0 ELSE 1 END")
+    if profile.goal == "basic_skills":
+        order.append("CASE WHEN c.sector = 'basisvaardigheden' THEN 0 ELSE 1 END")
+    if profile.level_rank is not None:
+        params["rank"] = profile.level_rank
+        order.append("CASE WHEN c.nlqf_rank IS NULL THEN 2 ELSE abs(c.nlqf_rank - :rank) END")
+    sql = (
+        "SELECT c.id FROM courses c"  # noqa: S608 - constant fragments, values are bound
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY "
+        + ", ".join([*order, "c.id"])
+        + " LIMIT :n"
+    )
+    return [(row[0], 0.0) for row in session.execute(text(sql), params).all()]
+
+
+# -- ranking for the person ---------------------------------------------------------------
 
 
 def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -92,24 +185,64 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371 * 2 * math.asin(math.sqrt(a))
 
 
-def score_course(course: Course, profile: Profile, terms: list[str]) -> CourseHit | None:
+def _matched(course: Course, terms: list[QueryTerm]) -> tuple[list[str], int]:
+    """The query words this course matched, and how many matched as typed in its title."""
+    title = set(course.search_title.split())
+    tokens = title | set(course.search_body.split())
+    matched = [t.word for t in terms if any(set(a) <= tokens for a in t.alternatives)]
+    exact = sum(1 for t in terms if not t.corrected and set(t.alternatives[0]) <= title)
+    return matched, exact
+
+
+def _passes_post_filters(course: Course, filters: CourseFilters, today: dt.date) -> bool:
+    if filters.modes and not set(filters.modes) & set(course.modes_of_delivery or []):
+        return False
+    if filters.starts_from or filters.starts_until:
+        lo = filters.starts_from or today
+        hi = filters.starts_until or dt.date.max
+        starts = [_date(s) for s in course.start_dates or []]
+        if not any(d and lo <= d <= hi for d in starts):
+            return False
+    if filters.near is not None and not (filters.include_online and course.online):
+        lat, lon = filters.near
+        if not any(
+            loc.lat is not None and _distance_km(lat, lon, loc.lat, loc.lon) <= filters.max_km
+            for loc in course.locations
+        ):
+            return False
+    return True
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def score_course(
+    course: Course,
+    profile: Profile,
+    text_score: float,
+    matched: list[str],
+    funding: dict[str, str] | None = None,
+    exact: int = 0,
+) -> CourseHit | None:
+    """How well one candidate fits the person, with the reasons that say why."""
     reasons: list[Reason] = []
-    score = 0.0
-    if terms:
-        text_score, matched = _text_match(course, terms)
-        if text_score == 0:
-            return None
-        score += text_score
+    score = TEXT_WEIGHT * text_score + EXACT_WEIGHT * exact  # the word itself beats a synonym
+    if matched:
         reasons.append(Reason("course_topic", {"topic": " ".join(matched)}))
+    has_topic = bool(matched)
 
     goal = profile.goal
     if goal == "basic_skills":
         if course.sector == "basisvaardigheden":
             score += 5
             reasons.append(Reason("course_basic_skills"))
-        elif not terms:
+        elif not has_topic:
             return None
-    elif course.sector == "basisvaardigheden" and not terms:
+    elif course.sector == "basisvaardigheden" and not has_topic:
         score -= 3
 
     if profile.sector and course.sector == profile.sector and goal != "switch":
@@ -156,20 +289,78 @@ def score_course(course: Course, profile: Profile, terms: list[str]) -> CourseHi
     elif course.online:
         score += 0.5
         reasons.append(Reason("course_online"))
+
+    # Cost after the schemes the person may qualify for: a fund for the course's sector
+    # may pay, so its price weighs less. A known price counts; an unknown one a little.
+    funder = (funding or {}).get(course.sector)
     if course.price == 0:
         score += 0.5
         reasons.append(Reason("course_free"))
+    elif funder:
+        score -= 0.25 * min(course.price or 0, 4000) / 4000
+        reasons.append(Reason("course_funded", {"scheme": funder}))
+    else:
+        score -= min(course.price if course.price is not None else 1000, 4000) / 4000
     if place is None and course.locations:
         place = course.locations[0].place
     return CourseHit(course=course, score=score, reasons=reasons, place=place)
 
 
+class Vocabulary:
+    """The term dictionary for typo tolerance, reread at most once a minute."""
+
+    def __init__(self) -> None:
+        self._terms: dict[str, int] | None = None
+        self._read_at = 0.0
+
+    def get(self, session: Session) -> dict[str, int]:
+        if self._terms is None or time.monotonic() - self._read_at > VOCABULARY_TTL_S:
+            self._terms = index.vocabulary(session)
+            self._read_at = time.monotonic()
+        return self._terms
+
+    def clear(self) -> None:
+        self._terms = None
+
+
 def search_courses(
-    session: Session, profile: Profile, topic: str | None = None, offset: int = 0, limit: int = 3
+    session: Session,
+    profile: Profile,
+    topic: str | None = None,
+    offset: int = 0,
+    limit: int = 3,
+    filters: CourseFilters | None = None,
+    funding: dict[str, str] | None = None,
+    vocabulary: dict[str, int] | None = None,
+    today: dt.date | None = None,
 ) -> SearchResult:
-    """Best courses for the profile (and topic), `limit` at a time from `offset`."""
-    terms = topic_terms(topic)
-    courses = session.execute(select(Course)).scalars().all()
-    hits = [h for h in (score_course(c, profile, terms) for c in courses) if h is not None]
+    """The best courses for this person (and topic), `limit` at a time from `offset`."""
+    filters = filters or CourseFilters()
+    today = today or dt.date.today()
+    if vocabulary is None and topic:
+        vocabulary = index.vocabulary(session)
+    terms = analyzer().query(topic, vocabulary)
+    pool = max(40, 4 * (offset + limit))
+    found = candidates(session, terms, filters, profile, pool)
+    if not found:
+        return SearchResult(hits=[], total=0, offset=offset, terms=terms)
+    ids = [course_id for course_id, _ in found]
+    courses = {
+        c.id: c
+        for c in session.execute(
+            select(Course).where(Course.id.in_(ids)).options(selectinload(Course.locations))
+        ).scalars()
+    }
+    hits = []
+    for course_id, text_score in found:
+        course = courses.get(course_id)
+        if course is None or not _passes_post_filters(course, filters, today):
+            continue
+        matched, exact = _matched(course, terms)
+        hit = score_course(course, profile, text_score, matched, funding, exact)
+        if hit is not None:
+            hits.append(hit)
     hits.sort(key=lambda h: (-h.score, h.course.price or 0, h.course.id))
-    return SearchResult(hits=hits[offset : offset + limit], total=len(hits), offset=offset)
+    return SearchResult(
+        hits=hits[offset : offset + limit], total=len(hits), offset=offset, terms=terms
+    )

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.catalog import eligibility, loader, migrate
+from bot.catalog import eligibility, index, loader, migrate
 from bot.catalog.db import create_engine, session_factory, session_scope
 from bot.catalog.models import Course, HandoffRequest, Scheme
 from bot.catalog.profile import Profile
-from bot.catalog.search import SearchResult, search_courses
+from bot.catalog.search import CourseFilters, SearchResult, Vocabulary, search_courses
 from bot.errors import CatalogUnavailable
 from bot.nlp.redact import redact
 from bot.settings import Settings
+
+SCHEMES_TTL_S = 60.0
 
 
 class Catalog:
@@ -25,6 +28,8 @@ class Catalog:
         self.settings = settings
         self.engine = create_engine(settings, url)
         self.sessions = session_factory(self.engine)
+        self.vocabulary = Vocabulary()
+        self._schemes: tuple[float, list[Scheme]] | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -36,8 +41,13 @@ class Catalog:
             migrate.upgrade(self.engine)
         except (OperationalError, DBAPIError) as exc:
             raise CatalogUnavailable(f"De database is niet bereikbaar: {exc.orig}") from exc
+        with session_scope(self.sessions) as session:
+            if not index.index_is_current(session):
+                index.reindex(session)
 
     def load_seed(self) -> dict[str, int]:
+        self._schemes = None
+        self.vocabulary.clear()
         with session_scope(self.sessions) as session:
             return loader.load_seed(session)
 
@@ -59,14 +69,38 @@ class Catalog:
     # -- queries -------------------------------------------------------------------------------
 
     def search(
-        self, profile: Profile, topic: str | None = None, offset: int = 0, limit: int = 3
+        self,
+        profile: Profile,
+        topic: str | None = None,
+        offset: int = 0,
+        limit: int = 3,
+        filters: CourseFilters | None = None,
+        today: dt.date | None = None,
     ) -> SearchResult:
+        """Courses for the person, ranked with the schemes they may use in mind."""
+        today = today or dt.date.today()
+        funding = eligibility.funding_by_sector(self.match_schemes(profile, today))
         with session_scope(self.sessions) as session:
-            return search_courses(session, profile, topic, offset, limit)
+            return search_courses(
+                session,
+                profile,
+                topic,
+                offset,
+                limit,
+                filters=filters,
+                funding=funding,
+                vocabulary=self.vocabulary.get(session) if topic else None,
+                today=today,
+            )
 
     def schemes(self) -> list[Scheme]:
-        with session_scope(self.sessions) as session:
-            return list(session.execute(select(Scheme).order_by(Scheme.id)).scalars())
+        """All schemes; read again at most once a minute (they change with a seed load)."""
+        now = time.monotonic()
+        if self._schemes is None or now - self._schemes[0] > SCHEMES_TTL_S:
+            with session_scope(self.sessions) as session:
+                schemes = list(session.execute(select(Scheme).order_by(Scheme.id)).scalars())
+            self._schemes = (now, schemes)
+        return list(self._schemes[1])
 
     def scheme(self, scheme_id: str) -> Scheme | None:
         with session_scope(self.sessions) as session:

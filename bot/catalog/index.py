@@ -1,0 +1,125 @@
+"""Keeps the analysed search fields of courses and the term dictionary in step with the data.
+
+Every flush that adds or changes a Course fills its `search_title` and `search_body` (the
+backends index those: FTS5 triggers on SQLite, a generated tsvector on PostgreSQL) and adds its
+terms to `search_terms`, the dictionary that typo tolerance looks in. Bulk writers that bypass
+the ORM call `fields_for` and `add_terms` themselves.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from bot.catalog.models import Course, Meta, SearchTerm
+from bot.catalog.textsearch import ANALYZER_VERSION, analyzer, count_terms
+
+META_KEY = "search_analyzer"
+
+
+def fields_for(
+    title: str, keywords: Iterable[str] | None, sector: str | None, description: str | None
+) -> tuple[str, str]:
+    return analyzer().course_fields(title, keywords or [], sector, description)
+
+
+def fill(course: Course) -> bool:
+    """Set the search fields of one course; True when they changed."""
+    title, body = fields_for(course.title, course.keywords, course.sector, course.description)
+    if (course.search_title, course.search_body) == (title, body):
+        return False
+    course.search_title, course.search_body = title, body
+    return True
+
+
+@event.listens_for(Session, "before_flush")
+def _index_courses(session: Session, _context, _instances) -> None:
+    counts: Counter = session.info.setdefault("search_terms", Counter())
+    for obj in [*session.new, *session.dirty]:
+        if isinstance(obj, Course) and fill(obj):
+            counts.update(count_terms(obj.search_title, obj.search_body))
+
+
+@event.listens_for(Session, "after_flush")
+def _store_terms(session: Session, _context) -> None:
+    counts = session.info.pop("search_terms", None)
+    if counts:
+        add_terms(session.connection(), counts)
+
+
+def add_terms(connection: Connection, counts: Counter, batch: int = 2000) -> None:
+    """Add document counts to the term dictionary (insert or increment)."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    table = SearchTerm.__table__
+    items = sorted(counts.items())  # a fixed order keeps concurrent writers from deadlocking
+    for start in range(0, len(items), batch):
+        rows = [{"term": t[:80], "docs": n} for t, n in items[start : start + batch]]
+        stmt = dialect.insert(table).values(rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.term], set_={"docs": table.c.docs + stmt.excluded.docs}
+        )
+        connection.execute(stmt)
+
+
+def rebuild_terms(session: Session, batch: int = 5000) -> int:
+    """Recount the term dictionary from the stored documents; returns the number of terms."""
+    counts: Counter = Counter()
+    last = ""
+    while True:
+        rows = session.execute(
+            select(Course.id, Course.search_title, Course.search_body)
+            .where(Course.id > last)
+            .order_by(Course.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        for _id, title, body in rows:
+            counts.update(count_terms(title or "", body or ""))
+        last = rows[-1][0]
+    session.execute(delete(SearchTerm))
+    if counts:
+        add_terms(session.connection(), counts)
+    return len(counts)
+
+
+def reindex(session: Session, progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-analyse every course (after an analyzer change); returns how many changed."""
+    total = session.execute(select(func.count()).select_from(Course)).scalar_one()
+    changed, done, last = 0, 0, ""
+    while True:
+        courses = (
+            session.execute(select(Course).where(Course.id > last).order_by(Course.id).limit(500))
+            .scalars()
+            .all()
+        )
+        if not courses:
+            break
+        for course in courses:
+            changed += fill(course)
+        session.flush()
+        session.expunge_all()
+        done += len(courses)
+        last = courses[-1].id
+        if progress:
+            progress(done, total)
+    session.info.pop("search_terms", None)
+    rebuild_terms(session)
+    meta = session.get(Meta, META_KEY) or Meta(key=META_KEY, value="")
+    meta.value = ANALYZER_VERSION
+    session.merge(meta)
+    return changed
+
+
+def index_is_current(session: Session) -> bool:
+    stored = session.execute(select(Meta.value).where(Meta.key == META_KEY)).scalar()
+    return stored == ANALYZER_VERSION
+
+
+def vocabulary(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(SearchTerm.term, SearchTerm.docs)).all())
