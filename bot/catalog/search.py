@@ -28,8 +28,11 @@ from bot.catalog.textsearch import QueryTerm, analyzer
 SHORTAGE_SECTORS = {"zorg", "kinderopvang", "onderwijs", "techniek", "installatie", "ict", "bouw"}
 ONLINE_MODES = {"online", "distance-learning"}
 VOCABULARY_TTL_S = 60.0
-TEXT_WEIGHT = 4.0
-EXACT_WEIGHT = 1.0
+# A topic match counts TEXT_BASE plus up to TEXT_WEIGHT by text rank; the typed word itself in
+# the title adds EXACT_WEIGHT, so it beats a course that only matched several synonyms.
+TEXT_BASE = 1.0
+TEXT_WEIGHT = 2.0
+EXACT_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -230,8 +233,9 @@ def score_course(
 ) -> CourseHit | None:
     """How well one candidate fits the person, with the reasons that say why."""
     reasons: list[Reason] = []
-    score = TEXT_WEIGHT * text_score + EXACT_WEIGHT * exact  # the word itself beats a synonym
+    score = EXACT_WEIGHT * exact
     if matched:
+        score += TEXT_BASE + TEXT_WEIGHT * text_score
         reasons.append(Reason("course_topic", {"topic": " ".join(matched)}))
     has_topic = bool(matched)
 

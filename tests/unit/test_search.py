@@ -1,0 +1,227 @@
+"""Course search: the same cases against SQLite FTS5 and PostgreSQL full text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from conftest import POSTGRES_URL, make_settings
+from sqlalchemy import create_engine, delete, select, text
+
+from bot.catalog import index
+from bot.catalog.db import session_scope
+from bot.catalog.models import Course, CourseLocation, Meta, SearchTerm
+from bot.catalog.profile import Profile
+from bot.catalog.search import CourseFilters, search_courses
+from bot.catalog.store import Catalog
+
+TODAY = dt.date(2026, 11, 23)
+GRONINGEN = (53.2194, 6.5665)
+UTRECHT = (52.0907, 5.1214)
+ROTTERDAM = (51.9244, 4.4777)
+
+
+def course(cid: str, title: str, *, sector: str = "zorg", nlqf: str | None = "3", **kw) -> Course:
+    place, province, (lat, lon) = kw.pop("where", ("Utrecht", "utrecht", UTRECHT))
+    modes = kw.pop("modes", ["on campus"])
+    c = Course(
+        id=cid,
+        title=title,
+        description=kw.pop("description", ""),
+        provider=kw.pop("provider", "Testschool"),
+        level="secondary vocational education" if nlqf else "undefined",
+        nlqf=nlqf,
+        nlqf_rank=None
+        if nlqf is None
+        else ["0", "1", "2", "3", "4", "4+", "5", "6", "7"].index(nlqf),
+        sector=sector,
+        modes_of_delivery=modes,
+        price=kw.pop("price", 500.0),
+        start_dates=kw.pop("starts", ["2027-01-15"]),
+        keywords=kw.pop("keywords", []),
+        source="test (verzonnen)",
+        online=int(bool({"online", "distance-learning"} & set(modes))),
+    )
+    c.locations.append(CourseLocation(place=place, province=province, lat=lat, lon=lon))
+    assert not kw, kw
+    return c
+
+
+def courses() -> list[Course]:
+    return [
+        course("verpleging", "Basiscursus verpleging", description="Je leert zorgen voor zieke mensen."),
+        course("informatica", "Informatica", sector="ict", nlqf="6", price=2500),
+        course("heftruck", "Vorkheftruck rijbewijs", sector="logistiek", nlqf=None, price=350),
+        course("reach", "Reachtruck certificaat", sector="logistiek", nlqf=None, price=400),
+        course("lassen2", "Lasser", sector="metaal", nlqf="2", keywords=["lassen"]),
+        course("lassen4", "Lassen voor gevorderden", sector="metaal", nlqf="4"),
+        course("zon", "Zonnepanelen installeren", sector="installatie", nlqf=None),
+        course("kok", "Kok", sector="horeca", nlqf="2", where=("Groningen", "groningen", GRONINGEN)),
+        course("koken-online", "Koken voor beginners", sector="horeca", nlqf=None, modes=["online"], price=90),
+        course("boekhouden-duur", "Boekhouden", sector="administratie", nlqf="4", price=3000),
+        course("boekhouden-goedkoop", "Boekhouden basis", sector="administratie", nlqf="4", price=200),
+        course("ehbo", "EHBO-diploma", nlqf=None, keywords=["eerste hulp"], starts=["2026-12-01"]),
+        course("metsel-rdam", "Metselaar", sector="bouw", nlqf="2", where=("Rotterdam", "zuid-holland", ROTTERDAM)),
+        course("kinderopvang", "Pedagogisch medewerker kinderopvang", sector="kinderopvang"),
+        course("bso", "Cursus tussenschoolse opvang", sector="kinderopvang", nlqf=None, price=0),
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    name = f"overstap_search_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def catalog(request, tmp_path, pg_url) -> Iterator[Catalog]:
+    url = f"sqlite:///{tmp_path / 'search.db'}" if request.param == "sqlite" else pg_url
+    cat = Catalog(make_settings(tmp_path, OVERSTAP_DATABASE_URL=url))
+    cat.migrate()
+    with session_scope(cat.sessions) as session:
+        session.execute(delete(CourseLocation))
+        session.execute(delete(Course))
+        session.execute(delete(SearchTerm))
+        session.add_all(courses())
+    yield cat
+    cat.close()
+
+
+def ids(cat: Catalog, topic: str | None, profile: Profile | None = None, **filters) -> list[str]:
+    with session_scope(cat.sessions) as session:
+        result = search_courses(
+            session,
+            profile or Profile(),
+            topic,
+            limit=20,
+            filters=CourseFilters(**filters),
+            today=TODAY,
+        )
+        return [h.course.id for h in result.hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("verpleegkundige", "verpleging"),  # synonym group, different stems
+        ("verplegen", "verpleging"),
+        ("ICT", "informatica"),  # abbreviation -> synonym
+        ("heftruck", "heftruck"),  # compound part of "vorkheftruck"
+        ("zonnepaneel", "zon"),  # singular finds plural through the stemmer
+        ("opvang", "kinderopvang"),  # compound head
+        ("eerste hulp", "ehbo"),  # two-word synonym
+        ("ik zoek een cursus koken", "koken-online"),  # stopwords dropped, stem "kok"
+        ("heftruk", "heftruck"),  # typo on a short query
+        ("informatca", "informatica"),
+        ("zonnepanneel", "zon"),
+    ],
+)
+def test_query_finds_course(catalog: Catalog, query: str, expected: str) -> None:
+    assert expected in ids(catalog, query)
+
+
+def test_unrelated_query_finds_nothing(catalog: Catalog) -> None:
+    assert ids(catalog, "astronomie") == []
+
+
+def test_the_typed_word_ranks_above_its_synonyms(catalog: Catalog) -> None:
+    found = ids(catalog, "reachtruck")
+    assert found[0] == "reach"
+    assert "heftruck" in found  # a synonym still counts, just lower
+
+
+@pytest.mark.parametrize(
+    ("query", "filters", "expected"),
+    [
+        ("lassen", {"nlqf_max": "2"}, {"lassen2"}),
+        ("lassen", {"nlqf_min": "4"}, {"lassen4"}),
+        ("koken", {"province": "groningen", "include_online": False}, {"kok"}),
+        ("koken", {"province": "groningen"}, {"kok", "koken-online"}),
+        ("koken", {"modes": ("online",)}, {"koken-online"}),
+        ("boekhouden", {"price_max": 1000}, {"boekhouden-goedkoop"}),
+        ("metselaar", {"near": ROTTERDAM, "max_km": 30, "include_online": False}, {"metsel-rdam"}),
+        ("metselaar", {"near": UTRECHT, "max_km": 30, "include_online": False}, set()),
+        ("ehbo", {"starts_from": TODAY, "starts_until": dt.date(2026, 12, 31)}, {"ehbo"}),
+        ("ehbo", {"starts_from": dt.date(2027, 1, 1)}, set()),
+        ("heftruck", {"sectors": ("logistiek",)}, {"heftruck", "reach"}),
+        ("heftruck", {"sectors": ("bouw",)}, set()),
+    ],
+)
+def test_filters(catalog: Catalog, query: str, filters: dict, expected: set[str]) -> None:
+    assert set(ids(catalog, query, **filters)) == expected
+
+
+def test_level_fit_ranks_the_right_level_first(catalog: Catalog) -> None:
+    assert ids(catalog, "lassen", Profile(nlqf="2"))[0] == "lassen2"
+    assert ids(catalog, "lassen", Profile(nlqf="4"))[0] == "lassen4"
+
+
+def test_region_ranks_the_near_course_first(catalog: Catalog) -> None:
+    profile = Profile(province="groningen", lat=GRONINGEN[0], lon=GRONINGEN[1])
+    assert ids(catalog, "koken", profile)[0] == "kok"
+
+
+def test_cost_after_schemes_lifts_a_funded_course(catalog: Catalog) -> None:
+    """A sector fund the person may use makes an expensive course in that sector weigh less."""
+    with session_scope(catalog.sessions) as session:
+        plain = search_courses(session, Profile(), "boekhouden", limit=5, today=TODAY)
+        funded = search_courses(
+            session, Profile(), "boekhouden", limit=5, today=TODAY,
+            funding={"administratie": "Het fonds"},
+        )  # fmt: skip
+        costly_plain = next(h for h in plain.hits if h.course.id == "boekhouden-duur")
+        costly_funded = next(h for h in funded.hits if h.course.id == "boekhouden-duur")
+    assert costly_funded.score > costly_plain.score
+    assert ("course_funded", {"scheme": "Het fonds"}) in [
+        (r.code, r.values) for r in costly_funded.reasons
+    ]
+
+
+def test_profile_search_without_topic_uses_sector(catalog: Catalog) -> None:
+    found = ids(catalog, None, Profile(sector="metaal", nlqf="2"))
+    assert found[:2] == ["lassen2", "lassen4"]
+
+
+def test_changes_are_indexed_on_flush(catalog: Catalog) -> None:
+    with session_scope(catalog.sessions) as session:
+        session.get(Course, "kok").title = "Zelfstandig werkend bakker"
+    assert "kok" in ids(catalog, "bakker")
+    with session_scope(catalog.sessions) as session:
+        session.delete(session.get(Course, "kok"))
+    assert "kok" not in ids(catalog, "bakker")
+    with session_scope(catalog.sessions) as session:
+        assert session.get(SearchTerm, "bakker").docs >= 1
+
+
+def test_typo_tolerance_uses_the_term_dictionary(catalog: Catalog) -> None:
+    with session_scope(catalog.sessions) as session:
+        vocabulary = index.vocabulary(session)
+    assert vocabulary["heftruck"] == 1 and vocabulary["boekhoud"] == 2
+    with session_scope(catalog.sessions) as session:
+        result = search_courses(session, Profile(), "heftruk", today=TODAY)
+    assert result.terms[0].corrected
+
+
+def test_migrate_rebuilds_documents_after_an_analyzer_change(catalog: Catalog) -> None:
+    with session_scope(catalog.sessions) as session:
+        session.execute(text("UPDATE courses SET search_title = '', search_body = ''"))
+        session.merge(Meta(key=index.META_KEY, value="old"))
+    assert ids(catalog, "informatica") == []
+    catalog.migrate()
+    assert ids(catalog, "informatica") == ["informatica"]
+    with session_scope(catalog.sessions) as session:
+        assert session.execute(select(Meta.value).where(Meta.key == index.META_KEY)).scalar() == (
+            index.ANALYZER_VERSION
+        )
