@@ -34,10 +34,30 @@ def settings(tmp_path: Path) -> Settings:
     return make_settings(tmp_path)
 
 
+@pytest.fixture
+def settings_for(tmp_path: Path):
+    """Settings in this test's temporary directory with the given database URL."""
+
+    def make(database_url: str) -> Settings:
+        return make_settings(tmp_path, OVERSTAP_DATABASE_URL=database_url)
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def module_postgres_database() -> Iterator[str]:
+    """An empty PostgreSQL database of its own for one test module."""
+    yield from _temporary_database("overstap_mod")
+
+
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this test run, dropped afterwards."""
-    name = f"overstap_test_{uuid.uuid4().hex[:8]}"
+    yield from _temporary_database("overstap_test")
+
+
+def _temporary_database(prefix: str) -> Iterator[str]:
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

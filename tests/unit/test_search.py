@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from conftest import POSTGRES_URL, make_settings
-from sqlalchemy import create_engine, delete, select, text
+from sqlalchemy import delete, select, text
 
 from bot.catalog import index
 from bot.catalog.db import session_scope
@@ -69,26 +67,13 @@ def courses() -> list[Course]:
     ]  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    name = f"overstap_search_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(POSTGRES_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def catalog(request, tmp_path, pg_url) -> Iterator[Catalog]:
-    url = f"sqlite:///{tmp_path / 'search.db'}" if request.param == "sqlite" else pg_url
-    cat = Catalog(make_settings(tmp_path, OVERSTAP_DATABASE_URL=url))
+def catalog(request, tmp_path, settings_for) -> Iterator[Catalog]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'search.db'}"
+    else:
+        url = request.getfixturevalue("module_postgres_database")
+    cat = Catalog(settings_for(url))
     cat.migrate()
     with session_scope(cat.sessions) as session:
         session.execute(delete(CourseLocation))
