@@ -87,6 +87,13 @@ def render_reason(domain: dict[str, Any], code: str, values: dict[str, Any]) -> 
     values = dict(values)
     if "sector" in values:
         values["sector"] = lex.label("sector", values["sector"], default=values["sector"])
+    if "fund_sectors" in values:
+        values["fund_sectors"] = ", ".join(
+            lex.label("sector", s, default=s) for s in values["fund_sectors"] or ()
+        )
+    if "occupation" in values:
+        occupation = values["occupation"]
+        values["occupation"] = lex.label("occupation", occupation, default=occupation)
     if "work_situation" in values:
         situation = values["work_situation"]
         values["work_situation"] = lex.label("work_situation", situation, default=situation).lower()

@@ -10,8 +10,8 @@ from rasa_sdk.types import DomainDict
 from actions.common import render
 
 SUGGESTIBLE = {
-    "start_profile", "search_courses", "ask_schemes", "ask_scheme", "request_human", "ask_more",
-    "change_answer", "start_over", "stop", "ask_privacy", "bot_challenge",
+    "start_profile", "search_courses", "ask_schemes", "ask_scheme", "ask_why_not", "request_human",
+    "ask_more", "change_answer", "start_over", "stop", "ask_privacy", "bot_challenge",
 }  # fmt: skip
 
 

@@ -1,4 +1,4 @@
-"""Schemes: which ones may pay for this person, and answers about one named scheme."""
+"""Schemes: which ones may pay for this person, answers about one named scheme, and why not."""
 
 from __future__ import annotations
 
@@ -18,13 +18,57 @@ from actions.common import (
     render,
     render_reason,
 )
-from bot.catalog.eligibility import Reason, main_reason
+from bot.catalog.eligibility import NO, Reason, main_reason
+from bot.catalog.models import Scheme
 
 MAX_SCHEMES = 3
+ASKING_INTENTS = {"ask_scheme", "ask_why_not"}
 
 
 def dutch_date(value: dt.date | None) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
+
+
+def scheme_ids_in(entities: list[dict] | None, text: str | None = None) -> list[str]:
+    """Scheme ids named by `scheme` entities, or else anywhere in the text."""
+    lex = lexicon()
+    ids: list[str] = []
+    for entity in entities or []:
+        if entity.get("entity") != "scheme":
+            continue
+        value = str(entity.get("value") or "")
+        entry = lex.get("scheme", value) or lex.find("scheme", value)
+        if entry and entry.id not in ids:
+            ids.append(entry.id)
+    if not ids and text:
+        entry = lex.find("scheme", text)
+        if entry:
+            ids.append(entry.id)
+    return ids
+
+
+def asked_schemes(tracker: Tracker) -> tuple[str, ...]:
+    """The schemes named in this message or else in the last message that named one."""
+    latest = tracker.latest_message or {}
+    ids = scheme_ids_in(latest.get("entities"), latest.get("text"))
+    if ids:
+        return tuple(ids)
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name")
+        text = event.get("text") if intent in ASKING_INTENTS else None
+        ids = scheme_ids_in(parse.get("entities"), text)
+        if ids:
+            return tuple(ids)
+    return ()
+
+
+def uncertain_note(domain: DomainDict, scheme: Scheme) -> str:
+    if not scheme.uncertain:
+        return ""
+    return render(domain, "utter_scheme_note_uncertain", uncertain=scheme.uncertain)
 
 
 def scheme_reason(domain: DomainDict, reasons: tuple[Reason, ...], main: Reason) -> str:
@@ -49,9 +93,7 @@ class ActionMatchSchemes(Action):
             return []
         dispatcher.utter_message(response="utter_schemes_intro")
         for scheme, verdict in matches[:MAX_SCHEMES]:
-            note = ""
-            if scheme.uncertain:
-                note = render(domain, "utter_scheme_note_uncertain", uncertain=scheme.uncertain)
+            note = uncertain_note(domain, scheme)
             dispatcher.utter_message(
                 response="utter_scheme_result",
                 name=scheme.name,
@@ -73,15 +115,9 @@ class ActionExplainScheme(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        lex = lexicon()
-        scheme_id = None
-        for value in tracker.get_latest_entity_values("scheme"):
-            entry = lex.get("scheme", value) or lex.find("scheme", value)
-            if entry:
-                scheme_id = entry.id
-        if scheme_id is None:
-            entry = lex.find("scheme", tracker.latest_message.get("text") or "")
-            scheme_id = entry.id if entry else None
+        latest = tracker.latest_message or {}
+        ids = scheme_ids_in(latest.get("entities"), latest.get("text"))
+        scheme_id = ids[-1] if ids else None
         if scheme_id is None:
             dispatcher.utter_message(response="utter_which_scheme")
             return []
@@ -99,15 +135,14 @@ class ActionExplainScheme(Action):
         if scheme is None:
             dispatcher.utter_message(response="utter_which_scheme")
             return []
-        note = ""
-        if scheme.uncertain:
-            note = render(domain, "utter_scheme_note_uncertain", uncertain=scheme.uncertain)
+        note = uncertain_note(domain, scheme)
         if scheme.is_ended(dt.date.today()):
             dispatcher.utter_message(
                 response="utter_scheme_ended",
                 name=scheme.name,
                 ended_note=scheme.ended_note or "",
                 alternatives=", ".join(alternatives) or render(domain, "utter_default_alternative"),
+                note=note,
             )
             return []
         dispatcher.utter_message(
@@ -121,4 +156,53 @@ class ActionExplainScheme(Action):
             last_verified=dutch_date(scheme.last_verified),
             note=note,
         )
+        return []
+
+
+class ActionExplainWhyNot(Action):
+    """Answers "waarom kom ik niet in aanmerking?" from the eligibility reasons.
+
+    The schemes named now or earlier are explained; else the main ones that do not fit.
+    A worker also hears about the employer route, with a short script for that talk.
+    """
+
+    def name(self) -> str:
+        return "action_explain_why_not"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            answer, schemes = await call_store(
+                common.catalog().why_not, profile_from(tracker), asked_schemes(tracker)
+            )
+        except StoreUnavailable:
+            dispatcher.utter_message(response="utter_store_error")
+            return []
+        if not answer.items:
+            dispatcher.utter_message(response="utter_why_not_none")
+        else:
+            dispatcher.utter_message(response="utter_why_not_intro")
+        for item in answer.items:
+            scheme = schemes[item.scheme_id]
+            if scheme.is_ended(dt.date.today()) and scheme.ended_note:
+                reasons = scheme.ended_note
+            else:
+                reasons = " ".join(
+                    t for t in (render_reason(domain, r.code, r.values) for r in item.reasons) if t
+                )
+            dispatcher.utter_message(
+                response="utter_why_not_item",
+                name=scheme.name,
+                verdict=render(domain, f"utter_why_not_verdict_{item.verdict}"),
+                reasons=reasons,
+                note=uncertain_note(domain, scheme) if item.verdict != NO else "",
+            )
+        if answer.employer_route:
+            names = [schemes[i].name for i in answer.employer_schemes]
+            if names:
+                dispatcher.utter_message(
+                    response="utter_why_not_employer", schemes=", ".join(names)
+                )
+            dispatcher.utter_message(response="utter_employer_script")
         return []

@@ -2,11 +2,25 @@
 
 Reasons are codes with variables, never sentences: the bot renders each code with the
 response `utter_reason_<code>` from the domain, so all Dutch copy stays in response YAML.
+
+Conditions a scheme record can carry (all optional):
+
+* `work_situations`: who it is for; anyone else gets `nee`.
+* `age_max_exclusive`, `age_min`: age limits.
+* `sectors`, `occupations`: a sector fund serves the people who work in one of its sectors,
+  or in one of its occupations (an occupation counts like its sector, also when the
+  sector is not known). With `sector_partly: true` the fund serves only part of its
+  sectors: a known occupation must then be on the list.
+* `nlqf_max`, `nlqf_min`: limits on the highest diploma.
+* `needs_employer`: the employer applies or decides (`misschien` at best).
+* `no_student_finance`: not for someone who still gets studiefinanciering.
+* `school_first_under`: below this age the gemeente first expects regular education.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +29,32 @@ from bot.catalog.profile import Profile
 
 YES, MAYBE, NO = "ja", "misschien", "nee"
 _ORDER = {YES: 2, MAYBE: 1, NO: 0}
+
+# What each reason does to the verdict on its own; every code evaluate() can emit is here.
+NO_CODES = frozenset(
+    {
+        "scheme_ended", "work_situation_not", "age_over_max", "age_under_min", "sector_not",
+        "sector_unknown", "occupation_not", "level_too_high", "level_too_low",
+    }
+)  # fmt: skip
+MAYBE_CODES = frozenset(
+    {
+        "work_situation_unknown", "age_unknown", "level_unknown", "via_employer",
+        "status_uncertain", "sector_partly", "student_finance", "school_first",
+    }
+)  # fmt: skip
+FIT_CODES = frozenset(
+    {
+        "work_situation_fits", "age_under_max", "sector_fits", "occupation_fits",
+        "level_fits_max", "for_everyone",
+    }
+)  # fmt: skip
+
+# Schemes people ask about most; "waarom niet?" without a named scheme explains these.
+MAIN_SCHEMES = (
+    "stap", "llk", "slim_scholing", "oo_fondsen", "uwv_ww_scholing", "bijstand_gemeente",
+    "zzp_aftrek",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -28,11 +68,50 @@ class Verdict:
     scheme_id: str
     verdict: str
     reasons: tuple[Reason, ...]
-    specific: bool = False  # matched on a sector or level: more useful than a general scheme
+    specific: bool = False  # matched on a sector, occupation or level: more useful than general
+
+
+@dataclass(frozen=True)
+class WhyNot:
+    """One scheme in the answer to "waarom kom ik niet in aanmerking?"."""
+
+    scheme_id: str
+    verdict: str
+    reasons: tuple[Reason, ...]  # what made it `nee` or `misschien`; for a `ja`, why it fits
+
+
+@dataclass(frozen=True)
+class WhyNotAnswer:
+    items: tuple[WhyNot, ...]
+    employer_route: bool  # a worker: the answer names the employer route and the script
+    employer_schemes: tuple[str, ...] = ()  # employer routes open to this worker, best first
 
 
 def _worse(a: str, b: str) -> str:
     return a if _ORDER[a] < _ORDER[b] else b
+
+
+def is_employer_route(scheme: Scheme) -> bool:
+    return scheme.applicant == "werkgever" or bool((scheme.conditions or {}).get("needs_employer"))
+
+
+def _sector_reason(profile: Profile, cond: dict[str, Any]) -> tuple[str, Reason, bool]:
+    """Verdict effect, reason and specificity of a sector fund's sector and occupation lists."""
+    sectors = tuple(cond.get("sectors") or ())
+    occupations = tuple(cond.get("occupations") or ())
+    if profile.occupation is not None and profile.occupation in occupations:
+        return YES, Reason("occupation_fits", {"occupation": profile.occupation}), True
+    if profile.sector is not None and profile.sector in sectors:
+        if not cond.get("sector_partly"):
+            return YES, Reason("sector_fits", {"sector": profile.sector}), True
+        if profile.occupation is None:
+            return MAYBE, Reason("sector_partly", {"sector": profile.sector}), False
+        values = {"occupation": profile.occupation, "sector": profile.sector}
+        return NO, Reason("occupation_not", values), False
+    # A sector fund is only useful to someone known to work in its sector.
+    if profile.sector is None:
+        return NO, Reason("sector_unknown", {"fund_sectors": sectors}), False
+    return NO, Reason("sector_not", {"sector": profile.sector, "fund_sectors": sectors}), False
 
 
 def evaluate(profile: Profile, scheme: Scheme, today: dt.date) -> Verdict:
@@ -58,6 +137,9 @@ def evaluate(profile: Profile, scheme: Scheme, today: dt.date) -> Verdict:
         else:
             verdict = NO
             reasons.append(Reason("work_situation_not", {"work_situation": profile.work_situation}))
+    if cond.get("no_student_finance") and profile.work_situation == "student":
+        verdict = _worse(verdict, MAYBE)
+        reasons.append(Reason("student_finance"))
 
     age_max = cond.get("age_max_exclusive")
     age_min = cond.get("age_min")
@@ -77,16 +159,16 @@ def evaluate(profile: Profile, scheme: Scheme, today: dt.date) -> Verdict:
     if age_min is not None and bounds is not None and bounds[1] < age_min:
         verdict = NO
         reasons.append(Reason("age_under_min", {"age_min": age_min}))
+    school_first = cond.get("school_first_under")
+    if school_first is not None and bounds is not None and bounds[1] < school_first:
+        verdict = _worse(verdict, MAYBE)
+        reasons.append(Reason("school_first", {"age_limit": school_first}))
 
-    sectors = cond.get("sectors")
-    if sectors:
-        if profile.sector in sectors:
-            specific = True
-            reasons.append(Reason("sector_fits", {"sector": profile.sector}))
-        else:
-            # A sector fund is only useful to someone known to work in its sector.
-            verdict = NO
-            reasons.append(Reason("sector_not", {"sector": profile.sector or ""}))
+    if cond.get("sectors") or cond.get("occupations"):
+        effect, reason, fits = _sector_reason(profile, cond)
+        verdict = _worse(verdict, effect)
+        reasons.append(reason)
+        specific = specific or fits
 
     level_max = cond.get("nlqf_max")
     level_min = cond.get("nlqf_min")
@@ -105,12 +187,11 @@ def evaluate(profile: Profile, scheme: Scheme, today: dt.date) -> Verdict:
         verdict = NO
         reasons.append(Reason("level_too_low", {"nlqf_min": str(level_min)}))
 
-    if cond.get("needs_employer") or scheme.applicant == "werkgever":
-        if verdict != NO:
-            verdict = _worse(verdict, MAYBE)
+    if is_employer_route(scheme):
+        verdict = _worse(verdict, MAYBE)
         reasons.append(Reason("via_employer"))
     if scheme.status == "onzeker" and verdict != NO:
-        verdict = _worse(verdict, MAYBE)
+        verdict = MAYBE
         reasons.append(Reason("status_uncertain"))
     if not reasons:
         reasons.append(Reason("for_everyone"))
@@ -125,9 +206,7 @@ def relevance(profile: Profile, scheme: Scheme, verdict: Verdict) -> float:
     goals = (scheme.conditions or {}).get("goals")
     if goals and profile.goal:
         score += 2 if profile.goal in goals else -1
-    employer_route = scheme.applicant == "werkgever" or (scheme.conditions or {}).get(
-        "needs_employer"
-    )
+    employer_route = is_employer_route(scheme)
     if employer_route and profile.work_situation == "employed":
         score += 1  # most money for workers now flows through the employer
     elif employer_route and profile.work_situation in {"ww", "bijstand", "no_benefit", "student"}:
@@ -151,14 +230,61 @@ def match(profile: Profile, schemes: list[Scheme], today: dt.date) -> list[Verdi
 def main_reason(verdict: Verdict) -> Reason:
     """The one reason worth a line in a chat: the most telling one."""
     priority = [
-        "scheme_ended", "sector_fits", "level_fits_max", "age_under_max", "via_employer",
-        "work_situation_fits", "age_unknown", "level_unknown", "status_uncertain", "for_everyone",
+        "scheme_ended", "occupation_fits", "sector_fits", "sector_partly", "school_first",
+        "student_finance", "level_fits_max", "age_under_max", "via_employer", "work_situation_fits",
+        "age_unknown", "level_unknown", "status_uncertain", "for_everyone",
     ]  # fmt: skip
     codes = {r.code: r for r in verdict.reasons}
     for code in priority:
         if code in codes:
             return codes[code]
     return verdict.reasons[0]
+
+
+def limiting_reasons(verdict: Verdict) -> tuple[Reason, ...]:
+    """The reasons that made a verdict `nee` or `misschien`; for a `ja`, the reasons it fits."""
+    wanted = {NO: NO_CODES, MAYBE: MAYBE_CODES, YES: FIT_CODES}[verdict.verdict]
+    return tuple(r for r in verdict.reasons if r.code in wanted)
+
+
+def why_not(
+    profile: Profile,
+    schemes: list[Scheme],
+    today: dt.date,
+    asked: Sequence[str] = (),
+    limit: int = 3,
+) -> WhyNotAnswer:
+    """Answer "waarom kom ik niet in aanmerking?" for the schemes asked about, or the main ones.
+
+    A scheme asked about is always explained, whatever its verdict. Without one, the main
+    schemes that are not a `ja` are explained, except those meant for another group: a
+    worker does not wonder why bijstand rules do not apply, and someone without an employer
+    learns nothing from an employer route that is closed anyway. A worker also hears that
+    most money now flows through the employer, and which employer routes are open.
+    """
+    by_id = {s.id: s for s in schemes}
+    has_employer = profile.work_situation == "employed"
+    items: list[WhyNot] = []
+    asked_ids = [i for i in dict.fromkeys(asked) if i in by_id]
+    for scheme_id in asked_ids or [i for i in MAIN_SCHEMES if i in by_id]:
+        scheme = by_id[scheme_id]
+        verdict = evaluate(profile, scheme, today)
+        reasons = limiting_reasons(verdict)
+        if not asked_ids and (
+            verdict.verdict == YES
+            or {r.code for r in reasons} == {"work_situation_not"}
+            or (verdict.verdict == NO and is_employer_route(scheme) and not has_employer)
+        ):
+            continue
+        items.append(WhyNot(scheme_id, verdict.verdict, reasons))
+    employer_schemes: tuple[str, ...] = ()
+    if has_employer:
+        employer_schemes = tuple(
+            v.scheme_id
+            for v in match(profile, schemes, today)
+            if is_employer_route(by_id[v.scheme_id])
+        )[:limit]
+    return WhyNotAnswer(tuple(items[:limit]), has_employer, employer_schemes)
 
 
 def funding_by_sector(matches: list[tuple[Scheme, Verdict]]) -> dict[str, str]:

@@ -114,6 +114,15 @@ class Catalog:
         verdicts = eligibility.match(profile, list(schemes.values()), today)
         return [(schemes[v.scheme_id], v) for v in verdicts]
 
+    def why_not(
+        self, profile: Profile, asked: tuple[str, ...] = (), today: dt.date | None = None
+    ) -> tuple[eligibility.WhyNotAnswer, dict[str, Scheme]]:
+        """Why schemes are `nee` or `misschien` for this person, with the records to name them."""
+        today = today or dt.date.today()
+        schemes = {s.id: s for s in self.schemes()}
+        answer = eligibility.why_not(profile, list(schemes.values()), today, asked)
+        return answer, schemes
+
     # -- handoff -------------------------------------------------------------------------------
 
     def record_handoff(

@@ -11,10 +11,11 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.common as common
+from actions.common import render
 from actions.fallback import ActionHandleFallback
 from actions.handoff import ActionRequestHandoff
 from actions.profile import ActionChangeAnswer, ValidateProfileForm
-from actions.schemes import ActionExplainScheme, ActionMatchSchemes
+from actions.schemes import ActionExplainScheme, ActionExplainWhyNot, ActionMatchSchemes
 from actions.search import ActionSearchCourses
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,6 +188,73 @@ def test_active_scheme_is_answered_from_its_record(catalog) -> None:
     assert responses(messages) == ["utter_scheme_info"]
     assert messages[0]["explanation"] == record.explanation_b1
     assert messages[0]["source"] == record.sources[0]
+
+
+def test_an_uncertain_fact_is_shown_with_an_ended_scheme(catalog) -> None:
+    entities = [{"entity": "scheme", "value": "ontwikkeladvies"}]
+    messages, _ = run(
+        ActionExplainScheme(),
+        tracker(text="kan ik nog ontwikkeladvies krijgen", intent="ask_scheme", entities=entities),
+    )
+    assert responses(messages) == ["utter_scheme_ended"]
+    assert catalog.scheme("ontwikkeladvies").uncertain in messages[0]["note"]
+
+
+def test_why_not_for_a_worker_names_the_employer_route_and_gives_the_script() -> None:
+    messages, _ = run(
+        ActionExplainWhyNot(),
+        tracker(PROFILE, text="waarom kom ik niet in aanmerking", intent="ask_why_not"),
+    )
+    names = responses(messages)
+    assert names[0] == "utter_why_not_intro"
+    assert names[-2:] == ["utter_why_not_employer", "utter_employer_script"]
+    items = [m for m in messages if m["response"] == "utter_why_not_item"]
+    assert 1 <= len(items) <= 3
+    stap = next(m for m in items if m["name"].startswith("STAP"))
+    assert stap["verdict"] == "Dit past niet bij jou."
+    assert "1 januari 2024" in stap["reasons"]
+    employer = next(m for m in messages if m["response"] == "utter_why_not_employer")
+    assert "OOM" in employer["schemes"]
+    script = render(DOMAIN, "utter_employer_script")
+    assert "gesprek" in script and "werktijd" in script
+
+
+def test_why_not_for_someone_over_57_asking_about_llk_gives_the_age_reason() -> None:
+    profile = {"work_situation": "ww", "age": "57+", "education_level": "4"}
+    entities = [{"entity": "scheme", "value": "levenlanglerenkrediet"}]
+    messages, _ = run(
+        ActionExplainWhyNot(),
+        tracker(
+            profile,
+            text="waarom krijg ik geen levenlanglerenkrediet",
+            intent="ask_why_not",
+            entities=entities,
+        ),
+    )
+    assert responses(messages) == ["utter_why_not_intro", "utter_why_not_item"]
+    item = messages[1]
+    assert item["name"] == "Levenlanglerenkrediet"
+    assert item["verdict"] == "Dit past niet bij jou."
+    assert item["reasons"] == ("Je bent 57 jaar of ouder. Het is alleen voor mensen jonger dan 57.")
+    assert item["note"] == ""  # the uncertain lower age does not matter for a nee
+
+
+def test_why_not_remembers_the_scheme_asked_about_earlier() -> None:
+    earlier = [
+        {
+            "event": "user",
+            "text": "wat is de slim scholingssubsidie",
+            "parse_data": {"intent": {"name": "ask_scheme"}, "entities": []},
+        }
+    ]
+    profile = {"work_situation": "employed", "sector": "horeca", "occupation": "kok"}
+    messages, _ = run(
+        ActionExplainWhyNot(),
+        tracker(profile, text="hoezo niet", intent="ask_why_not", events=earlier),
+    )
+    items = [m for m in messages if m["response"] == "utter_why_not_item"]
+    assert [m["name"] for m in items] == ["SLIM-scholingssubsidie (Ontwikkelpaden)"]
+    assert "andere sector" in items[0]["reasons"]
 
 
 def test_handoff_stores_summary(catalog) -> None:

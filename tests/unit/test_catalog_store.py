@@ -13,7 +13,10 @@ STATUS_TABLE_SCHEMES = {
     "scholingsbudget_ww", "bijstand_gemeente", "leerwerkloket", "rmt", "oo_fondsen", "werkgeversplicht",
     "tel_mee_met_taal", "aftrek_scholingsuitgaven", "zzp_aftrek",
 }  # fmt: skip
-ENDED = {"stap", "scholingsvoucher", "aftrek_scholingsuitgaven", "rmt", "ontwikkeladvies"}
+ENDED = {
+    "stap", "scholingsvoucher", "aftrek_scholingsuitgaven", "rmt", "ontwikkeladvies",
+    "ontwikkeladvies_stap", "nl_leert_door", "ontwikkeladvies_45plus",
+}  # fmt: skip
 
 
 def test_seed_has_enough_courses_across_sectors_and_levels(catalog) -> None:

@@ -1,14 +1,29 @@
 """The eligibility engine: a pure function from profile and scheme to a verdict with reasons."""
 
+import ast
 import datetime as dt
+from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.catalog.eligibility import MAYBE, NO, YES, evaluate, match
+from bot.catalog import eligibility
+from bot.catalog.eligibility import (
+    FIT_CODES,
+    MAYBE,
+    MAYBE_CODES,
+    NO,
+    NO_CODES,
+    YES,
+    evaluate,
+    match,
+    why_not,
+)
 from bot.catalog.models import Scheme
 from bot.catalog.profile import Profile
 
 TODAY = dt.date(2026, 11, 23)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def scheme(**kw) -> Scheme:
@@ -70,3 +85,119 @@ def test_match_never_offers_ended_schemes_and_puts_specific_first() -> None:
     assert "stap" not in ids and "old" not in ids
     assert ids[0] in {"llk", "advies"}  # a sure "ja" comes before a "misschien"
     assert set(ids) == {"llk", "oom", "advies"}
+
+
+VVT = scheme(
+    id="aovvt", type="fonds", applicant="werkgever",
+    conditions={"work_situations": ["employed"], "sectors": ["zorg"], "sector_partly": True,
+                "occupations": ["verzorgende", "thuiszorgmedewerker"], "needs_employer": True},
+)  # fmt: skip
+OOM_WITH_JOBS = scheme(
+    id="oom", type="fonds", applicant="werkgever",
+    conditions={"sectors": ["metaal"], "occupations": ["lasser"], "needs_employer": True},
+)  # fmt: skip
+BIJSTAND = scheme(
+    id="bijstand", conditions={"work_situations": ["bijstand"], "school_first_under": 27}
+)
+LLK_STUDENT = scheme(
+    id="llk", conditions={"work_situations": ["employed", "student"], "no_student_finance": True}
+)
+
+
+def codes(result) -> list[str]:
+    return [r.code for r in result.reasons]
+
+
+@pytest.mark.parametrize(
+    ("profile", "scheme_", "verdict", "code"),
+    [
+        # An occupation on the fund's list counts like its sector, also with the sector unknown.
+        (Profile(occupation="lasser"), OOM_WITH_JOBS, MAYBE, "occupation_fits"),
+        (Profile(sector="metaal", occupation="cnc_operator"), OOM_WITH_JOBS, MAYBE, "sector_fits"),
+        (Profile(sector="uitzend", occupation="lasser"), OOM_WITH_JOBS, MAYBE, "occupation_fits"),
+        (Profile(), OOM_WITH_JOBS, NO, "sector_unknown"),
+        (Profile(occupation="kok"), OOM_WITH_JOBS, NO, "sector_unknown"),
+        (Profile(sector="horeca", occupation="kok"), OOM_WITH_JOBS, NO, "sector_not"),
+        # A fund for part of a sector: the occupation decides when it is known.
+        (Profile(work_situation="employed", sector="zorg"), VVT, MAYBE, "sector_partly"),
+        (
+            Profile(work_situation="employed", occupation="verzorgende"),
+            VVT,
+            MAYBE,
+            "occupation_fits",
+        ),
+        (
+            Profile(work_situation="employed", sector="zorg", occupation="arts"),
+            VVT,
+            NO,
+            "occupation_not",
+        ),
+        (Profile(age="<27", work_situation="bijstand"), BIJSTAND, MAYBE, "school_first"),
+        (Profile(age="35", work_situation="bijstand"), BIJSTAND, YES, "work_situation_fits"),
+        (Profile(work_situation="student"), LLK_STUDENT, MAYBE, "student_finance"),
+        (Profile(work_situation="employed"), LLK_STUDENT, YES, "work_situation_fits"),
+    ],
+)
+def test_sector_occupation_and_situation_rules(profile, scheme_, verdict, code) -> None:
+    result = evaluate(profile, scheme_, TODAY)
+    assert result.verdict == verdict
+    assert code in codes(result)
+
+
+def test_an_occupation_match_is_specific() -> None:
+    assert evaluate(Profile(occupation="lasser"), OOM_WITH_JOBS, TODAY).specific
+    assert not evaluate(Profile(sector="zorg"), VVT, TODAY).specific
+
+
+def test_why_not_explains_a_named_scheme_with_only_its_limiting_reasons() -> None:
+    answer = why_not(Profile(age="58", work_situation="ww"), [LLK, STAP], TODAY, asked=["llk"])
+    assert [(i.scheme_id, i.verdict) for i in answer.items] == [("llk", NO)]
+    assert [r.code for r in answer.items[0].reasons] == ["age_over_max"]
+    assert answer.items[0].reasons[0].values == {"age_max": 57}
+    assert not answer.employer_route
+
+
+def test_why_not_without_a_named_scheme_takes_the_main_ones_that_are_not_ja() -> None:
+    main_llk = scheme(id="llk", conditions={"age_max_exclusive": 57})
+    bijstand = scheme(id="bijstand_gemeente", conditions={"work_situations": ["bijstand"]})
+    answer = why_not(
+        Profile(age="30", work_situation="employed", sector="metaal"),
+        [STAP, main_llk, bijstand, OOM_WITH_JOBS],
+        TODAY,
+    )
+    # STAP has ended; LLK fits (ja) and bijstand is for another group: neither is explained.
+    assert [i.scheme_id for i in answer.items] == ["stap"]
+    assert answer.items[0].reasons[0].code == "scheme_ended"
+    assert answer.employer_route and answer.employer_schemes == ("oom",)
+
+
+def test_why_not_for_a_maybe_names_the_doubt() -> None:
+    answer = why_not(Profile(work_situation="ww"), [LLK], TODAY, asked=["llk", "unknown_id"])
+    assert [(i.scheme_id, i.verdict) for i in answer.items] == [("llk", MAYBE)]
+    assert [r.code for r in answer.items[0].reasons] == ["age_unknown"]
+
+
+def test_every_reason_code_is_classified() -> None:
+    assert set(emitted_codes()) <= NO_CODES | MAYBE_CODES | FIT_CODES
+    assert not NO_CODES & MAYBE_CODES and not MAYBE_CODES & FIT_CODES and not NO_CODES & FIT_CODES
+
+
+def emitted_codes() -> set[str]:
+    """Every reason code the eligibility module can emit, read from its source."""
+    tree = ast.parse(Path(eligibility.__file__).read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Reason":
+            first = node.args[0]
+            assert isinstance(first, ast.Constant), "a reason code must be a literal string"
+            found.add(first.value)
+    assert len(found) >= 20
+    return found
+
+
+def test_every_reason_code_has_a_response() -> None:
+    responses = {}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        responses.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
+    missing = sorted(c for c in emitted_codes() if f"utter_reason_{c}" not in responses)
+    assert not missing, f"no utter_reason_<code> response for: {missing}"
