@@ -1,11 +1,14 @@
 """Importing OOAPI v5 and CSV catalogs: mapping, errors with their place, one transaction,
---skip-invalid and re-import."""
+--skip-invalid, re-import, and the `overstap catalog import` command."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -321,3 +324,60 @@ def test_a_csv_of_2000_rows_is_imported(store: Catalog, tmp_path: Path) -> None:
     report = store.import_file(path)
     assert report.ok and report.created == 2000
     assert len(imported(store)) == 2000
+
+
+# -- the command ----------------------------------------------------------------------------
+
+
+def overstap(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """`python -m bot ...` of this worktree against a SQLite database in tmp_path."""
+    env = {
+        "OVERSTAP_VAR_DIR": str(tmp_path / "var"),
+        "OVERSTAP_DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'cli.db'}",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+
+def test_command_imports_updates_and_refuses_bad_files(tmp_path: Path) -> None:
+    good = str(DATA / "courses.csv")
+    first = overstap(tmp_path, "catalog", "import", good)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == "Ingelezen: 3 opleidingen (3 nieuw, 0 bijgewerkt), 0 fouten.\n"
+
+    again = overstap(tmp_path, "catalog", "import", good, "--format", "csv", "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == "Ingelezen: 3 opleidingen (0 nieuw, 3 bijgewerkt), 0 fouten.\n"
+
+    bad = overstap(tmp_path, "catalog", "import", str(DATA / "ooapi-bad.json"))
+    assert bad.returncode == 1
+    assert "items[3].offerings[0].startDate: datum '2027-13-01' klopt niet" in bad.stderr
+    assert bad.stdout.startswith("Niets ingelezen: 4 fouten")
+
+    skipped = overstap(
+        tmp_path, "catalog", "import", str(DATA / "courses-bad.csv"), "--skip-invalid"
+    )
+    assert skipped.returncode == 1
+    assert "regel 3: prijs 'abc' is geen getal" in skipped.stderr
+    assert "Overgeslagen: 8 opleidingen." in skipped.stdout
+
+    stats = overstap(tmp_path, "catalog", "stats")
+    assert stats.returncode == 0, stats.stderr
+    assert stats.stdout.startswith("Opleidingen: 5\n")
+    for text in ("Per sector:", "Bouw en infra", "niveau 2", "op de campus", "Regelingen: 0"):
+        assert text in stats.stdout
+
+
+def test_command_help_and_file_errors_are_dutch(tmp_path: Path) -> None:
+    helped = overstap(tmp_path, "catalog", "import", "--help")
+    assert helped.returncode == 0
+    assert helped.stdout.startswith("gebruik: overstap catalog import")
+    for text in ("--skip-invalid", "--dry-run", "--source", "start_dates", "(verplicht)"):
+        assert text in helped.stdout
+
+    missing = overstap(tmp_path, "catalog", "import", str(tmp_path / "weg.csv"))
+    assert missing.returncode == 1
+    assert "bestand niet gevonden" in missing.stderr
