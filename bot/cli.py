@@ -49,12 +49,80 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
             counts = catalog.load_seed()
             print(f"Geladen: {counts['schemes']} regelingen, {counts['courses']} opleidingen.")
         elif args.catalog_command == "stats":
-            print(json.dumps(catalog.stats(), indent=2, ensure_ascii=False))
+            stats = catalog.stats()
+            if args.json:
+                print(json.dumps(stats, indent=2, ensure_ascii=False))
+            else:
+                print(format_stats(stats))
+        elif args.catalog_command == "import":
+            return import_catalog(catalog, args)
         elif args.catalog_command == "verify":
             return verify_catalog(catalog, settings, args.max_age_days)
     finally:
         catalog.close()
     return 0
+
+
+def import_catalog(catalog, args: argparse.Namespace) -> int:
+    """Import one file; errors to stderr (up to a limit), the summary to stdout."""
+    from bot.errors import CatalogImportError
+
+    try:
+        report = catalog.import_file(
+            Path(args.path),
+            args.format,
+            skip_invalid=args.skip_invalid,
+            dry_run=args.dry_run,
+            source=args.source,
+            provider=args.provider,
+            show_progress=not args.quiet,
+        )
+    except CatalogImportError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 1
+    for line in report.error_lines(IMPORT_ERRORS_SHOWN):
+        print(line, file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+MODE_LABELS = {
+    "on campus": "op de campus",
+    "online": "online",
+    "hybrid": "hybride",
+    "distance-learning": "afstandsleren",
+    "situated": "op locatie",
+}
+STATUS_LABELS = {"actief": "actief", "beeindigd": "beëindigd", "onzeker": "onzeker"}
+
+
+def format_stats(stats: dict) -> str:
+    """The catalog counts as a short Dutch overview."""
+    from bot.nlp.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+
+    def block(title: str, counts: dict[str, int], label) -> list[str]:
+        if not counts:
+            return []
+        names = {key: label(key) for key in counts}
+        width = max(len(n) for n in names.values())
+        return [f"  {title}:"] + [
+            f"    {names[key]:<{width}}  {count:>5}" for key, count in counts.items()
+        ]
+
+    by_sector = dict(sorted(stats["courses_by_sector"].items(), key=lambda kv: (-kv[1], kv[0])))
+    lines = [f"Opleidingen: {stats['courses']}"]
+    lines += block("Per sector", by_sector, lambda s: lexicon.label("sector", s, default=s))
+    lines += block(
+        "Per niveau (NLQF)",
+        stats["courses_by_nlqf"],
+        lambda n: "zonder niveau" if n == "none" else f"niveau {n}",
+    )
+    lines += block("Per lesvorm", stats["courses_by_mode"], lambda m: MODE_LABELS.get(m, m))
+    lines.append(f"Regelingen: {stats['schemes']}")
+    lines += block("Per status", stats["schemes_by_status"], lambda s: STATUS_LABELS.get(s, s))
+    return "\n".join(lines)
 
 
 def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int:
@@ -102,6 +170,77 @@ def cmd_nlu_score(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if macro >= args.min_f1 else 1
 
 
+IMPORT_ERRORS_SHOWN = 20
+
+
+class DutchHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help text with a Dutch 'gebruik:' line; descriptions keep their own line breaks."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix or "gebruik: ")
+
+
+def add_import_parser(csub) -> None:
+    from bot.catalog.importers.csvfile import COLUMNS
+
+    columns = "\n".join(
+        f"  {name:<18} {column.help}{' (verplicht)' if column.required else ''}"
+        for name, column in COLUMNS.items()
+    )
+    p = csub.add_parser(
+        "import",
+        help="opleidingen inlezen uit een OOAPI-bestand (JSON) of een CSV-bestand",
+        description=(
+            "Lees opleidingen in uit een bestand. Alles gaat in één keer:\n"
+            "heeft één opleiding een fout, dan wordt niets opgeslagen.\n"
+            "Je ziet dan elke fout met de plek in het bestand.\n"
+            "Lees je hetzelfde bestand opnieuw in? Dan worden de opleidingen bijgewerkt.\n"
+            "Er komen geen dubbele opleidingen bij."
+        ),
+        epilog=(
+            "OOAPI (JSON): programs en courses van OOAPI v5, met hun offerings.\n"
+            'Een pagina {"items": [...]}, een lijst, of één program of course.\n'
+            "De sector staat in ext.sector of volgt uit fieldsOfStudy.\n\n"
+            "CSV: de eerste regel noemt de kolommen. Scheidingsteken , of ;.\n"
+            "Een lijst in één cel scheid je met ; (bijvoorbeeld: Zwolle;Deventer).\n"
+            "Sla het bestand op als UTF-8. Kolommen:\n"
+            f"{columns}\n\n"
+            "Uitkomst: 0 als alles goed is, 1 als er fouten zijn (ook met --skip-invalid).\n\n"
+            "Voorbeelden:\n"
+            "  overstap catalog import aanbod.csv --dry-run\n"
+            "  overstap catalog import programs.json --source 'OOAPI Hogeschool X'"
+        ),
+        formatter_class=DutchHelpFormatter,
+        add_help=False,
+    )
+    where = p.add_argument_group("bestand")
+    where.add_argument("path", metavar="PAD", help="het bestand om in te lezen")
+    options = p.add_argument_group("opties")
+    options.add_argument(
+        "--format",
+        choices=["ooapi", "csv"],
+        help="soort bestand (standaard: volgt uit de naam of de inhoud)",
+    )
+    options.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="sla opleidingen met fouten over en lees de goede wel in",
+    )
+    options.add_argument("--dry-run", action="store_true", help="alleen controleren, niets opslaan")
+    options.add_argument(
+        "--source",
+        metavar="TEKST",
+        help="bron van de gegevens (standaard: soort en naam van het bestand)",
+    )
+    options.add_argument(
+        "--provider",
+        metavar="NAAM",
+        help="naam van de aanbieder, als het bestand die niet noemt",
+    )
+    options.add_argument("--quiet", action="store_true", help="geen voortgangsbalk tonen")
+    options.add_argument("-h", "--help", action="help", help="deze uitleg tonen en stoppen")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="overstap",
@@ -127,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("catalog", help="de catalogus van opleidingen en regelingen beheren")
     csub = p.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     csub.add_parser("load", help="de startcatalogus uit data/catalog/ laden (vervangt alles)")
-    csub.add_parser("stats", help="aantallen in de catalogus tonen")
+    stats = csub.add_parser("stats", help="overzicht van de catalogus: aantallen per soort")
+    stats.add_argument("--json", action="store_true", help="de aantallen als JSON tonen")
+    add_import_parser(csub)
     verify = csub.add_parser(
         "verify", help="regelingen controleren: bron, status en datum van laatste controle"
     )

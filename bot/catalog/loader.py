@@ -11,7 +11,8 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Course, CourseLocation, Meta, Scheme, SearchTerm, nlqf_rank
+from bot.catalog import index
+from bot.catalog.models import Course, CourseLocation, Meta, Scheme, nlqf_rank
 from bot.errors import CatalogImportError
 from bot.settings import PROJECT_ROOT
 
@@ -169,17 +170,29 @@ def load_seed(session: Session, directory: Path = SEED_DIR) -> dict[str, int]:
         course_from_record(rec, f"{course_path.name}[{i}] ({rec.get('id')})")
         for i, rec in enumerate(read_yaml_list(course_path, "courses"))
     ]
+    prefixed = [c.id for c in courses if ":" in c.id]
+    if prefixed:
+        raise CatalogImportError(f"seed-id's mogen geen ':' bevatten: {', '.join(prefixed[:5])}")
     for kind, items in (("scheme", schemes), ("course", courses)):
         ids = [item.id for item in items]
         dupes = {i for i in ids if ids.count(i) > 1}
         if dupes:
             raise CatalogImportError(f"dubbele {kind}-id's: {', '.join(sorted(dupes))}")
-    session.execute(delete(CourseLocation))
-    session.execute(delete(Course))
+    # Seed course ids have no prefix; imported ones ("ooapi:", "csv:") stay put.
+    seed_courses = select(Course.id).where(~Course.id.contains(":"))
+    session.execute(
+        delete(CourseLocation).where(CourseLocation.course_id.in_(seed_courses)),
+        execution_options={"synchronize_session": False},
+    )
+    session.execute(
+        delete(Course).where(~Course.id.contains(":")),
+        execution_options={"synchronize_session": False},
+    )
     session.execute(delete(Scheme))
-    session.execute(delete(SearchTerm))  # recounted as the new courses are flushed
     session.add_all(schemes)
     session.add_all(courses)
+    session.flush()
+    index.rebuild_terms(session)  # the replaced courses' terms are gone, imported ones stay
     meta = session.get(Meta, "seed_fingerprint") or Meta(key="seed_fingerprint", value="")
     meta.value = seed_fingerprint(directory)
     session.merge(meta)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.catalog import eligibility, index, loader, migrate
+from bot.catalog import eligibility, importers, index, loader, migrate
 from bot.catalog.db import create_engine, session_factory, session_scope
-from bot.catalog.models import Course, HandoffRequest, Scheme
+from bot.catalog.models import NLQF_ORDER, Course, HandoffRequest, Scheme
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, SearchResult, Vocabulary, search_courses
 from bot.errors import CatalogUnavailable
@@ -55,16 +57,43 @@ class Catalog:
         with session_scope(self.sessions) as session:
             return loader.loaded_fingerprint(session) == loader.seed_fingerprint()
 
+    def import_file(
+        self, path: Path | str, fmt: str | None = None, **options: Any
+    ) -> importers.ImportReport:
+        """Import an OOAPI or CSV file in one transaction; see `importers.import_file`."""
+        self.vocabulary.clear()
+        with session_scope(self.sessions) as session:
+            return importers.import_file(session, Path(path), fmt, **options)
+
     def stats(self) -> dict[str, Any]:
         with session_scope(self.sessions) as session:
             courses = session.execute(select(func.count()).select_from(Course)).scalar_one()
             by_sector = dict(
                 session.execute(select(Course.sector, func.count()).group_by(Course.sector)).all()
             )
+            by_nlqf = dict(
+                session.execute(select(Course.nlqf, func.count()).group_by(Course.nlqf)).all()
+            )
+            by_mode = Counter(
+                mode
+                for modes in session.execute(select(Course.modes_of_delivery)).scalars()
+                for mode in modes or []
+            )
             by_status = dict(
                 session.execute(select(Scheme.status, func.count()).group_by(Scheme.status)).all()
             )
-        return {"courses": courses, "courses_by_sector": by_sector, "schemes_by_status": by_status}
+        nlqf_order = {level: i for i, level in enumerate(NLQF_ORDER)}
+        return {
+            "courses": courses,
+            "courses_by_sector": dict(sorted(by_sector.items())),
+            "courses_by_nlqf": {
+                (level or "none"): by_nlqf[level]
+                for level in sorted(by_nlqf, key=lambda v: nlqf_order.get(v, len(nlqf_order)))
+            },
+            "courses_by_mode": dict(sorted(by_mode.items())),
+            "schemes": sum(by_status.values()),
+            "schemes_by_status": dict(sorted(by_status.items())),
+        }
 
     # -- queries -------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ def test_help_lists_the_subcommands(capsys) -> None:
 
 def test_python_m_bot_is_the_same_command(tmp_path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "catalog", "stats"],
+        [sys.executable, "-m", "bot", "catalog", "stats", "--json"],
         env={"OVERSTAP_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
