@@ -8,7 +8,6 @@ tests/data/whatsapp/, shaped as Meta's webhook reference shows them.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import hmac
 import itertools
@@ -47,12 +46,6 @@ def text_payload(
     message = value["messages"][0]
     message.update({"from": sender, "id": message_id, "timestamp": str(timestamp)})
     message["text"]["body"] = body
-    return payload
-
-
-def with_message_id(payload: dict[str, Any], message_id: str) -> dict[str, Any]:
-    payload = copy.deepcopy(payload)
-    payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = message_id
     return payload
 
 
