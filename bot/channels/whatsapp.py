@@ -176,11 +176,17 @@ class WhatsAppInput(InputChannel):
             raise
         return store
 
-    async def start(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+    async def open(self) -> None:
+        """Before the server listens: the inbox can take posts from the first request on."""
         if not self.enabled:
             logger.info("WhatsApp channel not configured (no OVERSTAP_WHATSAPP_APP_SECRET)")
             return
         self.store = await asyncio.to_thread(self.open_store)
+
+    async def start(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Once Rasa has loaded its model: work through the inbox."""
+        if self.store is None:
+            return
 
         async def handle(row: Claimed) -> None:
             await self._process(row, on_new_message)
@@ -237,13 +243,17 @@ class WhatsAppInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("whatsapp_webhook", __name__)
 
-        @webhook.listener("after_server_start")
-        async def started(app: Sanic, _loop: Any) -> None:
+        @webhook.listener("before_server_start")
+        async def opening(app: Sanic, _loop: Any) -> None:
             self.app = app
             try:
-                await self.start(on_new_message)
+                await self.open()
             except Exception as exc:  # noqa: BLE001 - keep Rasa's other channels running
-                logger.error("WhatsApp channel could not start: %s", type(exc).__name__)
+                logger.error("WhatsApp channel could not open its database: %s", type(exc).__name__)
+
+        @webhook.listener("after_server_start")
+        async def started(_app: Sanic, _loop: Any) -> None:
+            await self.start(on_new_message)
 
         @webhook.listener("before_server_stop")
         async def stopping(_app: Sanic, _loop: Any) -> None:
@@ -275,7 +285,7 @@ class WhatsAppInput(InputChannel):
                 secret, request.body, request.headers.get("X-Hub-Signature-256")
             ):
                 return response.text("forbidden", status=403)
-            if self.store is None or self.worker is None:
+            if self.store is None:
                 return response.text("not ready", status=503)  # Meta delivers again later
             try:
                 payload = json.loads(request.body)
@@ -287,8 +297,9 @@ class WhatsAppInput(InputChannel):
             except Exception as exc:  # noqa: BLE001 - not stored, so not acknowledged
                 logger.error("WhatsApp webhook not stored: %s", type(exc).__name__)
                 return response.text("error", status=500)
-            for pseudonym in senders:
-                self.worker.kick(pseudonym)
+            if self.worker is not None:  # else its first sweep, right after start, finds them
+                for pseudonym in senders:
+                    self.worker.kick(pseudonym)
             return response.text("ok")
 
         return webhook
