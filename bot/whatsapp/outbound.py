@@ -30,6 +30,13 @@ NOT_TEXT_REPLY = "Ik kan alleen tekst lezen. Typ je vraag of kies een knop."
 FAILED_REPLY = "Sorry, er ging iets mis. Stuur je bericht over een paar minuten nog een keer."
 
 SENTENCE_END = re.compile(r"[.!?…](?=\s)")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
+
+
+def whatsapp_markup(text: str) -> str:
+    """The bot's Markdown as WhatsApp shows it: *bold* (one star), and links as label: URL."""
+    text = text.replace("**", "*")
+    return MARKDOWN_LINK.sub(lambda m: f"{m.group(1)}: {m.group(2)}", text)
 
 
 def _cut_point(text: str, limit: int) -> int:
@@ -172,7 +179,7 @@ class Plan:
 def plan(text: str, buttons: list[dict[str, Any]] | None = None) -> Plan:
     """1-3 options: reply buttons; 4-10: a list; more (or what does not fit): numbered text."""
     options = options_from_buttons(buttons or [])
-    text = (text or "").strip()
+    text = whatsapp_markup(text or "").strip()
     if not options:
         return Plan([text_message(part) for part in split_text(text)], [])
     first, body = split_for_interactive(text or "Kies een antwoord.")

@@ -113,6 +113,20 @@ def test_no_menu_means_numbers_stay_text() -> None:
     assert numbered_choice("2", []) is None
 
 
-def test_dutch_copy_is_short() -> None:
-    for text in (outbound.NOT_TEXT_REPLY, outbound.FAILED_REPLY):
-        assert all(len(sentence.split()) <= 12 for sentence in text.split(". "))
+@pytest.mark.parametrize("text", [outbound.NOT_TEXT_REPLY, outbound.FAILED_REPLY])
+def test_the_channels_own_dutch_is_b1(text: str) -> None:
+    # The same measure as tests/unit/test_copy_b1.py uses for the domain's responses.
+    import textstat
+
+    textstat.set_lang("nl")
+    assert textstat.flesch_reading_ease(text) >= 65
+    assert all(len(s.split()) <= 15 for s in text.split(". "))
+
+
+def test_labels_fit_whatsapp() -> None:
+    assert len(outbound.LIST_BUTTON_LABEL) <= 20 and len(outbound.LIST_SECTION_TITLE) <= 24
+
+
+def test_markdown_becomes_whatsapp_formatting() -> None:
+    (message,) = plan("**Zorg mbo 3**\n[Meer informatie](https://example.org/zorg)").messages
+    assert message["text"]["body"] == "*Zorg mbo 3*\nMeer informatie: https://example.org/zorg"
