@@ -25,6 +25,7 @@ APP_SECRET = "test-app-secret-3f9a"
 VERIFY_TOKEN = "test-verify-token-81c2"
 ACCESS_TOKEN = "EAAtestaccesstoken0123456789abcdef"
 API_VERSION = "v21.0"
+PSEUDONYM_KEY = "test-pseudonym-key-5d1e"  # the integration stack's OVERSTAP_PSEUDONYM_KEY
 
 
 def load(name: str) -> dict[str, Any]:
