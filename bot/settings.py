@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GRAPH_URL = "https://graph.facebook.com/v21.0"
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -70,6 +71,13 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     results_per_page: int = 3
     verify_max_age_days: int = 180
+    # Key for the pseudonyms of chat users (WhatsApp numbers); falls back to secret_key.
+    pseudonym_key: str = field(default="", repr=False)
+    whatsapp_verify_token: str = field(default="", repr=False)
+    whatsapp_app_secret: str = field(default="", repr=False)
+    whatsapp_access_token: str = field(default="", repr=False)
+    whatsapp_phone_number_id: str = ""
+    whatsapp_graph_url: str = DEFAULT_GRAPH_URL
 
     @property
     def rasa_url(self) -> str:
@@ -103,6 +111,12 @@ class Settings:
             "OVERSTAP_LOG_LEVEL": self.log_level,
             "OVERSTAP_RASA_TOKEN": self.rasa_token,
             "OVERSTAP_SECRET_KEY": self.secret_key,
+            "OVERSTAP_PSEUDONYM_KEY": self.pseudonym_key,
+            "OVERSTAP_WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
+            "OVERSTAP_WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "OVERSTAP_WHATSAPP_ACCESS_TOKEN": self.whatsapp_access_token,
+            "OVERSTAP_WHATSAPP_PHONE_NUMBER_ID": self.whatsapp_phone_number_id,
+            "OVERSTAP_WHATSAPP_GRAPH_URL": self.whatsapp_graph_url,
         }
         return env
 
@@ -136,6 +150,12 @@ class Settings:
         for name, url in (("DATABASE_URL", database_url), ("TRACKER_URL", tracker_url)):
             if not url.startswith(("sqlite:///", "postgresql://", "postgresql+psycopg2://")):
                 raise ConfigError(f"OVERSTAP_{name} moet met sqlite:/// of postgresql:// beginnen.")
+        graph_url = get("WHATSAPP_GRAPH_URL", DEFAULT_GRAPH_URL).rstrip("/") or DEFAULT_GRAPH_URL
+        if not graph_url.startswith(("http://", "https://")):
+            raise ConfigError("OVERSTAP_WHATSAPP_GRAPH_URL moet met http(s):// beginnen.")
+        phone_number_id = get("WHATSAPP_PHONE_NUMBER_ID", "").strip()
+        if phone_number_id and not phone_number_id.isdigit():
+            raise ConfigError("OVERSTAP_WHATSAPP_PHONE_NUMBER_ID mag alleen cijfers bevatten.")
         log_level = get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(
@@ -168,6 +188,12 @@ class Settings:
             verify_max_age_days=_int(
                 "OVERSTAP_VERIFY_MAX_AGE_DAYS", get("VERIFY_MAX_AGE_DAYS", "180"), 1, 3650
             ),
+            pseudonym_key=get("PSEUDONYM_KEY", ""),
+            whatsapp_verify_token=get("WHATSAPP_VERIFY_TOKEN", ""),
+            whatsapp_app_secret=get("WHATSAPP_APP_SECRET", ""),
+            whatsapp_access_token=get("WHATSAPP_ACCESS_TOKEN", ""),
+            whatsapp_phone_number_id=phone_number_id,
+            whatsapp_graph_url=graph_url,
         )
 
     def with_secrets(self) -> Settings:
@@ -176,6 +202,8 @@ class Settings:
         for name, filename in (("rasa_token", "rasa_token"), ("secret_key", "secret_key")):
             if not values[name]:
                 values[name] = _read_or_create_secret(self.var_dir / filename)
+        if not values["pseudonym_key"]:
+            values["pseudonym_key"] = values["secret_key"]
         return Settings(**values)
 
 

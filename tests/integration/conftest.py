@@ -14,6 +14,14 @@ from pathlib import Path
 
 import pytest
 import requests
+from whatsapp_fakes import (
+    ACCESS_TOKEN,
+    APP_SECRET,
+    PHONE_NUMBER_ID,
+    PSEUDONYM_KEY,
+    VERIFY_TOKEN,
+    FakeGraph,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODEL = PROJECT_ROOT / "models" / "overstap.tar.gz"
@@ -32,6 +40,11 @@ class Stack:
     var_dir: Path
     process: subprocess.Popen
     output: Path
+    whatsapp_graph: FakeGraph | None = None
+
+    @property
+    def whatsapp_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/whatsapp/webhook"
 
     def say(self, sender: str, message: str) -> list[dict]:
         response = requests.post(
@@ -44,7 +57,14 @@ class Stack:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def whatsapp_graph() -> Iterator[FakeGraph]:
+    """The fake Graph API the stack's WhatsApp channel sends its replies to."""
+    with FakeGraph() as graph:
+        yield graph
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail("No trained model in models/; run `make test` (it trains first).")
     var_dir = tmp_path_factory.mktemp("stack") / "var"
@@ -54,6 +74,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     env["OVERSTAP_VAR_DIR"] = str(var_dir)
     env.pop("OVERSTAP_DATABASE_URL", None)
     env.pop("OVERSTAP_TRACKER_URL", None)
+    env.update(
+        {
+            "OVERSTAP_WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+            "OVERSTAP_WHATSAPP_APP_SECRET": APP_SECRET,
+            "OVERSTAP_WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+            "OVERSTAP_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+            "OVERSTAP_WHATSAPP_GRAPH_URL": whatsapp_graph.base_url,
+            "OVERSTAP_PSEUDONYM_KEY": PSEUDONYM_KEY,  # tests can work out pseudonyms
+        }
+    )
     output = var_dir.parent / "run-output.txt"
     with open(output, "wb") as out:
         process = subprocess.Popen(
@@ -72,6 +102,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         var_dir=var_dir,
         process=process,
         output=output,
+        whatsapp_graph=whatsapp_graph,
     )
     yield stack
     # Stopping is part of what `make run` promises: SIGTERM ends every child process.

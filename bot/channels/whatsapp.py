@@ -1,0 +1,305 @@
+"""WhatsApp Cloud API channel: `bot.channels.whatsapp.WhatsAppInput` in credentials.yml.
+
+Webhook at /webhooks/whatsapp/webhook:
+- GET answers Meta's verification handshake (hub.mode, hub.verify_token, hub.challenge).
+- POST is refused (403) unless X-Hub-Signature-256 matches the raw body under the app secret.
+  A valid POST is stored in the inbox table and answered 200 at once; a background worker then
+  hands each message to Rasa, per sender one at a time and in order (bot.whatsapp.worker).
+
+Rasa only sees a pseudonym as sender_id and redacted text. Replies go out through
+WhatsAppOutput, which looks up the encrypted address for the pseudonym. Settings come from
+the environment (OVERSTAP_WHATSAPP_*), so credentials.yml holds no secrets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Optional
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.catalog.db import create_engine
+from bot.settings import Settings
+from bot.whatsapp import outbound
+from bot.whatsapp.graph import GraphClient, GraphError, RetryPolicy
+from bot.whatsapp.identity import Identity
+from bot.whatsapp.store import WINDOW_CLOSED, Claimed, WhatsAppStore
+from bot.whatsapp.webhook import parse, verify_signature
+from bot.whatsapp.worker import InboxWorker
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "whatsapp"
+
+
+class AgentNotReady(Exception):
+    """Rasa has no model loaded yet: the message waits in the inbox."""
+
+
+class WhatsAppOutput(OutputChannel):
+    """Sends Rasa's replies; never raises, so a failed send never makes Rasa redo a turn."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    def __init__(self, graph: GraphClient, store: WhatsAppStore):
+        self.graph = graph
+        self.store = store
+        self.menu_sent = False  # a numbered menu was sent in this turn
+        self._closed: set[str] = set()  # senders whose 24-hour window is closed
+
+    async def _send(self, pseudonym: str, message: dict[str, Any]) -> bool:
+        if pseudonym in self._closed:
+            return False
+        try:
+            address = await asyncio.to_thread(self.store.address, pseudonym)
+            if address is None:
+                logger.warning("WhatsApp reply dropped: no address for this sender")
+                return False
+            try:
+                message_id = await self.graph.send(address.recipient_fields(), message)
+            except GraphError as exc:
+                code = exc.code or exc.status
+                await asyncio.to_thread(self.store.record_send_error, pseudonym, code, exc.title)
+                if exc.code == WINDOW_CLOSED:
+                    self._closed.add(pseudonym)  # the rest of this turn would fail alike
+                return False
+            if message_id:
+                await asyncio.to_thread(self.store.record_sent, message_id, pseudonym)
+            return True
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is down; Rasa goes on
+            logger.error("WhatsApp reply not sent: %s", type(exc).__name__)
+            return False
+
+    async def _send_plan(self, pseudonym: str, plan: outbound.Plan) -> None:
+        for message in plan.messages:
+            await self._send(pseudonym, message)
+        if plan.numbered:
+            self.menu_sent = True
+            payloads = [option.payload for option in plan.numbered]
+            await asyncio.to_thread(self.store.set_options, pseudonym, payloads)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._send_plan(recipient_id, outbound.plan(text))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._send_plan(recipient_id, outbound.plan(text, buttons))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._send(recipient_id, {"type": "image", "image": {"link": image}})
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        """A custom response that is a Cloud API message object (with `type`) is sent as is."""
+        if isinstance(json_message, dict) and isinstance(json_message.get("type"), str):
+            message = {k: v for k, v in json_message.items() if k not in {"to", "recipient"}}
+            await self._send(recipient_id, message)
+        else:
+            logger.warning("WhatsApp: custom response without a message type ignored")
+
+
+class WhatsAppInput(InputChannel):
+    """Registered in credentials.yml as `bot.channels.whatsapp.WhatsAppInput` (no keys)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> InputChannel:
+        return cls(Settings.from_env().with_secrets())
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retry: RetryPolicy | None = None,
+        lease_s: float = 120.0,
+        timeout_s: float = 90.0,
+        sweep_s: float = 30.0,
+        max_attempts: int = 5,
+        retry_base_s: float = 2.0,
+    ) -> None:
+        self.settings = settings
+        self.graph = GraphClient(
+            settings.whatsapp_graph_url,
+            settings.whatsapp_phone_number_id,
+            settings.whatsapp_access_token,
+            timeout_s=settings.http_timeout_s,
+            retry=retry,
+        )
+        self.worker_options = {
+            "lease_s": lease_s,
+            "timeout_s": timeout_s,
+            "sweep_s": sweep_s,
+            "max_attempts": max_attempts,
+            "retry_base_s": retry_base_s,
+        }
+        self.store: WhatsAppStore | None = None
+        self.worker: InboxWorker | None = None
+        self.app: Sanic | None = None
+
+    def __repr__(self) -> str:
+        return "WhatsAppInput()"
+
+    @property
+    def enabled(self) -> bool:
+        """Without an app secret no POST can be verified, so nothing is stored or processed."""
+        return bool(self.settings.whatsapp_app_secret)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        if self.store is None:
+            return None
+        return WhatsAppOutput(self.graph, self.store)
+
+    # -- processing --------------------------------------------------------------------------
+
+    def open_store(self) -> WhatsAppStore:
+        """The store on the application database, migrated to the newest revision."""
+        engine = create_engine(self.settings)
+        store = WhatsAppStore(engine, Identity(self.settings.pseudonym_key))
+        try:
+            store.migrate()
+        except Exception:
+            store.close()
+            raise
+        return store
+
+    async def open(self) -> None:
+        """Before the server listens: the inbox can take posts from the first request on."""
+        if not self.enabled:
+            logger.info("WhatsApp channel not configured (no OVERSTAP_WHATSAPP_APP_SECRET)")
+            return
+        self.store = await asyncio.to_thread(self.open_store)
+
+    async def start(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Once Rasa has loaded its model: work through the inbox."""
+        if self.store is None:
+            return
+
+        async def handle(row: Claimed) -> None:
+            await self._process(row, on_new_message)
+
+        async def give_up(row: Claimed) -> None:
+            output = WhatsAppOutput(self.graph, self.store)
+            await output.send_text_message(row.pseudonym, outbound.FAILED_REPLY)
+
+        self.worker = InboxWorker(self.store, handle, give_up, **self.worker_options)
+        self.worker.start()  # its first sweep picks up what was stored before a restart
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            await self.worker.stop()
+            self.worker = None
+        await self.graph.close()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def _check_agent(self) -> None:
+        agent = getattr(self.app.ctx, "agent", None) if self.app is not None else None
+        if agent is not None and not agent.is_ready():
+            raise AgentNotReady()
+
+    async def _process(
+        self, row: Claimed, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        assert self.store is not None
+        output = WhatsAppOutput(self.graph, self.store)
+        if row.kind == "not_text":
+            await output.send_text_message(row.pseudonym, outbound.NOT_TEXT_REPLY)
+            return
+        self._check_agent()
+        options = await asyncio.to_thread(self.store.options, row.pseudonym)
+        text = row.text or ""
+        if row.kind == "text":
+            text = outbound.numbered_choice(text, options) or text
+        await on_new_message(
+            UserMessage(
+                text,
+                output,
+                row.pseudonym,
+                input_channel=self.name(),
+                message_id=row.message_id,
+                metadata={},
+            )
+        )
+        if not output.menu_sent and options:
+            await asyncio.to_thread(self.store.set_options, row.pseudonym, [])
+
+    # -- HTTP --------------------------------------------------------------------------------
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("whatsapp_webhook", __name__)
+
+        @webhook.listener("before_server_start")
+        async def opening(app: Sanic, _loop: Any) -> None:
+            self.app = app
+            try:
+                await self.open()
+            except Exception as exc:  # noqa: BLE001 - keep Rasa's other channels running
+                logger.error("WhatsApp channel could not open its database: %s", type(exc).__name__)
+
+        @webhook.listener("after_server_start")
+        async def started(_app: Sanic, _loop: Any) -> None:
+            await self.start(on_new_message)
+
+        @webhook.listener("before_server_stop")
+        async def stopping(_app: Sanic, _loop: Any) -> None:
+            await self.stop()
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            expected = self.settings.whatsapp_verify_token
+            mode = request.args.get("hub.mode")
+            token = request.args.get("hub.verify_token") or ""
+            challenge = request.args.get("hub.challenge")
+            if (
+                expected
+                and mode == "subscribe"
+                and challenge
+                and hmac.compare_digest(token.encode(), expected.encode())
+            ):
+                return response.text(challenge, content_type="text/plain")
+            return response.text("forbidden", status=403)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            secret = self.settings.whatsapp_app_secret
+            if not verify_signature(
+                secret, request.body, request.headers.get("X-Hub-Signature-256")
+            ):
+                return response.text("forbidden", status=403)
+            if self.store is None:
+                return response.text("not ready", status=503)  # Meta delivers again later
+            try:
+                payload = json.loads(request.body)
+            except ValueError:
+                return response.text("bad request", status=400)
+            notification = parse(payload, self.settings.whatsapp_phone_number_id or None)
+            try:
+                senders = await asyncio.to_thread(self.store.accept, notification)
+            except Exception as exc:  # noqa: BLE001 - not stored, so not acknowledged
+                logger.error("WhatsApp webhook not stored: %s", type(exc).__name__)
+                return response.text("error", status=500)
+            if self.worker is not None:  # else its first sweep, right after start, finds them
+                for pseudonym in senders:
+                    self.worker.kick(pseudonym)
+            return response.text("ok")
+
+        return webhook

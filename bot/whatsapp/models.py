@@ -1,0 +1,75 @@
+"""Tables of the WhatsApp channel, in the application database (migration wa01).
+
+No table holds a phone number in plain text: people are known by a keyed pseudonym, and the
+address needed to reply is stored encrypted (see bot.whatsapp.identity).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
+
+from bot.catalog.models import Base, utcnow
+
+
+class WhatsAppContact(Base):
+    """One WhatsApp user: pseudonym, encrypted reply address, and the options last offered."""
+
+    __tablename__ = "whatsapp_contacts"
+
+    pseudonym = Column(String(64), primary_key=True)  # the Rasa sender_id
+    # HMAC of the business-scoped user id (BSUID), to find the contact when Meta sends no phone.
+    bsuid_key = Column(String(64), unique=True)
+    address_enc = Column(Text, nullable=False)  # Fernet token of {"wa_id": ..., "user_id": ...}
+    options = Column(JSON, nullable=False, default=list)  # payloads of the last numbered menu
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_inbound_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class WhatsAppInbox(Base):
+    """Every inbound message, written before the webhook answers 200 and processed once."""
+
+    __tablename__ = "whatsapp_inbox"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    message_id = Column(String(200), nullable=False, unique=True)  # Meta's wamid: redeliveries
+    pseudonym = Column(String(64), nullable=False)
+    kind = Column(String(20), nullable=False)  # text, payload, unsupported
+    text = Column(Text)  # redacted text or button payload; cleared once processed
+    sent_at = Column(Integer, nullable=False, default=0)  # Meta's timestamp (Unix seconds)
+    state = Column(String(12), nullable=False, default="pending")  # pending processing done failed
+    attempts = Column(Integer, nullable=False, default=0)
+    received_at = Column(DateTime, nullable=False, default=utcnow)
+    not_before = Column(DateTime)  # a retry waits until then
+    claimed_at = Column(DateTime)
+    finished_at = Column(DateTime)
+
+    __table_args__ = (Index("ix_whatsapp_inbox_sender_state", "pseudonym", "state"),)
+
+
+class WhatsAppMessageStatus(Base):
+    """Delivery status of every message we sent; only ever moves forward."""
+
+    __tablename__ = "whatsapp_message_status"
+
+    message_id = Column(String(200), primary_key=True)
+    pseudonym = Column(String(64), index=True)
+    status = Column(String(12), nullable=False)  # accepted, sent, delivered, read, failed
+    rank = Column(Integer, nullable=False)
+    error_code = Column(Integer)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class WhatsAppSendError(Base):
+    """A reply that could not be sent, e.g. 131047: the 24-hour window had closed.
+
+    The advisor console can list these so an adviser contacts the person another way.
+    """
+
+    __tablename__ = "whatsapp_send_errors"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    pseudonym = Column(String(64), nullable=False, index=True)
+    message_id = Column(String(200))  # set when the failure came as a status webhook
+    error_code = Column(Integer, nullable=False, index=True)
+    error_title = Column(String(300), nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow)

@@ -1,0 +1,354 @@
+"""The WhatsApp channel's state in the application database (SQLite or PostgreSQL).
+
+Everything here is synchronous SQLAlchemy (2.0 style); the channel calls it in a thread so the
+event loop never waits on the database. Correctness rests on the database, not on one process:
+the UNIQUE message_id makes a redelivery a no-op, a claim is a conditional UPDATE on a version
+(the attempt counter), and a status only moves forward through a conditional UPDATE.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.catalog import migrate
+from bot.catalog.db import session_factory, session_scope
+from bot.catalog.models import utcnow
+from bot.nlp.redact import redact
+from bot.whatsapp.identity import Address, Identity
+from bot.whatsapp.models import (
+    WhatsAppContact,
+    WhatsAppInbox,
+    WhatsAppMessageStatus,
+    WhatsAppSendError,
+)
+from bot.whatsapp.webhook import Inbound, Notification, StatusEvent
+
+MAX_MESSAGE_CHARS = 2000
+WINDOW_CLOSED = 131047  # more than 24 hours since the person last wrote: only templates allowed
+# A status only moves to a higher rank: read never becomes delivered again.
+STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    message_id: str
+    pseudonym: str
+    kind: str
+    text: str | None
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The next message of a sender, or nothing now (`retry_in` seconds when one waits)."""
+
+    row: Claimed | None = None
+    retry_in: float | None = None
+
+
+def _insert_ignore(session: Session, model: type, values: dict[str, Any]) -> int:
+    """INSERT that does nothing on a unique conflict; returns the number of rows inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    result = session.execute(insert(model).values(**values).on_conflict_do_nothing())
+    return result.rowcount or 0
+
+
+class WhatsAppStore:
+    def __init__(self, engine: Engine, identity: Identity):
+        self.engine = engine
+        self.identity = identity
+        self.sessions = session_factory(engine)
+
+    def migrate(self) -> None:
+        migrate.upgrade(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- inbound -----------------------------------------------------------------------------
+
+    def accept(self, notification: Notification) -> list[str]:
+        """Store a webhook POST in one transaction; returns the senders with new messages."""
+        senders: list[str] = []
+        with session_scope(self.sessions) as session:
+            for inbound in notification.messages:
+                pseudonym = self._contact(session, inbound)
+                text = redact(inbound.text[:MAX_MESSAGE_CHARS]) if inbound.text else None
+                inserted = _insert_ignore(
+                    session,
+                    WhatsAppInbox,
+                    {
+                        "message_id": inbound.message_id,
+                        "pseudonym": pseudonym,
+                        "kind": inbound.kind,
+                        "text": text,
+                        "sent_at": inbound.sent_at,
+                        "state": "pending",
+                        "attempts": 0,
+                        "received_at": utcnow(),
+                    },
+                )
+                if inserted and pseudonym not in senders:
+                    senders.append(pseudonym)
+            for status in notification.statuses:
+                self._status(session, status)
+        return senders
+
+    def _contact(self, session: Session, inbound: Inbound) -> str:
+        """The sender's pseudonym; creates or refreshes the contact with its encrypted address."""
+        bsuid_key = self.identity.bsuid_key(inbound.user_id) if inbound.user_id else None
+        contact = None
+        if bsuid_key:
+            contact = session.execute(
+                select(WhatsAppContact).where(WhatsAppContact.bsuid_key == bsuid_key)
+            ).scalar_one_or_none()
+        if contact is not None:
+            pseudonym = contact.pseudonym
+        elif inbound.wa_id:
+            pseudonym = self.identity.pseudonym_for_phone(inbound.wa_id)
+        else:
+            pseudonym = self.identity.pseudonym_for_bsuid(str(inbound.user_id))
+        address = Address(wa_id=inbound.wa_id, user_id=inbound.user_id)
+        now = utcnow()
+        _insert_ignore(
+            session,
+            WhatsAppContact,
+            {
+                "pseudonym": pseudonym,
+                "bsuid_key": None,
+                "address_enc": self.identity.encrypt(address),
+                "options": [],
+                "created_at": now,
+                "last_inbound_at": now,
+            },
+        )
+        contact = session.get(WhatsAppContact, pseudonym)
+        old = self.identity.decrypt(contact.address_enc) or Address()
+        merged = Address(wa_id=address.wa_id or old.wa_id, user_id=address.user_id or old.user_id)
+        if merged != old:
+            contact.address_enc = self.identity.encrypt(merged)
+        contact.last_inbound_at = now
+        if bsuid_key and contact.bsuid_key is None:
+            try:
+                with session.begin_nested():
+                    contact.bsuid_key = bsuid_key
+                    session.flush()
+            except IntegrityError:  # another contact has it already: keep them apart
+                pass
+        session.flush()
+        return pseudonym
+
+    def claim_next(self, pseudonym: str, lease_s: float) -> Claim:
+        """Take the sender's oldest unfinished message, unless another worker is on it."""
+        while True:
+            now = utcnow()
+            with session_scope(self.sessions) as session:
+                row = session.execute(
+                    select(WhatsAppInbox)
+                    .where(
+                        WhatsAppInbox.pseudonym == pseudonym,
+                        WhatsAppInbox.state.in_(("pending", "processing")),
+                    )
+                    .order_by(WhatsAppInbox.sent_at, WhatsAppInbox.id)
+                    .limit(1)
+                ).scalar_one_or_none()
+                if row is None:
+                    return Claim()
+                if row.state == "processing":
+                    stale_at = row.claimed_at + dt.timedelta(seconds=lease_s)
+                    if stale_at > now:
+                        return Claim(retry_in=(stale_at - now).total_seconds())
+                elif row.not_before is not None and row.not_before > now:
+                    return Claim(retry_in=(row.not_before - now).total_seconds())
+                claimed = session.execute(
+                    update(WhatsAppInbox)
+                    .where(
+                        WhatsAppInbox.id == row.id,
+                        WhatsAppInbox.state == row.state,
+                        WhatsAppInbox.attempts == row.attempts,
+                    )
+                    .values(state="processing", claimed_at=now, attempts=row.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if claimed == 1:
+                    return Claim(
+                        Claimed(
+                            row.id, row.message_id, pseudonym, row.kind, row.text, row.attempts + 1
+                        )
+                    )
+            # Someone else claimed it between our read and our update: look again.
+
+    def finish(self, row_id: int, state: str = "done") -> None:
+        """Mark a message done (or failed); its text is deleted, only the id stays for dedup."""
+        with session_scope(self.sessions) as session:
+            session.execute(
+                update(WhatsAppInbox)
+                .where(WhatsAppInbox.id == row_id)
+                .values(state=state, text=None, finished_at=utcnow())
+            )
+
+    def retry_later(self, row_id: int, delay_s: float) -> None:
+        with session_scope(self.sessions) as session:
+            session.execute(
+                update(WhatsAppInbox)
+                .where(WhatsAppInbox.id == row_id)
+                .values(state="pending", not_before=utcnow() + dt.timedelta(seconds=delay_s))
+            )
+
+    def senders_with_work(self, lease_s: float) -> list[str]:
+        """Senders with pending messages or with a claim older than the lease (a crashed worker)."""
+        stale = utcnow() - dt.timedelta(seconds=lease_s)
+        with session_scope(self.sessions) as session:
+            rows = session.execute(
+                select(WhatsAppInbox.pseudonym)
+                .where(
+                    or_(
+                        WhatsAppInbox.state == "pending",
+                        and_(
+                            WhatsAppInbox.state == "processing",
+                            WhatsAppInbox.claimed_at < stale,
+                        ),
+                    )
+                )
+                .group_by(WhatsAppInbox.pseudonym)
+                .order_by(func.min(WhatsAppInbox.id))
+            ).all()
+        return [row[0] for row in rows]
+
+    # -- contacts ----------------------------------------------------------------------------
+
+    def address(self, pseudonym: str) -> Address | None:
+        with session_scope(self.sessions) as session:
+            contact = session.get(WhatsAppContact, pseudonym)
+            return self.identity.decrypt(contact.address_enc) if contact else None
+
+    def options(self, pseudonym: str) -> list[str]:
+        """The payloads of the last numbered menu sent to this sender (empty when none)."""
+        with session_scope(self.sessions) as session:
+            contact = session.get(WhatsAppContact, pseudonym)
+            return list(contact.options or []) if contact is not None else []
+
+    def set_options(self, pseudonym: str, payloads: list[str]) -> None:
+        with session_scope(self.sessions) as session:
+            contact = session.get(WhatsAppContact, pseudonym)
+            if contact is not None:
+                contact.options = list(payloads)
+
+    # -- outbound ----------------------------------------------------------------------------
+
+    def record_sent(self, message_id: str, pseudonym: str) -> None:
+        with session_scope(self.sessions) as session:
+            self._status(session, StatusEvent(message_id, "accepted"), pseudonym)
+
+    def record_send_error(
+        self, pseudonym: str, code: int, title: str, message_id: str | None = None
+    ) -> None:
+        with session_scope(self.sessions) as session:
+            session.add(
+                WhatsAppSendError(
+                    pseudonym=pseudonym,
+                    message_id=message_id,
+                    error_code=code,
+                    error_title=title[:300],
+                )
+            )
+
+    def _status(self, session: Session, event: StatusEvent, pseudonym: str | None = None) -> None:
+        rank = STATUS_RANK.get(event.status)
+        if rank is None:  # e.g. "played" for voice messages; we send none
+            return
+        values = {
+            "message_id": event.message_id,
+            "pseudonym": pseudonym,
+            "status": event.status,
+            "rank": rank,
+            "error_code": event.error_code,
+            "updated_at": utcnow(),
+        }
+        changed = _insert_ignore(session, WhatsAppMessageStatus, values)
+        if not changed:
+            changed = session.execute(
+                update(WhatsAppMessageStatus)
+                .where(
+                    WhatsAppMessageStatus.message_id == event.message_id,
+                    WhatsAppMessageStatus.rank < rank,
+                )
+                .values(
+                    status=event.status,
+                    rank=rank,
+                    error_code=event.error_code,
+                    updated_at=values["updated_at"],
+                )
+            ).rowcount
+            if pseudonym:  # the status webhook can arrive before our own record of the send
+                session.execute(
+                    update(WhatsAppMessageStatus)
+                    .where(
+                        WhatsAppMessageStatus.message_id == event.message_id,
+                        WhatsAppMessageStatus.pseudonym.is_(None),
+                    )
+                    .values(pseudonym=pseudonym)
+                )
+        if changed and event.status == "failed" and event.error_code:
+            owner = session.get(WhatsAppMessageStatus, event.message_id)
+            who = (owner.pseudonym if owner else None) or self._recipient(session, event)
+            if who:
+                session.add(
+                    WhatsAppSendError(
+                        pseudonym=who,
+                        message_id=event.message_id,
+                        error_code=event.error_code,
+                        error_title=event.error_title,
+                    )
+                )
+
+    def _recipient(self, session: Session, event: StatusEvent) -> str | None:
+        if event.recipient_id and event.recipient_id.lstrip("+").isdigit():
+            return self.identity.pseudonym_for_phone(event.recipient_id)
+        user_id = event.recipient_user_id or event.recipient_id
+        if not user_id:
+            return None
+        contact = session.execute(
+            select(WhatsAppContact).where(
+                WhatsAppContact.bsuid_key == self.identity.bsuid_key(user_id)
+            )
+        ).scalar_one_or_none()
+        return contact.pseudonym if contact else self.identity.pseudonym_for_bsuid(user_id)
+
+    # -- reading, for tests and the advisor console -------------------------------------------
+
+    def status_of(self, message_id: str) -> str | None:
+        with session_scope(self.sessions) as session:
+            row = session.get(WhatsAppMessageStatus, message_id)
+            return row.status if row else None
+
+    def send_errors(self, code: int | None = None) -> list[dict[str, Any]]:
+        with session_scope(self.sessions) as session:
+            query = select(WhatsAppSendError).order_by(WhatsAppSendError.id)
+            if code is not None:
+                query = query.where(WhatsAppSendError.error_code == code)
+            return [
+                {
+                    "pseudonym": e.pseudonym,
+                    "message_id": e.message_id,
+                    "error_code": e.error_code,
+                    "error_title": e.error_title,
+                    "created_at": e.created_at,
+                }
+                for e in session.execute(query).scalars()
+            ]
+
+    def inbox_states(self) -> dict[str, str]:
+        with session_scope(self.sessions) as session:
+            rows = session.execute(select(WhatsAppInbox.message_id, WhatsAppInbox.state)).all()
+        return {message_id: state for message_id, state in rows}

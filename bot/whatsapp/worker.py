@@ -1,0 +1,151 @@
+"""Works through the inbox: one task per sender, so a sender's messages go one at a time and
+in order, while different senders are handled side by side.
+
+The webhook only stores a message and kicks the sender's task; the task claims the sender's
+oldest unfinished message in the database, hands it to the bot, and marks it done. A sweep (at
+start and every `sweep_s`) kicks every sender with work left: messages stored while the bot was
+down or slow, retries that are due, and claims of a worker that died (older than `lease_s`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.whatsapp.store import Claimed, WhatsAppStore
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Claimed], Awaitable[None]]
+
+
+class InboxWorker:
+    def __init__(
+        self,
+        store: WhatsAppStore,
+        handle: Handler,
+        give_up: Handler,
+        *,
+        lease_s: float = 120.0,
+        timeout_s: float = 90.0,
+        sweep_s: float = 30.0,
+        max_attempts: int = 5,
+        retry_base_s: float = 2.0,
+    ):
+        if timeout_s >= lease_s:
+            raise ValueError("timeout_s must be shorter than lease_s")
+        self.store = store
+        self.handle = handle
+        self.give_up = give_up
+        self.lease_s = lease_s
+        self.timeout_s = timeout_s
+        self.sweep_s = sweep_s
+        self.max_attempts = max_attempts
+        self.retry_base_s = retry_base_s
+        self._active: dict[str, asyncio.Task] = {}
+        self._again: set[str] = set()
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._sweeper: asyncio.Task | None = None
+        self._stopping = False
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopping = False
+        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+
+    async def stop(self) -> None:
+        self._stopping = True
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        tasks = [t for t in (self._sweeper, *self._active.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._active.clear()
+
+    async def idle(self, timeout_s: float = 10.0) -> None:
+        """Wait until no sender has a running task (for tests and orderly shutdowns)."""
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while self._active and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.01)
+
+    # -- scheduling --------------------------------------------------------------------------
+
+    def kick(self, pseudonym: str) -> None:
+        """Make sure the sender's task runs (again) and looks for new messages."""
+        if self._stopping:
+            return
+        if pseudonym in self._active:
+            self._again.add(pseudonym)
+            return
+        task = asyncio.get_running_loop().create_task(self._drain(pseudonym))
+        self._active[pseudonym] = task
+
+    def _kick_later(self, pseudonym: str, delay_s: float) -> None:
+        loop = asyncio.get_running_loop()
+
+        def fire() -> None:
+            self._timers.discard(timer)
+            self.kick(pseudonym)
+
+        timer = loop.call_later(max(delay_s, 0.01), fire)
+        self._timers.add(timer)
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            try:
+                senders = await asyncio.to_thread(self.store.senders_with_work, self.lease_s)
+            except Exception as exc:  # noqa: BLE001 - the database may be down for a while
+                logger.warning("WhatsApp inbox sweep failed: %s", type(exc).__name__)
+            else:
+                for pseudonym in senders:
+                    self.kick(pseudonym)
+            await asyncio.sleep(self.sweep_s)
+
+    async def _drain(self, pseudonym: str) -> None:
+        try:
+            while True:
+                self._again.discard(pseudonym)
+                claim = await asyncio.to_thread(self.store.claim_next, pseudonym, self.lease_s)
+                if claim.row is None:
+                    if claim.retry_in is not None:
+                        self._kick_later(pseudonym, claim.retry_in)
+                    if pseudonym in self._again:
+                        continue  # a message came in while we looked
+                    return
+                await self._run(claim.row)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the sweep will try this sender again
+            logger.warning("WhatsApp inbox worker stopped for a sender: %s", type(exc).__name__)
+        finally:
+            self._active.pop(pseudonym, None)
+
+    async def _run(self, row: Claimed) -> None:
+        try:
+            await asyncio.wait_for(self.handle(row), self.timeout_s)
+        except asyncio.CancelledError:
+            # Shutting down: give the message back, it is picked up again after the restart.
+            with contextlib.suppress(Exception):
+                self.store.retry_later(row.id, 0)
+            raise
+        except Exception as exc:  # noqa: BLE001 - includes a timeout of the bot
+            logger.warning(
+                "WhatsApp inbox message %s failed (attempt %s of %s): %s",
+                row.id, row.attempts, self.max_attempts, type(exc).__name__,
+            )  # fmt: skip
+            if row.attempts >= self.max_attempts:
+                await asyncio.to_thread(self.store.finish, row.id, "failed")
+                with contextlib.suppress(Exception):
+                    await self.give_up(row)
+            else:
+                delay = self.retry_base_s * 2 ** (row.attempts - 1)
+                await asyncio.to_thread(self.store.retry_later, row.id, delay)
+            return
+        await asyncio.to_thread(self.store.finish, row.id, "done")

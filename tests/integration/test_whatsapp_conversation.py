@@ -1,0 +1,199 @@
+"""The whole profile conversation over WhatsApp, against the real stack (`python -m bot run`:
+Rasa with the trained model, the action server, the database). Meta-shaped, signed webhook
+posts go in; the replies are what the stack sent to the fake Graph API."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from typing import Any
+
+import pytest
+import requests
+from whatsapp_fakes import (
+    PSEUDONYM_KEY,
+    interactive_payload,
+    load,
+    options_of,
+    sign,
+    text_payload,
+    visible_text,
+)
+
+from bot.whatsapp.identity import Identity
+from bot.whatsapp.outbound import NOT_TEXT_REPLY
+
+pytestmark = pytest.mark.rasa
+
+TURN_TIMEOUT_S = 90  # a turn with a course search on two busy cores
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(visible_text(r) for r in replies)
+
+
+def titles(replies: list[dict]) -> list[str]:
+    return [title for reply in replies for title, _ in options_of(reply)]
+
+
+class Person:
+    """Someone writing to the bot on WhatsApp from their own number."""
+
+    def __init__(self, stack: Any):
+        self.stack = stack
+        self.graph = stack.whatsapp_graph
+        self.phone = "316" + str(uuid.uuid4().int)[:8]
+        self.pseudonym = Identity(PSEUDONYM_KEY).pseudonym_for_phone(self.phone)
+        self.seen = 0
+        self.clock = int(time.time())
+
+    def _addressed(self, payload: dict) -> dict:
+        self.clock += 1
+        value = payload["entry"][0]["changes"][0]["value"]
+        value["contacts"][0]["wa_id"] = self.phone
+        message = value["messages"][0]
+        message.update({"from": self.phone, "timestamp": str(self.clock)})
+        message["id"] = f"wamid.it.{uuid.uuid4().hex}"
+        return payload
+
+    def _post(self, payload: dict) -> list[dict]:
+        message_id = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body)}
+        deadline = time.monotonic() + 30
+        while True:  # 503 only while the channel opens its database at start-up
+            answer = requests.post(self.stack.whatsapp_url, data=body, headers=headers, timeout=30)
+            if answer.status_code != 503 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert answer.status_code == 200, answer.text
+        self._wait_processed(message_id)
+        return self._new_replies()
+
+    def _wait_processed(self, message_id: str) -> None:
+        """The inbox row is done once Rasa handled the message and every reply was sent."""
+        deadline = time.monotonic() + TURN_TIMEOUT_S
+        db = sqlite3.connect(self.stack.var_dir / "overstap.db")
+        try:
+            while True:
+                row = db.execute(
+                    "SELECT state FROM whatsapp_inbox WHERE message_id = ?", (message_id,)
+                ).fetchone()
+                if row and row[0] in {"done", "failed"}:
+                    assert row[0] == "done", f"message {message_id} failed"
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"message {message_id} still {row} after {TURN_TIMEOUT_S}s"
+                    )
+                time.sleep(0.2)
+        finally:
+            db.close()
+
+    def _new_replies(self) -> list[dict]:
+        mine = [r for r in self.graph.requests if r["body"].get("to") == self.phone]
+        new, self.seen = mine[self.seen :], len(mine)
+        assert all(r["status"] == 200 for r in new)
+        return [r["body"] for r in new]
+
+    def say(self, text: str) -> list[dict]:
+        return self._post(self._addressed(text_payload(text, "wamid.placeholder")))
+
+    def tap(self, title: str, replies: list[dict]) -> list[dict]:
+        """Tap a reply button or list row the bot sent, as WhatsApp reports it: by its id."""
+        for reply in replies:
+            for option_title, option_id in options_of(reply):
+                if option_title == title:
+                    kind = (
+                        "button_reply" if reply["interactive"]["type"] == "button" else "list_reply"
+                    )
+                    payload = interactive_payload(
+                        kind, option_id, option_title, "wamid.placeholder"
+                    )
+                    return self._post(self._addressed(payload))
+        raise AssertionError(f"no option {title!r} in {titles(replies)}")
+
+    def send_photo(self) -> list[dict]:
+        return self._post(self._addressed(load("image.json")))
+
+
+def test_profile_conversation_from_greeting_to_results_and_adviser(stack) -> None:
+    me = Person(stack)
+
+    greeting = me.say("hallo")
+    assert "computerprogramma" in texts(greeting)
+    assert greeting[-1]["interactive"]["type"] == "button"  # three options: reply buttons
+    assert "Praat met adviseur" in titles(greeting)
+
+    ask_work = me.tap("Ja, we beginnen", greeting)
+    assert "Wat doe je nu" in texts(ask_work)
+    assert ask_work[-1]["interactive"]["type"] == "list"  # eight options: a list
+    assert "WW-uitkering" in titles(ask_work)
+
+    ask_sector = me.say("ik heb een ww uitkering")
+    assert "sector" in texts(ask_sector)
+    assert "Zorg en welzijn" in titles(ask_sector)
+
+    ask_diploma = me.tap("Zorg en welzijn", ask_sector)  # the row id carries the payload
+    assert "diploma" in texts(ask_diploma)
+
+    assert me.send_photo() == [
+        {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": me.phone,
+            "type": "text",
+            "text": {"preview_url": False, "body": NOT_TEXT_REPLY},
+        }
+    ]
+
+    assert "Hoe oud" in texts(me.say("mbo 2"))
+    assert "Waar woon je" in texts(me.say("ik ben 45"))
+    assert "liefst" in texts(me.say("Zwolle"))
+
+    results = me.say("ik wil ander werk")
+    out = texts(results)
+    assert "Dit weet ik nu van je" in out
+    assert "WW" in out and "Zwolle" in out and "45" in out
+    assert out.count("Waarom:") >= 3
+    assert "Wie kan je opleiding betalen" in out
+    assert "STAP" not in out  # an ended scheme is never offered
+    assert "**" not in out  # Markdown bold is WhatsApp's single star
+    assert "Meer opleidingen" in titles(results)
+
+    more = me.tap("Meer opleidingen", results)
+    assert "Hier zijn er nog" in texts(more)
+
+    handoff = me.say("ik wil met een mens praten")
+    assert "adviseur" in texts(handoff)
+
+    # Everything sent fits WhatsApp's limits.
+    sent = [r["body"] for r in stack.whatsapp_graph.requests if r["body"].get("to") == me.phone]
+    for body in sent:
+        if body["type"] == "text":
+            assert len(body["text"]["body"]) <= 4096
+        else:
+            interactive = body["interactive"]
+            assert len(interactive["body"]["text"]) <= 1024
+            limit = 20 if interactive["type"] == "button" else 24
+            assert all(len(title) <= limit for title, _ in options_of(body))
+
+    # The adviser's request and the conversation are stored under the pseudonym only.
+    db = sqlite3.connect(stack.var_dir / "overstap.db")
+    row = db.execute(
+        "SELECT reason, summary FROM handoff_requests WHERE conversation_id = ?", (me.pseudonym,)
+    ).fetchone()
+    assert row is not None and row[0] == "asked"
+    assert '"sector": "zorg"' in row[1] and '"work_situation": "ww"' in row[1]
+    leftover = db.execute(
+        "SELECT count(*) FROM whatsapp_inbox WHERE pseudonym = ? AND (state != 'done' OR text IS NOT NULL)",
+        (me.pseudonym,),
+    ).fetchone()[0]
+    assert leftover == 0
+    tracker = sqlite3.connect(stack.var_dir / "tracker.db")
+    senders = {r[0] for r in tracker.execute("SELECT DISTINCT sender_id FROM events")}
+    assert me.pseudonym in senders
+    stored = "\n".join(r[0] or "" for r in tracker.execute("SELECT data FROM events"))
+    assert me.phone not in stored and me.phone not in "\n".join(senders)

@@ -1,0 +1,203 @@
+"""The WhatsApp store on SQLite and PostgreSQL: exactly-once inbox, order, statuses, identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text, update
+from whatsapp_fakes import PHONE, load, text_payload
+
+from bot.catalog.db import create_engine, session_scope
+from bot.settings import Settings
+from bot.whatsapp.identity import Identity
+from bot.whatsapp.models import WhatsAppInbox
+from bot.whatsapp.store import WhatsAppStore
+from bot.whatsapp.webhook import StatusEvent, parse
+
+TABLES = ("whatsapp_send_errors", "whatsapp_message_status", "whatsapp_inbox", "whatsapp_contacts")
+KEY = "unit-test-pseudonym-key"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'overstap.db'}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    settings = Settings.from_env({"OVERSTAP_VAR_DIR": str(tmp_path), "OVERSTAP_DATABASE_URL": url})
+    store = WhatsAppStore(create_engine(settings), Identity(KEY))
+    store.migrate()
+    with store.engine.begin() as conn:
+        for table in TABLES:
+            conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - fixed names
+    yield store
+    store.close()
+
+
+def test_a_redelivered_message_is_stored_once(store: WhatsAppStore) -> None:
+    notification = parse(load("text.json"))
+    assert store.accept(notification) == [Identity(KEY).pseudonym_for_phone(PHONE)]
+    assert store.accept(notification) == []
+    assert list(store.inbox_states().values()) == ["pending"]
+
+
+def test_ten_simultaneous_deliveries_store_one_message(store: WhatsAppStore) -> None:
+    notification = parse(load("text.json"))
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(lambda _: store.accept(notification), range(10)))
+    assert sum(len(r) for r in results) == 1  # exactly one delivery saw a new message
+    assert len(store.inbox_states()) == 1
+
+
+def test_pseudonym_and_address_hide_the_number(store: WhatsAppStore) -> None:
+    (pseudonym,) = store.accept(parse(load("text.json")))
+    assert PHONE not in pseudonym and pseudonym.startswith("wa-")
+    assert pseudonym == Identity(KEY).pseudonym_for_phone("+" + PHONE)
+    assert pseudonym != Identity("another key").pseudonym_for_phone(PHONE)
+    with store.engine.connect() as conn:
+        dump = " ".join(
+            str(row)
+            for table in TABLES
+            for row in conn.execute(text(f"SELECT * FROM {table}"))  # noqa: S608
+        )
+    assert PHONE not in dump
+    assert store.address(pseudonym).recipient_fields() == {"to": PHONE}
+    other = WhatsAppStore(store.engine, Identity("another key"))
+    assert other.address(pseudonym) is None  # unreadable without the key
+
+
+def test_text_is_redacted_before_it_is_stored(store: WhatsAppStore) -> None:
+    store.accept(parse(text_payload("bel me op 0612345678", "wamid.redact.1")))
+    with store.engine.connect() as conn:
+        stored = conn.execute(text("SELECT text FROM whatsapp_inbox")).scalar_one()
+    assert stored == "bel me op [telefoon]"
+
+
+def test_business_scoped_user_id_only_and_later_with_phone(store: WhatsAppStore) -> None:
+    identity = Identity(KEY)
+    (pseudonym,) = store.accept(parse(load("bsuid_only.json")))
+    assert pseudonym == identity.pseudonym_for_bsuid("NL.1350412365485270")
+    assert store.address(pseudonym).recipient_fields() == {"recipient": "NL.1350412365485270"}
+    later = text_payload("nu met nummer", "wamid.bsuid.2")
+    value = later["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["user_id"] = "NL.1350412365485270"
+    value["messages"][0]["from_user_id"] = "NL.1350412365485270"
+    assert store.accept(parse(later)) == [pseudonym]  # the same person, the same conversation
+    assert store.address(pseudonym).recipient_fields() == {"to": PHONE}
+
+
+def claim_all(store: WhatsAppStore, pseudonym: str) -> list[str]:
+    seen = []
+    while (claim := store.claim_next(pseudonym, lease_s=60)).row is not None:
+        seen.append(claim.row.text)
+        store.finish(claim.row.id)
+    return seen
+
+
+def test_claims_follow_the_order_the_person_wrote(store: WhatsAppStore) -> None:
+    for n, at in ((3, 30), (1, 10), (2, 20)):
+        store.accept(parse(text_payload(f"bericht {n}", f"wamid.order.{n}", timestamp=at)))
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    assert claim_all(store, pseudonym) == ["bericht 1", "bericht 2", "bericht 3"]
+    assert set(store.inbox_states().values()) == {"done"}
+    with store.engine.connect() as conn:
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM whatsapp_inbox WHERE text IS NOT NULL")
+            ).scalar()
+            == 0
+        )
+
+
+def test_a_claimed_message_blocks_the_next_until_its_lease_ends(store: WhatsAppStore) -> None:
+    for n in (1, 2):
+        store.accept(parse(text_payload(f"bericht {n}", f"wamid.lease.{n}", timestamp=n)))
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    first = store.claim_next(pseudonym, lease_s=60)
+    assert first.row.text == "bericht 1"
+    blocked = store.claim_next(pseudonym, lease_s=60)
+    assert blocked.row is None and 0 < blocked.retry_in <= 60
+    # The worker died: after the lease the same message is claimed again, not the next one.
+    with session_scope(store.sessions) as session:
+        session.execute(
+            update(WhatsAppInbox)
+            .where(WhatsAppInbox.id == first.row.id)
+            .values(claimed_at=dt.datetime(2000, 1, 1))
+        )
+    assert store.senders_with_work(lease_s=60) == [pseudonym]
+    again = store.claim_next(pseudonym, lease_s=60)
+    assert again.row.id == first.row.id and again.row.attempts == 2
+
+
+def test_a_retry_waits_and_keeps_its_place(store: WhatsAppStore) -> None:
+    for n in (1, 2):
+        store.accept(parse(text_payload(f"bericht {n}", f"wamid.retry.{n}", timestamp=n)))
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    first = store.claim_next(pseudonym, lease_s=60).row
+    store.retry_later(first.id, 30)
+    waiting = store.claim_next(pseudonym, lease_s=60)
+    assert waiting.row is None and 25 < waiting.retry_in <= 30
+    store.retry_later(first.id, 0)
+    assert store.claim_next(pseudonym, lease_s=60).row.text == "bericht 1"
+
+
+@pytest.mark.parametrize(
+    ("order", "final"),
+    [
+        (["sent", "delivered", "read"], "read"),
+        (["read", "delivered", "sent"], "read"),
+        (["delivered", "sent"], "delivered"),
+        (["sent", "read", "delivered"], "read"),
+        (["sent", "failed", "delivered"], "failed"),
+    ],
+)
+def test_statuses_never_go_backwards(store: WhatsAppStore, order: list[str], final: str) -> None:
+    files = {s: f"status_{s}.json" for s in ("sent", "delivered", "read")}
+    files["failed"] = "status_failed_131047.json"
+    message_id = parse(load("status_sent.json")).statuses[0].message_id
+    for status in order:
+        store.accept(parse(load(files[status])))
+    assert store.status_of(message_id) == final
+
+
+def test_window_error_from_a_status_is_recorded_once_for_the_sender(store: WhatsAppStore) -> None:
+    (pseudonym,) = store.accept(parse(load("text.json")))
+    failed = parse(load("status_failed_131047.json"))
+    store.record_sent(failed.statuses[0].message_id, pseudonym)
+    store.accept(failed)
+    store.accept(failed)  # Meta delivers the same status again
+    (error,) = store.send_errors(131047)
+    assert error["pseudonym"] == pseudonym and error["error_title"] == "Re-engagement message"
+
+
+def test_status_before_our_own_record_of_the_send(store: WhatsAppStore) -> None:
+    store.accept(parse(load("status_delivered.json")))
+    message_id = parse(load("status_delivered.json")).statuses[0].message_id
+    store.record_sent(message_id, "wa-someone")
+    assert store.status_of(message_id) == "delivered"
+    with store.engine.connect() as conn:
+        owner = conn.execute(text("SELECT pseudonym FROM whatsapp_message_status")).scalar_one()
+    assert owner == "wa-someone"
+
+
+def test_numbered_options_are_kept_per_sender(store: WhatsAppStore) -> None:
+    (pseudonym,) = store.accept(parse(load("text.json")))
+    assert store.options(pseudonym) == []
+    store.set_options(pseudonym, ["/a", "/b"])
+    assert store.options(pseudonym) == ["/a", "/b"]
+    store.accept(parse(text_payload("ander", "wamid.other.1", sender="31687654321")))
+    other = Identity(KEY).pseudonym_for_phone("31687654321")
+    assert store.options(other) == []
+
+
+def test_status_events_for_unknown_messages_name_the_sender_by_pseudonym(
+    store: WhatsAppStore,
+) -> None:
+    event = StatusEvent("wamid.unknown", "failed", recipient_id=PHONE, error_code=131047)
+    with session_scope(store.sessions) as session:
+        store._status(session, event)
+    (error,) = store.send_errors(131047)
+    assert error["pseudonym"] == Identity(KEY).pseudonym_for_phone(PHONE)
