@@ -157,7 +157,10 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
                 allow_methods=["GET"],
                 allow_headers=["Authorization"],
             ),
-            Middleware(SecurityHeaders, connect_src=f"{rasa_origin} {ws_origin}"),
+            Middleware(
+                SecurityHeaders,
+                connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
+            ),
         ],
     )
 

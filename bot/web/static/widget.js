@@ -537,8 +537,9 @@
     }
   }
 
-  // Chromium keeps a websocket open when the network goes away, and a message sent into it is
-  // lost; so the widget drops the socket itself and connects again when the network is back.
+  // A browser can keep a dead websocket open for minutes after the network goes away, and what
+  // is sent into it is lost; so the widget drops the socket itself and connects again when the
+  // network is back.
   window.addEventListener("offline", function () {
     offline = true;
     if (socket) { socket.disconnect(); }
