@@ -23,3 +23,7 @@ class CatalogImportError(CatalogError):
 
 class SetupError(OverstapError):
     """A set-up step (pipeline, database, training) failed."""
+
+
+class RasaUnavailable(OverstapError):
+    """Rasa's HTTP API did not answer in time, or answered with an error."""

@@ -8,16 +8,13 @@
 3. Rasa lets the client choose its session id, so anyone who knows an id can join that
    conversation. Here the server issues a signed session token; a client can only resume a
    session it was given, and messages are tied to the socket's own session.
-Incoming text is redacted before Rasa stores or logs it.
+Incoming text is redacted before Rasa stores or logs it. Replies go out in the widget's
+message shape (bot/channels/messages.py), one event per bot message.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
@@ -28,6 +25,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.messages import bot_message, clean_metadata
+from bot.channels.session import new_session_id, sign_session, verify_session
 from bot.nlp.redact import redact
 from bot.settings import Settings
 
@@ -35,21 +34,17 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 2000
 
 
-def sign_session(session_id: str, secret: str) -> str:
-    mac = hmac.new(secret.encode(), session_id.encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{session_id}.{mac}"
+class WidgetOutput(SocketIOOutput):
+    """One socket.io event per bot message, in the widget's shape (bot/channels/messages.py).
 
+    Rasa's own output splits text at blank lines, drops the metadata that marks an adviser's
+    message, and passes a custom payload to `emit` as keyword arguments, which fails.
+    """
 
-def verify_session(token: Any, secret: str) -> Optional[str]:
-    """The session id inside a token we issued, or None for anything else."""
-    if not isinstance(token, str) or token.count(".") != 1:
-        return None
-    session_id, _mac = token.split(".")
-    if len(session_id) != 32 or not all(c in "0123456789abcdef" for c in session_id):
-        return None
-    if hmac.compare_digest(sign_session(session_id, secret), token):
-        return session_id
-    return None
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        item = bot_message(message)
+        if item is not None:
+            await self._send_message(recipient_id, item)
 
 
 class SocketIOInput(InputChannel):
@@ -84,9 +79,10 @@ class SocketIOInput(InputChannel):
         self.sio: Optional[AsyncServer] = None
 
     def get_output_channel(self) -> Optional[SocketIOOutput]:
+        """Used by Rasa's HTTP API (`output_channel=latest`), e.g. for an adviser's message."""
         if self.sio is None:
             return None
-        return SocketIOOutput(self.sio, self.bot_message_evt)
+        return WidgetOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         origins = list(self.settings.allowed_origins)
@@ -109,7 +105,10 @@ class SocketIOInput(InputChannel):
         @sio.on("session_request")
         async def session_request(sid: str, data: Optional[dict]) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = verify_session(data.get("session_id"), secret) or uuid.uuid4().hex
+            session_id = verify_session(data.get("session_id"), secret) or new_session_id()
+            previous = ((await sio.get_session(sid)) or {}).get("session_id")
+            if previous and previous != session_id:
+                await sio.leave_room(sid, previous)  # one socket, one conversation
             await sio.save_session(sid, {"session_id": session_id})
             await sio.enter_room(sid, session_id)  # awaited: the fix for Rasa #13027
             await sio.emit("session_confirm", sign_session(session_id, secret), room=sid)
@@ -123,20 +122,14 @@ class SocketIOInput(InputChannel):
                 return
             data = data if isinstance(data, dict) else {}
             text = redact(str(data.get("message", ""))[:MAX_MESSAGE_CHARS])
-            metadata = data.get("metadata") or {}
-            if isinstance(metadata, str):
-                try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = {}
-            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            output_channel = WidgetOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(
                     text,
                     output_channel,
                     session_id,
                     input_channel=self.name(),
-                    metadata=metadata if isinstance(metadata, dict) else {},
+                    metadata=clean_metadata(data.get("metadata")),
                 )
             )
 

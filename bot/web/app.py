@@ -1,26 +1,34 @@
-"""The web app: the public chat page, its assets, and a health check."""
+"""The web app: the chat page, the embeddable widget and its demo page, history, health."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.catalog.store import Catalog
-from bot.errors import CatalogError
+from bot.channels.messages import history
+from bot.channels.session import verify_session
+from bot.errors import CatalogError, RasaUnavailable
 from bot.settings import PROJECT_ROOT, Settings
+from bot.web.rasa_api import RasaApi
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+WIDGET_SOURCE = HERE / "static" / "widget.js"
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
@@ -43,13 +51,48 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
+def widget_bundle(settings: Settings) -> str:
+    """widget.js with the socket.io client inside it, so that one script tag is enough.
+
+    The client's UMD wrapper sees a local `module` and exports into it, so the host page gets
+    no global `io` and an AMD loader on the page is left alone.
+    """
+    client = "\n".join(
+        line
+        for line in SOCKET_IO_CLIENT.read_text().splitlines()
+        if not line.startswith("//# sourceMappingURL")
+    )
+    config = {"socketUrl": settings.public_rasa_url, "socketPath": "/socket.io"}
+    return (
+        "/*! Overstap chat widget (EUPL-1.2); contains socket.io-client (MIT). */\n"
+        "(function () {\n"
+        "var module = { exports: {} }; var exports = module.exports;\n"
+        f"{client}\n"
+        "var OVERSTAP_IO = module.exports;\n"
+        f"var OVERSTAP_CONFIG = {json.dumps(config)};\n"
+        "var OVERSTAP_SCRIPT = document.currentScript;\n"
+        f"{WIDGET_SOURCE.read_text()}\n"
+        "})();\n"
+    )
+
+
+def bearer_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
-    """Build the web app; nothing is opened until the first request."""
+    """Build the web app; nothing is opened until the first request.
+
+    `settings` must carry the secrets (`Settings.with_secrets()`): the key that signs chat
+    sessions and Rasa's API token, for the history endpoint.
+    """
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"]),
     )
     state: dict[str, Catalog] = {}
+    rasa = RasaApi(settings)
 
     def get_catalog() -> Catalog:
         if catalog is not None:
@@ -58,14 +101,34 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
             state["catalog"] = Catalog(settings)
         return state["catalog"]
 
-    async def chat_page(request: Request) -> HTMLResponse:
-        html = templates.get_template("chat.html").render(rasa_url=settings.public_rasa_url)
-        return HTMLResponse(html)
+    def page(name: str) -> HTMLResponse:
+        return HTMLResponse(templates.get_template(name).render(server=settings.public_web_url))
 
-    async def socket_io_client(request: Request) -> Response:
+    async def chat_page(request: Request) -> HTMLResponse:
+        return page("chat.html")
+
+    async def demo_page(request: Request) -> HTMLResponse:
+        return page("demo.html")
+
+    async def widget_js(request: Request) -> Response:
         if not SOCKET_IO_CLIENT.exists():
             return JSONResponse({"error": "npm ci is nog niet gedraaid"}, status_code=503)
-        return FileResponse(SOCKET_IO_CLIENT, media_type="application/javascript")
+        return Response(
+            widget_bundle(settings),
+            media_type="application/javascript",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    async def conversation_history(request: Request) -> JSONResponse:
+        session_id = verify_session(bearer_token(request), settings.secret_key)
+        if session_id is None:
+            return JSONResponse({"error": "Dit gesprek ken ik niet."}, 401, NO_STORE)
+        try:
+            events = await run_in_threadpool(rasa.conversation_events, session_id)
+        except RasaUnavailable as exc:
+            logger.warning("history not loaded: %s", exc)
+            return JSONResponse({"error": "Het gesprek laden lukt nu niet."}, 503, NO_STORE)
+        return JSONResponse({"messages": history(events)}, headers=NO_STORE)
 
     async def health(request: Request) -> JSONResponse:
         try:
@@ -76,14 +139,29 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
 
     rasa_origin = settings.public_rasa_url
     ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
+    origins = list(settings.allowed_origins)
     return Starlette(
         routes=[
             Route("/", chat_page),
+            Route("/demo", demo_page),
+            Route("/widget.js", widget_js),
+            Route("/api/history", conversation_history),
             Route("/health", health),
-            Route("/vendor/socket.io.min.js", socket_io_client),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders, connect_src=f"{rasa_origin} {ws_origin}")],
+        middleware=[
+            # The widget on another allowed site reads its history from here.
+            Middleware(
+                CORSMiddleware,
+                allow_origins=origins,
+                allow_methods=["GET"],
+                allow_headers=["Authorization"],
+            ),
+            Middleware(
+                SecurityHeaders,
+                connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
+            ),
+        ],
     )
 
 
@@ -91,7 +169,7 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     uvicorn.run(
-        create_app(settings),
+        create_app(settings.with_secrets()),
         host=settings.host,
         port=settings.web_port,
         log_level="warning",

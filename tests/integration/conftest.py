@@ -1,4 +1,5 @@
-"""The whole stack as `make run` starts it: `python -m bot run` with its own ports and var/."""
+"""The whole stack as `make run` starts it (`python -m bot run` with its own ports and var/), and
+Debian's chromium driven by Playwright."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ from whatsapp_fakes import (
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODEL = PROJECT_ROOT / "models" / "overstap.tar.gz"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
 
 
 def free_port() -> int:
@@ -37,6 +43,7 @@ def free_port() -> int:
 class Stack:
     rasa_url: str
     web_url: str
+    site_url: str  # another origin that may embed the widget (in OVERSTAP_ALLOWED_ORIGINS)
     var_dir: Path
     process: subprocess.Popen
     output: Path
@@ -45,6 +52,26 @@ class Stack:
     @property
     def whatsapp_url(self) -> str:
         return f"{self.rasa_url}/webhooks/whatsapp/webhook"
+
+    @property
+    def rasa_token(self) -> str:
+        return (self.var_dir / "rasa_token").read_text().strip()
+
+    def append_events(self, conversation_id: str, events: list[dict]) -> None:
+        """Append events through Rasa's HTTP API and send bot messages to the person's
+        channel, as the advisor console will."""
+        response = requests.post(
+            f"{self.rasa_url}/conversations/{conversation_id}/tracker/events",
+            params={
+                "include_events": "NONE",
+                "output_channel": "latest",
+                "execute_side_effects": "true",
+                "token": self.rasa_token,
+            },
+            json=events,
+            timeout=30,
+        )
+        response.raise_for_status()
 
     def say(self, sender: str, message: str) -> list[dict]:
         response = requests.post(
@@ -69,8 +96,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
         pytest.fail("No trained model in models/; run `make test` (it trains first).")
     var_dir = tmp_path_factory.mktemp("stack") / "var"
     ports = {name: free_port() for name in ("RASA", "ACTIONS", "WEB")}
+    site_port = free_port()
     env = dict(os.environ)
     env.update({f"OVERSTAP_{name}_PORT": str(port) for name, port in ports.items()})
+    env["OVERSTAP_ALLOWED_ORIGINS"] = (
+        f"http://localhost:{ports['WEB']},http://127.0.0.1:{ports['WEB']},"
+        f"http://127.0.0.1:{site_port}"
+    )
     env["OVERSTAP_VAR_DIR"] = str(var_dir)
     env.pop("OVERSTAP_DATABASE_URL", None)
     env.pop("OVERSTAP_TRACKER_URL", None)
@@ -99,6 +131,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
     stack = Stack(
         rasa_url=f"http://127.0.0.1:{ports['RASA']}",
         web_url=f"http://localhost:{ports['WEB']}",
+        site_url=f"http://127.0.0.1:{site_port}",
         var_dir=var_dir,
         process=process,
         output=output,
@@ -112,3 +145,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
     for port in ports.values():
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after stop"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

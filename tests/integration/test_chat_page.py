@@ -1,4 +1,5 @@
-"""The chat page in Debian's chromium, driven by Playwright, against the running stack."""
+"""The project's chat page (the widget filling the page) in Debian's chromium, driven by
+Playwright, against the running stack."""
 
 from __future__ import annotations
 
@@ -8,38 +9,24 @@ import pytest
 
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 def bot_text(page) -> str:
-    return "\n".join(page.locator(".msg--bot").all_inner_texts())
+    return "\n".join(page.locator(".msg--bot .msg__body").all_inner_texts())
 
 
 def click(page, title: str) -> None:
-    page.locator(".buttons").last.get_by_role("button", name=title, exact=True).click()
+    page.locator(".choices").last.get_by_role("button", name=title, exact=True).click()
 
 
 def test_whole_conversation_in_the_browser(stack, browser) -> None:
-    page = browser.new_page(viewport={"width": 360, "height": 740})
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(stack.web_url + "/")
     assert page.locator("html").get_attribute("lang") == "nl"
-    page.wait_for_selector("text=computerprogramma", timeout=20000)
+    page.wait_for_selector(".choices", timeout=20000)
+    assert "computerprogramma" in bot_text(page)
 
     click(page, "Ja, we beginnen")
     page.wait_for_selector("text=Wat doe je nu?")
@@ -67,19 +54,37 @@ def test_whole_conversation_in_the_browser(stack, browser) -> None:
     assert all(h.startswith("https://") for h in links.evaluate_all("els => els.map(e => e.href)"))
     assert page.locator(".msg--bot strong").count() >= 3  # course titles in bold, rendered safely
 
-    # The conversation lives in sessionStorage: a reload keeps the same session token.
+    # Each course result is a card with its link as a block of its own.
+    cards = page.locator(".msg--card")
+    assert cards.count() >= 3
+    for i in range(3):
+        link = cards.nth(i).locator(".msg__action a")
+        assert link.inner_text().startswith("Meer informatie")
+        assert link.get_attribute("href").startswith("https://")
+        assert link.get_attribute("rel") == "noopener noreferrer"
+
+    # The conversation lives in sessionStorage: a reload keeps the same session token and
+    # shows the conversation again, read back from the server.
     token = page.evaluate("sessionStorage.getItem('overstap.session')")
     assert token and "." in token
+    count = page.locator(".msg").count()
     page.reload()
-    page.wait_for_function("sessionStorage.getItem('overstap.session') !== null")
+    page.wait_for_selector("text=Wat wil je nu doen?", timeout=20000)
     assert page.evaluate("sessionStorage.getItem('overstap.session')") == token
+    assert page.locator(".msg").count() == count
+    assert page.locator(".msg--card").count() == cards.count()
+    user_text = "\n".join(page.locator(".msg--user").all_inner_texts())
+    assert "ik ben lasser" in user_text and "In loondienst" in user_text
+    assert "/inform" not in user_text and "/greet" not in user_text
     assert not errors, errors
+    context.close()
 
 
 def test_message_text_is_never_rendered_as_html(stack, browser) -> None:
-    page = browser.new_page()
+    context = browser.new_context()
+    page = context.new_page()
     page.goto(stack.web_url + "/")
-    page.wait_for_selector("text=computerprogramma", timeout=20000)
+    page.wait_for_selector(".choices", timeout=20000)
     payload = '<img src=x onerror="window.__xss=1"><b>vet</b>'
     page.get_by_label("Jouw bericht").fill(payload)
     page.keyboard.press("Enter")
@@ -87,3 +92,4 @@ def test_message_text_is_never_rendered_as_html(stack, browser) -> None:
     assert page.locator(".msg--user .msg__body").last.inner_text() == payload
     assert page.locator(".msg--user img").count() == 0
     assert page.evaluate("window.__xss === undefined")
+    context.close()
