@@ -202,7 +202,10 @@ class ActionExplainCourse(Action):
             return []
         aspects = asked_aspects(tracker)
         if not aspects:
-            dispatcher.utter_message(response="utter_which_course_aspect")
+            # In the middle of the questions the form asks its own question next: no second one.
+            dispatcher.utter_message(
+                response="utter_course_question_later" if in_form else "utter_which_course_aspect"
+            )
             return []
         try:
             courses = await call_store(common.catalog().courses, shown)
