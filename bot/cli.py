@@ -88,7 +88,6 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
     "chit-chat/other": ("greet", "goodbye", "thank", "out_of_scope", "insult"),
 }  # fmt: skip
 SUMMARY_ROWS = {"macro avg", "weighted avg", "micro avg", "accuracy"}
-ENTITY_REPORTS = ("DIETClassifier", "SpacyEntityExtractor")
 
 
 def intent_scores(report: dict) -> dict[str, dict]:
@@ -133,12 +132,12 @@ def cmd_nlu_score(args: argparse.Namespace, settings: Settings) -> int:
     for name, vals in sorted(scores.items()):
         if vals["f1-score"] < 0.8:
             print(f"    weak intent: {name} F1 {vals['f1-score']:.2f}")
-    for extractor in ENTITY_REPORTS:
-        entity_path = results / f"{extractor}_report.json"
-        if entity_path.exists():
-            entities = json.loads(entity_path.read_text())
-            if "macro avg" in entities:
-                print(f"    entity macro-F1 ({extractor}) {entities['macro avg']['f1-score']:.3f}")
+    # Rasa leaves the rule-based SpacyEntityExtractor out of its evaluation: only DIET is scored.
+    entity_path = results / "DIETClassifier_report.json"
+    if entity_path.exists():
+        entities = json.loads(entity_path.read_text())
+        if "macro avg" in entities:
+            print(f"    entity macro-F1 (DIET) {entities['macro avg']['f1-score']:.3f}")
     plot = results / "intent_confusion_matrix.png"
     if plot.exists():
         print(f"    confusion matrix: {plot}")
