@@ -105,8 +105,9 @@ test-nlu:  ## NLU test on tests/nlu_test.yml with a score threshold
 	@rm -f results-nlu.log
 	@$(PY) -m bot nlu-score results/nlu --min-f1 $(NLU_MIN_F1)
 
-eval:  ## NLU report with plots in results/nlu
-	@$(RASA) test nlu --nlu tests/nlu_test.yml --out results/nlu
+eval:  ## NLU intent and entity reports, confusion matrix and F1 per intent group in results/nlu
+	@$(RASA_LOAD) test nlu --nlu tests/nlu_test.yml --out results/nlu --model models/overstap.tar.gz
+	@test -f results/nlu/intent_confusion_matrix.png || { echo "no confusion matrix was written" >&2; exit 1; }
 	@$(PY) -m bot nlu-score results/nlu --min-f1 0
 
 train: deps  ## train the Rasa model now, even when nothing changed

@@ -206,3 +206,32 @@ class ActionExplainWhyNot(Action):
                 )
             dispatcher.utter_message(response="utter_employer_script")
         return []
+
+
+class ActionExplainBasicSkills(Action):
+    """Reading, writing, numbers or computer skills: the free route from the Taalhuis record."""
+
+    SCHEME_ID = "taalhuis"
+
+    def name(self) -> str:
+        return "action_explain_basic_skills"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_basic_skills_intro")
+        try:
+            scheme = await call_store(common.catalog().scheme, self.SCHEME_ID)
+        except StoreUnavailable:
+            dispatcher.utter_message(response="utter_store_error")
+            return []
+        if scheme is None or scheme.is_ended(dt.date.today()):
+            return []
+        dispatcher.utter_message(
+            response="utter_scheme_short",
+            name=scheme.name,
+            explanation=scheme.explanation_b1,
+            amount=scheme.amount or "",
+            how_to_apply=scheme.how_to_apply or "",
+        )
+        return []

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import selectinload
 
 from bot.catalog import eligibility, importers, index, loader, migrate
 from bot.catalog.db import create_engine, session_factory, session_scope
@@ -121,6 +122,21 @@ class Catalog:
                 vocabulary=self.vocabulary.get(session) if topic else None,
                 today=today,
             )
+
+    def courses(self, course_ids: list[str] | tuple[str, ...]) -> list[Course]:
+        """The courses with these ids, in the same order; ids no longer in the catalog are left out."""
+        if not course_ids:
+            return []
+        with session_scope(self.sessions) as session:
+            found = {
+                c.id: c
+                for c in session.execute(
+                    select(Course)
+                    .where(Course.id.in_(list(course_ids)))
+                    .options(selectinload(Course.locations))
+                ).scalars()
+            }
+        return [found[i] for i in course_ids if i in found]
 
     def schemes(self) -> list[Scheme]:
         """All schemes; read again at most once a minute (they change with a seed load)."""

@@ -132,6 +132,7 @@ class Lexicon:
         answers = read("answers.yml")
         add("work_situation", answers.get("work_situations"))
         add("goal", answers.get("goals"))
+        add("course_aspect", read("course_aspects.yml").get("course_aspects"))
         schemes = read_scheme_aliases(directory.parent / "catalog" / "schemes.yml")
         add("scheme", schemes)
         lex = cls(entries, places.get("postcode_ranges") or [], places.get("postcode_areas") or [])
@@ -196,6 +197,31 @@ class Lexicon:
                         if best is None or score[:2] > best[:2]:
                             best = score
         return best[2] if best else None
+
+    def find_all(self, kind: str, text: str) -> list[Entry]:
+        """Every entry of `kind` named in `text`, in the order they appear, without typos.
+
+        A phrase hides the shorter phrases inside it: in "kan ik beginnen" only the longer
+        phrase counts, not "beginnen" on its own.
+        """
+        index = self._index.get(kind, {})
+        words = normalize(text).split()
+        taken = [False] * len(words)
+        found: list[tuple[int, Entry]] = []
+        for size in range(min(5, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                if any(taken[start : start + size]):
+                    continue
+                entry = index.get(" ".join(words[start : start + size]))
+                if entry is None:
+                    continue
+                taken[start : start + size] = [True] * size
+                found.append((start, entry))
+        result: list[Entry] = []
+        for _, entry in sorted(found, key=lambda item: item[0]):
+            if entry not in result:
+                result.append(entry)
+        return result
 
     def province_for_postcode(self, postcode: str) -> Entry | None:
         digits = re.match(r"\s*([1-9]\d{3})", postcode or "")

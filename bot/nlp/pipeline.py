@@ -15,7 +15,7 @@ import yaml
 
 from bot.nlp.lexicon import LEXICON_DIR, RULER_KINDS, Lexicon, max_typos
 
-BUILDER_VERSION = "6"
+BUILDER_VERSION = "7"
 FREQUENT_WORDS = 80_000  # bump when the build logic changes, so models/ is rebuilt
 POSTCODE_PATTERNS = [
     {"label": "postcode", "pattern": [{"TEXT": {"REGEX": r"^[1-9][0-9]{3}$"}}]},
@@ -25,9 +25,17 @@ POSTCODE_PATTERNS = [
         "pattern": [{"TEXT": {"REGEX": r"^[1-9][0-9]{3}$"}}, {"TEXT": {"REGEX": r"^[A-Z]{2}$"}}],
     },
 ]
+TENS_WORDS = "twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig"
+UNIT_WORDS = "een|één|twee|drie|vier|vijf|zes|zeven|acht|negen"
+# "vijfenveertig", "tweeënvijftig", "zestig": an age in words, as people type it.
+AGE_WORD = rf"(?i)^(({UNIT_WORDS})(en|ën))?({TENS_WORDS})$|^(zestien|zeventien|achttien|negentien)$"
 AGE_PATTERNS = [
     # "45 jaar", "ik ben 45": ages are learnt by DIET too; this makes the common forms sure.
     {"label": "age", "pattern": [{"TEXT": {"REGEX": r"^[1-9][0-9]$"}}, {"LOWER": "jaar"}]},
+    {
+        "label": "age",
+        "pattern": [{"TEXT": {"REGEX": AGE_WORD}}, {"LOWER": {"IN": ["jaar", "jr"]}}],
+    },
 ]
 
 

@@ -148,3 +148,66 @@ def test_noise_always_gets_an_answer_with_a_next_step(stack, noise: str) -> None
     replies = stack.say(new_sender(), noise)
     assert texts(replies).strip()
     assert buttons(replies), f"no button to go on after {noise!r}: {texts(replies)}"
+
+
+def answer_by_buttons(stack, me: str) -> str:
+    for message in (
+        "/start_profile",
+        '/inform{"work_situation": "employed"}',
+        '/inform{"sector": "zorg"}',
+        '/inform{"education_level": "mbo2"}',
+        '/inform{"age": "27-44"}',
+        "Zwolle",
+    ):
+        stack.say(me, message)
+    return texts(stack.say(me, '/inform{"goal": "switch"}'))
+
+
+def test_questions_about_the_courses_shown_are_answered_from_their_records(stack) -> None:
+    me = new_sender()
+    assert "Dit weet ik nu van je" in answer_by_buttons(stack, me)
+    price = stack.say(me, "hoeveel kost de eerste opleiding")
+    assert "Kosten" in texts(price) or "Gratis" in texts(price)
+    assert "Wie betaalt het?" in buttons(price)
+    assert "Duur:" in texts(stack.say(me, "hoe lang duurt die opleiding"))
+    vague = stack.say(me, "vertel eens meer over die opleiding")
+    assert "Wat wil je weten over de opleiding" in texts(vague)
+    assert "Wanneer start het?" in buttons(vague)
+
+
+def test_a_course_question_before_any_results_offers_a_search(stack) -> None:
+    replies = stack.say(new_sender(), "wat kost die opleiding?")
+    assert "nog geen opleiding" in texts(replies)
+    assert "Ja, zoek opleiding" in buttons(replies)
+
+
+def test_evc_basic_skills_and_doubt_each_get_an_answer_with_a_next_step(stack) -> None:
+    evc = stack.say(new_sender(), "wat is evc eigenlijk")
+    assert "ervaringscertificaat" in texts(evc) and "Naar Leerwerkloket" in buttons(evc)
+    skills = stack.say(new_sender(), "ik kan niet zo goed lezen en schrijven")
+    assert "Taalhuis" in texts(skills) and "Cursus zoeken" in buttons(skills)
+    doubt = stack.say(new_sender(), "ik weet echt niet wat ik wil")
+    assert "heel normaal" in texts(doubt) and "Praat met adviseur" in buttons(doubt)
+
+
+def test_doubt_at_the_goal_question_is_the_answer(stack) -> None:
+    me = new_sender()
+    for message in (
+        "/start_profile",
+        '/inform{"work_situation": "ww"}',
+        '/inform{"sector": "logistiek"}',
+        '/inform{"education_level": "mbo3"}',
+        '/inform{"age": "45-56"}',
+        "Tilburg",
+    ):
+        stack.say(me, message)
+    out = texts(stack.say(me, "ik weet nog niet wat ik wil"))
+    assert "Wens: Weet ik nog niet" in out
+    assert out.count("Waarom:") >= 1
+
+
+def test_uwv_and_the_gemeente_are_answered_from_their_scheme_records(stack) -> None:
+    uwv = texts(stack.say(new_sender(), "betaalt het uwv mijn opleiding?"))
+    assert "UWV" in uwv and "Bron:" in uwv
+    gemeente = texts(stack.say(new_sender(), "kan de gemeente mijn cursus betalen"))
+    assert "bijstand" in gemeente and "Bron:" in gemeente

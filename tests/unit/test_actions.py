@@ -12,10 +12,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.common as common
 from actions.common import render
+from actions.courses import ActionExplainCourse, asked_aspects, duration_text
 from actions.fallback import ActionHandleFallback
 from actions.handoff import ActionRequestHandoff
 from actions.profile import ActionChangeAnswer, ValidateProfileForm
-from actions.schemes import ActionExplainScheme, ActionExplainWhyNot, ActionMatchSchemes
+from actions.schemes import (
+    ActionExplainBasicSkills,
+    ActionExplainScheme,
+    ActionExplainWhyNot,
+    ActionMatchSchemes,
+)
 from actions.search import ActionSearchCourses
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +53,7 @@ def tracker(
     entities=None,
     events=None,
     ranking=None,
+    active_loop: str | None = None,
 ) -> Tracker:
     message = {
         "text": text,
@@ -61,7 +68,7 @@ def tracker(
         events=events or [],
         paused=False,
         followup_action=None,
-        active_loop={},
+        active_loop={"name": active_loop} if active_loop else {},
         latest_action_name="action_listen",
     )
 
@@ -339,3 +346,119 @@ def test_a_goal_inside_an_education_answer_is_not_taken_as_the_goal() -> None:
     assert ValidateProfileForm().validate_goal(
         "diploma", CollectingDispatcher(), alone, DOMAIN
     ) == {"goal": "diploma"}
+
+
+def shown_courses() -> list[str]:
+    _, events = run(ActionSearchCourses(), tracker(PROFILE, intent="affirm"))
+    return next(e["value"] for e in events if e.get("name") == "last_results")
+
+
+def test_a_course_question_before_any_results_offers_a_search() -> None:
+    messages, _ = run(ActionExplainCourse(), tracker(text="wat kost het", intent="ask_course_info"))
+    assert responses(messages) == ["utter_no_course_shown"]
+    messages, _ = run(
+        ActionExplainCourse(),
+        tracker(text="wat kost het", intent="ask_course_info", active_loop="profile_form"),
+    )
+    assert responses(messages) == ["utter_no_course_shown_form"]  # the form asks on, no buttons
+
+
+def test_a_vague_course_question_asks_which_fact() -> None:
+    slots = {**PROFILE, "last_results": shown_courses()}
+    messages, _ = run(
+        ActionExplainCourse(), tracker(slots, text="vertel meer", intent="ask_course_info")
+    )
+    assert responses(messages) == ["utter_which_course_aspect"]
+    assert all(b["payload"].startswith("/ask_course_info") for b in messages[0]["buttons"])
+    messages, _ = run(
+        ActionExplainCourse(),
+        tracker(slots, text="vertel meer", intent="ask_course_info", active_loop="profile_form"),
+    )
+    assert responses(messages) == ["utter_course_question_later"]
+
+
+def test_price_of_the_second_course_comes_from_its_record(catalog) -> None:
+    shown = shown_courses()
+    slots = {**PROFILE, "last_results": shown}
+    messages, _ = run(
+        ActionExplainCourse(),
+        tracker(slots, text="wat kost de tweede", intent="ask_course_info"),
+    )
+    assert responses(messages) == ["utter_course_info", "utter_what_next"]
+    course = catalog.courses([shown[1]])[0]
+    assert messages[0]["title"] == course.title
+    expected = "Gratis" if course.price == 0 else f"{course.price:,.0f}".replace(",", ".")
+    assert expected in messages[0]["facts"]
+
+
+def test_every_fact_of_every_shown_course_is_filled_in() -> None:
+    slots = {**PROFILE, "last_results": shown_courses()}
+    for aspect in ("kosten", "duur", "toelating", "plaats", "diploma", "start"):
+        entities = [{"entity": "course_aspect", "value": aspect}]
+        messages, _ = run(
+            ActionExplainCourse(),
+            tracker(slots, text="/ask_course_info", intent="ask_course_info", entities=entities),
+        )
+        assert responses(messages) == ["utter_course_info_intro"] + ["utter_course_info"] * 3 + [
+            "utter_what_next"
+        ]
+        for message in messages[1:4]:
+            assert message["facts"] and "{" not in message["facts"], (aspect, message)
+
+
+def test_admission_compares_the_course_level_with_the_persons_diploma(catalog) -> None:
+    shown = shown_courses()
+    slots = {**PROFILE, "last_results": shown}
+    messages, _ = run(
+        ActionExplainCourse(),
+        tracker(slots, text="mag ik beginnen aan de eerste", intent="ask_course_info"),
+    )
+    facts = messages[0]["facts"]
+    assert "Niveau:" in facts and "Vraag de school wat je nodig hebt" in facts
+    assert any(
+        render(DOMAIN, name) in facts
+        for name in ("utter_course_level_fits", "utter_course_level_high", "utter_course_level_low")
+    )
+
+
+def test_course_aspects_are_read_from_the_words_of_the_question() -> None:
+    def aspects(text: str) -> list[str]:
+        return asked_aspects(tracker(text=text, intent="ask_course_info"))
+
+    assert aspects("hoe lang duurt het en wat kost het") == ["duur", "kosten"]
+    assert aspects("kan ik beginnen zonder diploma") == ["toelating"]
+    assert aspects("wanneer kan ik beginnen") == ["start"]
+    assert aspects("kan ik het online doen") == ["plaats"]
+    assert aspects("is het diploma erkend") == ["diploma"]
+    assert aspects("vertel eens") == []
+
+
+def test_iso_durations_in_dutch() -> None:
+    assert duration_text(DOMAIN, "P6W") == "6 weken"
+    assert duration_text(DOMAIN, "P1Y") == "1 jaar"
+    assert duration_text(DOMAIN, "P1D") == "1 dag"
+    assert duration_text(DOMAIN, "PT3H") is None
+
+
+def test_basic_skills_are_answered_from_the_taalhuis_record(catalog) -> None:
+    messages, _ = run(
+        ActionExplainBasicSkills(),
+        tracker(text="ik kan niet goed lezen", intent="ask_basic_skills"),
+    )
+    assert responses(messages) == ["utter_basic_skills_intro", "utter_scheme_short"]
+    record = catalog.scheme("taalhuis")
+    assert messages[1]["explanation"] == record.explanation_b1
+    assert messages[1]["how_to_apply"] == record.how_to_apply
+
+
+def test_uwv_and_gemeente_name_their_scheme_records() -> None:
+    for text, name in (
+        ("betaalt het uwv mijn opleiding", "Scholing met een WW-uitkering (UWV)"),
+        (
+            "kan de gemeente mijn cursus betalen",
+            "Scholing met bijstand (gemeente, Participatiewet)",
+        ),
+    ):
+        messages, _ = run(ActionExplainScheme(), tracker(text=text, intent="ask_scheme"))
+        assert responses(messages) == ["utter_scheme_info"]
+        assert messages[0]["name"] == name

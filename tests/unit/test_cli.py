@@ -46,3 +46,21 @@ def test_nlu_score_checks_the_threshold(tmp_path) -> None:
     (tmp_path / "intent_report.json").write_text(json.dumps(report))
     assert main(["nlu-score", str(tmp_path), "--min-f1", "0.75"]) == 0
     assert main(["nlu-score", str(tmp_path), "--min-f1", "0.85"]) == 1
+
+
+def test_nlu_score_prints_the_f1_per_intent_group(tmp_path, capsys) -> None:
+    report = {
+        "macro avg": {"f1-score": 0.9},
+        "weighted avg": {"f1-score": 0.9},
+        "inform": {"f1-score": 1.0, "support": 10},
+        "dont_know": {"f1-score": 0.8, "support": 5},
+        "ask_scheme": {"f1-score": 0.6, "support": 4},
+        "made_up_intent": {"f1-score": 0.5, "support": 2},
+    }
+    (tmp_path / "intent_report.json").write_text(json.dumps(report))
+    assert main(["nlu-score", str(tmp_path), "--min-f1", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "profile answers  F1 0.900 (2 intents, 15 examples)" in out
+    assert "schemes          F1 0.600 (1 intents, 4 examples)" in out
+    assert "other            F1 0.500 (1 intents, 2 examples)" in out
+    assert "weak intent: ask_scheme F1 0.60" in out

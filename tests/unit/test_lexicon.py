@@ -54,3 +54,13 @@ def test_postcode_to_province(lex: Lexicon) -> None:
 def test_dont_know_and_skip(lex: Lexicon) -> None:
     assert lex.is_dont_know("Weet ik niet")
     assert lex.is_skip("sla over")
+
+
+def test_find_all_keeps_the_longest_phrase(lex: Lexicon) -> None:
+    def ids(text: str) -> list[str]:
+        return [e.id for e in lex.find_all("course_aspect", text)]
+
+    assert ids("hoe lang duurt het en wat kost het") == ["duur", "kosten"]
+    assert ids("kan ik beginnen") == ["toelating"]  # not also "beginnen" (start)
+    assert ids("wanneer kan ik beginnen") == ["start"]
+    assert ids("vertel eens iets") == []

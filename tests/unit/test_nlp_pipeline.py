@@ -55,6 +55,10 @@ def test_lookup_lemmas(nlp, word: str, lemma: str) -> None:
         ("mijn postcode is 3512", {("postcode", "3512")}),
         ("bestaat het stapbudget nog", {("scheme", "stap")}),
         ("ik ben 45 jaar", {("age", "45 jaar")}),
+        ("ik ben vijfenveertig jaar", {("age", "vijfenveertig jaar")}),
+        ("betaalt het uwv mijn opleiding", {("scheme", "uwv_ww_scholing")}),
+        ("betaalt de gemeente mijn cursus", {("scheme", "bijstand_gemeente")}),
+        ("levenslang lerenkrediet aanvragen", {("scheme", "llk")}),
     ],
 )
 def test_entities_in_dutch_sentences(nlp, sentence: str, expected: set) -> None:
