@@ -147,8 +147,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after stop"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: Playwright's sync API keeps an event loop running in this
+    # thread while it is open, and later tests that call asyncio.run() would fail.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
