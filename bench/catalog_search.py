@@ -56,6 +56,18 @@ BOUNDS = {  # document frequency as a share of all courses
 }
 BOT_TIMEOUT_MS = 3000  # OVERSTAP_DB_TIMEOUT's default: slower searches fail in the bot
 FUNDING = {"zorg": "oo_fondsen", "techniek": "oo_fondsen", "metaal": "oo_fondsen"}
+# PostgreSQL's Dutch stop words (tsearch_data/dutch.stop). A query word whose Snowball stem is
+# one of them ("overheid" -> "over", "veel") finds nothing on PostgreSQL and everything with
+# that stem on SQLite, so both backends would not do the same work: such words are not used.
+PG_DUTCH_STOPWORDS = frozenset(
+    """
+    de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om
+    hem dan zou of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar haar
+    naar heb hoe heeft hebben deze u want nog zal me zij nu ge geen omdat iets worden toch al
+    waren veel meer doen toen moet ben zonder kan hun dus alles onder ja eens hier wie werd
+    altijd doch wordt wezen kunnen ons zelf tegen na reeds wil kon niets uw iemand geweest andere
+    """.split()
+)
 SAMPLE_TEXTS = 20_000  # courses read to find the words people would type for each stem
 
 
@@ -147,10 +159,20 @@ def surface_words(texts: list[tuple[str, str]]) -> dict[str, str]:
     return {s: c.most_common(1)[0][0] for s, c in sorted(forms.items())}
 
 
+def both_backends(terms: list) -> bool:
+    """Every word's own index form can match on PostgreSQL too."""
+    return all(not set(t.alternatives[0]) & PG_DUTCH_STOPWORDS for t in terms)
+
+
 def single(word: str, stem: str, vocab: dict[str, int]) -> bool:
     """The word is a query of exactly this one index term, as typed."""
     terms = analyzer().query(word, vocab)
-    return len(terms) == 1 and terms[0].alternatives[0] == (stem,) and not terms[0].corrected
+    return (
+        len(terms) == 1
+        and terms[0].alternatives[0] == (stem,)
+        and not terms[0].corrected
+        and both_backends(terms)
+    )
 
 
 def typo_of(word: str, rng: random.Random, vocab: dict[str, int]) -> str | None:
@@ -167,7 +189,12 @@ def typo_of(word: str, rng: random.Random, vocab: dict[str, int]) -> str | None:
         else:
             typo = word[:i] + rng.choice("aeiourstnl") + word[i + 1 :]
         terms = analyzer().query(typo, vocab)
-        if typo != word and len(terms) == 1 and terms[0].corrected:
+        if (
+            typo != word
+            and len(terms) == 1
+            and terms[0].corrected
+            and not any(set(a) & PG_DUTCH_STOPWORDS for a in terms[0].alternatives)
+        ):
             return typo
     return None
 
@@ -192,7 +219,8 @@ def topics(
         words = list(dict.fromkeys(w for w in words if w.isalpha()))
         if len(words) >= 2:
             a, b = rng.sample(words, 2)
-            if len(analyzer().query(f"{a} {b}", vocab)) == 2:
+            terms = analyzer().query(f"{a} {b}", vocab)
+            if len(terms) == 2 and both_backends(terms):
                 pairs.append(f"{a} {b}")
     pools["two_words"] = sorted(set(pairs))
     typos = []
