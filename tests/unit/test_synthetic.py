@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from bot.catalog import index, synthetic
 from bot.catalog.models import Course, CourseLocation
 from bot.catalog.profile import Profile
-from bot.catalog.search import CourseFilters, _distance_km
+from bot.catalog.search import FTS5_TOP_N, CourseFilters, _distance_km, _fts5_match
 from bot.catalog.textsearch import analyzer, count_terms
 from bot.errors import CatalogError
 
@@ -132,6 +132,21 @@ def _check_synthetic_catalog(catalog) -> None:
                     for loc in course.locations
                 )
 
+    # SQLite without filters ranks in FTS5 first: the same rows and order as the plain join.
+    if catalog.engine.dialect.name == "sqlite":
+        plain = (
+            "SELECT c.id, -bm25(courses_fts, 3.0, 1.0) AS r FROM courses_fts JOIN courses c "
+            "ON c.rowid = courses_fts.rowid WHERE courses_fts MATCH :q ORDER BY r DESC, c.id LIMIT :n"
+        )
+        words = [word, typo, common, "zorg", "heftruck certificaat", "gratis cursus"]
+        with catalog.sessions() as session:
+            for topic in words:
+                match = _fts5_match(analyzer().query(topic, vocab))
+                for n in (1, 5, 40, 500):
+                    params = {"q": match, "n": n}
+                    expected = session.execute(text(plain), params).all()
+                    assert session.execute(text(FTS5_TOP_N), params).all() == expected
+
     # Generating again replaces the synthetic courses (no --force needed); same seed, same catalog.
     first = synthetic.generate(catalog.engine, 300, seed=7, progress=False)
     titles = [c.title for c in _courses(catalog)]
@@ -146,3 +161,16 @@ def _check_synthetic_catalog(catalog) -> None:
 def _courses(catalog) -> list[Course]:
     with catalog.sessions() as session:
         return session.execute(select(Course).order_by(Course.id)).scalars().all()
+
+
+def test_postgres_keeps_fine_statistics_of_search_words(catalog) -> None:
+    if catalog.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL planner statistics")
+    with catalog.engine.connect() as conn:
+        target = conn.execute(
+            text(
+                "SELECT attstattarget FROM pg_attribute "
+                "WHERE attrelid = 'courses'::regclass AND attname = 'search_tsv'"
+            )
+        ).scalar()
+    assert target == 1000
