@@ -126,6 +126,21 @@ def _tsquery(terms: list[QueryTerm]) -> str:
     return " | ".join("(" + " | ".join(alt(a) for a in t.alternatives) + ")" for t in terms)
 
 
+# Without SQL filters, SQLite ranks the matches in FTS5 alone and reads the courses rows only
+# for matches that score at least the n-th best score (the rows that can make the top n, ties
+# included), not for every match. Same rows in the same order as the join above; about half
+# the work for common words (bench/catalog_search.py). An SQLite CTE used twice is computed once.
+FTS5_TOP_N = """
+WITH f AS (
+    SELECT rowid AS course_rowid, -bm25(courses_fts, 3.0, 1.0) AS r
+    FROM courses_fts WHERE courses_fts MATCH :q
+)
+SELECT c.id, f.r FROM f JOIN courses c ON c.rowid = f.course_rowid
+WHERE f.r >= coalesce((SELECT r FROM f ORDER BY r DESC LIMIT 1 OFFSET :n - 1), f.r)
+ORDER BY f.r DESC, c.id LIMIT :n
+"""
+
+
 def candidates(
     session: Session,
     terms: list[QueryTerm],
@@ -146,7 +161,7 @@ def candidates(
                 + "".join(f" AND {w}" for w in where)
                 + " ORDER BY r DESC, c.id LIMIT :n"
             )
-        else:
+        elif where:
             params["q"] = _fts5_match(terms)
             sql = (
                 "SELECT c.id, -bm25(courses_fts, 3.0, 1.0) AS r FROM courses_fts "  # noqa: S608
@@ -154,6 +169,9 @@ def candidates(
                 + "".join(f" AND {w}" for w in where)
                 + " ORDER BY r DESC, c.id LIMIT :n"
             )
+        else:
+            params["q"] = _fts5_match(terms)
+            sql = FTS5_TOP_N
         rows = session.execute(text(sql), params).all()
         best = max((r for _id, r in rows), default=0.0) or 1.0
         return [(course_id, max(0.0, r) / best) for course_id, r in rows]
