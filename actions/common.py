@@ -34,6 +34,11 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
+def secret_key() -> str:
+    """The key the channels seal contact details with (generated into var/ when not set)."""
+    return settings().secret_key or settings().with_secrets().secret_key
+
+
 @functools.lru_cache(maxsize=1)
 def catalog() -> Catalog:
     return Catalog(settings())

@@ -1,4 +1,7 @@
-"""Two-step fallback: first 'Bedoel je ...?' with the likeliest meanings, then an adviser."""
+"""Two-step fallback: first 'Bedoel je ...?' with the likeliest meanings, then an adviser.
+
+Garbled typing that keeps coming counts as a sign that reading is hard (bot.handoff.signals).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import render
+from bot.handoff.signals import count_reading_signals
 
 SUGGESTIBLE = {
     "start_profile", "search_courses", "ask_schemes", "ask_scheme", "ask_why_not", "request_human",
@@ -35,6 +39,10 @@ class ActionHandleFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if count_reading_signals(tracker.events) >= 2:
+            # Garbled or very short typing, more than once: reading may be hard; offer a person.
+            dispatcher.utter_message(response="utter_offer_human_reading")
+            return []
         if misses_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_offer_human")
             return []

@@ -1,15 +1,25 @@
-"""Handoff to a human adviser: record the request with a summary and say what happens next."""
+"""Handoff to a human adviser: queue the request with a summary, or offer a call-back.
+
+Inside office hours the request waits in the advisor console's queue; outside them the person
+hears when advisers work and is offered a call-back at once (the form asks consent first).
+"""
 
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
 from actions.common import StoreUnavailable, call_store
-from bot.handoff import summary
+from bot.handoff import signals, summary
+
+CALLBACK_SLOTS = ("callback_consent", "callback_method", "callback_contact")
+
+
+def reset_callback() -> list[EventType]:
+    return [SlotSet(name, None) for name in CALLBACK_SLOTS]
 
 
 class ActionRequestHandoff(Action):
@@ -19,17 +29,51 @@ class ActionRequestHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        store = common.catalog().handoff
+        hours = common.settings().hours
         try:
-            await call_store(
-                common.catalog().record_handoff,
+            active = await call_store(store.active_for, tracker.sender_id)
+            if active is not None:
+                dispatcher.utter_message(response="utter_handoff_already_queued")
+                return [SlotSet("handoff_id", str(active.id))]
+            open_now = hours.is_open()
+            request_id = await call_store(
+                store.record,
                 tracker.sender_id,
                 summary.reason(tracker.events),
                 summary.build(tracker.events, tracker.current_slot_values()),
                 summary.open_question(tracker.events),
                 tracker.get_latest_input_channel(),
+                "open" if open_now else "after_hours",
             )
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_handoff_failed")
             return []
-        dispatcher.utter_message(response="utter_handoff_recorded")
+        if open_now:
+            dispatcher.utter_message(response="utter_handoff_queued")
+            return [SlotSet("handoff_id", str(request_id))]
+        dispatcher.utter_message(response="utter_handoff_closed", office_hours=hours.describe())
+        return [
+            SlotSet("handoff_id", str(request_id)),
+            *reset_callback(),
+            FollowupAction("callback_form"),
+        ]
+
+
+class ActionHandleReadingTrouble(Action):
+    """Reading is hard: say it shorter; asked for voice, say a person can call; twice, offer one."""
+
+    def name(self) -> str:
+        return "action_handle_reading_trouble"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        latest = next((e for e in reversed(tracker.events) if e.get("event") == "user"), {})
+        if signals.count_reading_signals(tracker.events) >= 2:
+            dispatcher.utter_message(response="utter_offer_human_reading")
+        elif signals.asked_for_voice(latest):
+            dispatcher.utter_message(response="utter_no_voice")
+        else:
+            dispatcher.utter_message(response="utter_reading_help")
         return []

@@ -154,7 +154,10 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "schemes": ("ask_schemes", "ask_scheme", "ask_why_not", "ask_evc"),
     "courses": ("search_courses", "ask_more", "ask_course_info", "ask_basic_skills"),
-    "help/handoff": ("request_human", "ask_privacy", "ask_capabilities", "bot_challenge", "stop"),
+    "help/handoff": (
+        "request_human", "ask_privacy", "ask_capabilities", "bot_challenge", "stop",
+        "mention_hard_topic", "signal_reading_trouble", "request_callback",
+    ),
     "chit-chat/other": ("greet", "goodbye", "thank", "out_of_scope", "insult"),
 }  # fmt: skip
 SUMMARY_ROWS = {"macro avg", "weighted avg", "micro avg", "accuracy"}
@@ -197,6 +200,51 @@ def generate_catalog(catalog, courses: int, seed: int, force: bool) -> int:
         f"{report.terms} zoektermen (seed {seed}{replaced}) in {report.seconds:.0f} s."
     )
     return 0
+
+
+def cmd_advisor(args: argparse.Namespace, settings: Settings) -> int:
+    """Advisor accounts for the console: create one, or list them."""
+    import getpass
+    import os
+
+    from bot.catalog.store import Catalog
+    from bot.console.auth import AccountError, Accounts
+
+    catalog = Catalog(settings)
+    try:
+        catalog.migrate()
+        accounts = Accounts(catalog.sessions)
+        if args.advisor_command == "list":
+            for advisor in accounts.all():
+                state = "actief" if advisor.active else "uit"
+                print(f"{advisor.name:<20} {advisor.role:<10} {state:<7} {advisor.display_name}")
+            return 0
+        password = os.environ.get("OVERSTAP_ADVISOR_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                print(
+                    "Fout: geen terminal om het wachtwoord te vragen. "
+                    "Zet OVERSTAP_ADVISOR_PASSWORD voor scripts.",
+                    file=sys.stderr,
+                )
+                return 2
+            password = getpass.getpass("Wachtwoord (minstens 10 tekens): ")
+            if getpass.getpass("Nog een keer: ") != password:
+                print("Fout: de twee wachtwoorden zijn niet gelijk.", file=sys.stderr)
+                return 2
+        try:
+            advisor = accounts.create(args.name, password, args.role, args.display_name)
+        except AccountError as exc:
+            print(f"Fout: {exc}", file=sys.stderr)
+            return 2
+        print(
+            f"Account {advisor.name} ({advisor.role}) is gemaakt. "
+            f"Mensen zien de naam {advisor.display_name}."
+        )
+        print(f"Inloggen: {settings.public_web_url}/adviseur")
+        return 0
+    finally:
+        catalog.close()
 
 
 def cmd_nlu_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -354,6 +402,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="ook uitvoeren als er echte (niet verzonnen) opleidingen in de database staan",
     )
     p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("advisor", help="accounts van adviseurs voor de console (/adviseur)")
+    asub = p.add_subparsers(dest="advisor_command", required=True, metavar="ACTION")
+    create = asub.add_parser(
+        "create",
+        help="een account maken (wachtwoord: gevraagd, of uit OVERSTAP_ADVISOR_PASSWORD)",
+    )
+    create.add_argument("name", metavar="NAAM", help="inlognaam (kleine letters)")
+    create.add_argument(
+        "--role",
+        choices=["adviseur", "beheerder"],
+        default="adviseur",
+        help="beheerder mag ook gesprekken verwijderen en accounts beheren",
+    )
+    create.add_argument(
+        "--display-name", metavar="VOORNAAM", help="de naam die een persoon ziet (standaard NAAM)"
+    )
+    asub.add_parser("list", help="alle accounts tonen")
+    p.set_defaults(func=cmd_advisor)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
     p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")

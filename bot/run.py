@@ -246,6 +246,8 @@ def run(settings: Settings) -> int:
         print(
             "\nOverstap draait.\n"
             f"  Chatpagina:     {settings.public_web_url}/\n"
+            f"  Adviseurs:      {settings.public_web_url}/adviseur"
+            " (eerste account: overstap advisor create <naam> --role beheerder)\n"
             f"  Rasa (REST):    {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  Action server:  http://{settings.host}:{settings.actions_port}/health\n"
             f"  Logs:           {settings.var_dir / 'log'}\n"

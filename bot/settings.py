@@ -11,6 +11,7 @@ from bot.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v21.0"
+DEFAULT_OFFICE_HOURS = "ma-vr 09:00-17:00"
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -78,6 +79,9 @@ class Settings:
     whatsapp_access_token: str = field(default="", repr=False)
     whatsapp_phone_number_id: str = ""
     whatsapp_graph_url: str = DEFAULT_GRAPH_URL
+    office_hours: str = DEFAULT_OFFICE_HOURS
+    handoff_wait_minutes: int = 10
+    console_session_minutes: int = 30
 
     @property
     def rasa_url(self) -> str:
@@ -86,6 +90,13 @@ class Settings:
     @property
     def actions_url(self) -> str:
         return f"http://{self.host}:{self.actions_port}/webhook"
+
+    @property
+    def hours(self):
+        """The parsed office hours (bot.handoff.hours.OfficeHours)."""
+        from bot.handoff.hours import OfficeHours
+
+        return OfficeHours.parse(self.office_hours)
 
     @property
     def spacy_model_dir(self) -> Path:
@@ -117,6 +128,9 @@ class Settings:
             "OVERSTAP_WHATSAPP_ACCESS_TOKEN": self.whatsapp_access_token,
             "OVERSTAP_WHATSAPP_PHONE_NUMBER_ID": self.whatsapp_phone_number_id,
             "OVERSTAP_WHATSAPP_GRAPH_URL": self.whatsapp_graph_url,
+            "OVERSTAP_OFFICE_HOURS": self.office_hours,
+            "OVERSTAP_HANDOFF_WAIT_MINUTES": str(self.handoff_wait_minutes),
+            "OVERSTAP_CONSOLE_SESSION_MINUTES": str(self.console_session_minutes),
         }
         return env
 
@@ -156,6 +170,10 @@ class Settings:
         phone_number_id = get("WHATSAPP_PHONE_NUMBER_ID", "").strip()
         if phone_number_id and not phone_number_id.isdigit():
             raise ConfigError("OVERSTAP_WHATSAPP_PHONE_NUMBER_ID mag alleen cijfers bevatten.")
+        office_hours = get("OFFICE_HOURS", DEFAULT_OFFICE_HOURS)
+        from bot.handoff.hours import OfficeHours
+
+        OfficeHours.parse(office_hours)  # fails loudly on a bad value
         log_level = get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(
@@ -194,6 +212,13 @@ class Settings:
             whatsapp_access_token=get("WHATSAPP_ACCESS_TOKEN", ""),
             whatsapp_phone_number_id=phone_number_id,
             whatsapp_graph_url=graph_url,
+            office_hours=office_hours,
+            handoff_wait_minutes=_int(
+                "OVERSTAP_HANDOFF_WAIT_MINUTES", get("HANDOFF_WAIT_MINUTES", "10"), 1, 24 * 60
+            ),
+            console_session_minutes=_int(
+                "OVERSTAP_CONSOLE_SESSION_MINUTES", get("CONSOLE_SESSION_MINUTES", "30"), 5, 12 * 60
+            ),
         )
 
     def with_secrets(self) -> Settings:

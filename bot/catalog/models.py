@@ -132,8 +132,14 @@ class HandoffRequest(Base):
     reason = Column(String(40), nullable=False)  # asked, fallback, topic, literacy
     open_question = Column(Text)  # redacted
     summary = Column(JSON, nullable=False, default=dict)
+    # open -> claimed -> returned | closed; open -> expired (nobody in time, call-back offered);
+    # after_hours (outside office hours, call-back offered at once). See bot/handoff/store.py.
     status = Column(String(20), nullable=False, default="open", index=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_by_id = Column(Integer)
+    claimed_by_name = Column(String(80))
+    claimed_at = Column(DateTime)
+    ended_at = Column(DateTime)
 
 
 class SearchTerm(Base):

@@ -18,7 +18,7 @@ from bot.catalog.models import NLQF_ORDER, Course, HandoffRequest, Scheme
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, SearchResult, Vocabulary, search_courses
 from bot.errors import CatalogUnavailable
-from bot.nlp.redact import redact
+from bot.handoff.store import HandoffStore
 from bot.settings import Settings
 
 SCHEMES_TTL_S = 60.0
@@ -32,6 +32,7 @@ class Catalog:
         self.engine = create_engine(settings, url)
         self.sessions = session_factory(self.engine)
         self.vocabulary = Vocabulary()
+        self.handoff = HandoffStore(self.sessions)
         self._schemes: tuple[float, list[Scheme]] | None = None
 
     def close(self) -> None:
@@ -177,22 +178,9 @@ class Catalog:
         summary: dict[str, Any],
         open_question: str | None = None,
         channel: str | None = None,
+        status: str = "open",
     ) -> int:
-        with session_scope(self.sessions) as session:
-            request = HandoffRequest(
-                conversation_id=conversation_id,
-                channel=channel,
-                reason=reason,
-                summary=summary,
-                open_question=redact(open_question),
-            )
-            session.add(request)
-            session.flush()
-            return int(request.id)
+        return self.handoff.record(conversation_id, reason, summary, open_question, channel, status)
 
     def handoffs(self, status: str | None = "open") -> list[HandoffRequest]:
-        with session_scope(self.sessions) as session:
-            query = select(HandoffRequest).order_by(HandoffRequest.created_at)
-            if status:
-                query = query.where(HandoffRequest.status == status)
-            return list(session.execute(query).scalars())
+        return self.handoff.list_requests((status,) if status else None, limit=10_000)

@@ -9,7 +9,9 @@
    conversation. Here the server issues a signed session token; a client can only resume a
    session it was given, and messages are tied to the socket's own session.
 Incoming text is redacted before Rasa stores or logs it. Replies go out in the widget's
-message shape (bot/channels/messages.py), one event per bot message.
+message shape (bot/channels/messages.py), one event per bot message. A message that is only a
+phone number or e-mail address (a call-back answer) travels sealed in the metadata
+(bot/handoff/contact.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from socketio import AsyncServer
 
 from bot.channels.messages import bot_message, clean_metadata
 from bot.channels.session import new_session_id, sign_session, verify_session
+from bot.handoff import contact
 from bot.nlp.redact import redact
 from bot.settings import Settings
 
@@ -121,7 +124,13 @@ class SocketIOInput(InputChannel):
                 logger.warning("socket.io message without a session; ignored")
                 return
             data = data if isinstance(data, dict) else {}
-            text = redact(str(data.get("message", ""))[:MAX_MESSAGE_CHARS])
+            raw = str(data.get("message", ""))[:MAX_MESSAGE_CHARS]
+            text = redact(raw)
+            metadata = clean_metadata(data.get("metadata"))
+            metadata.pop(contact.METADATA_KEY, None)  # only we put a sealed value there
+            found = contact.capture(raw)  # a call-back answer: only a phone number or e-mail
+            if found and secret:
+                metadata[contact.METADATA_KEY] = contact.seal(found, secret)
             output_channel = WidgetOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(
@@ -129,7 +138,7 @@ class SocketIOInput(InputChannel):
                     output_channel,
                     session_id,
                     input_channel=self.name(),
-                    metadata=clean_metadata(data.get("metadata")),
+                    metadata=metadata,
                 )
             )
 

@@ -87,6 +87,18 @@ class WhatsAppOutput(OutputChannel):
             payloads = [option.payload for option in plan.numbered]
             await asyncio.to_thread(self.store.set_options, pseudonym, payloads)
 
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if message.get("sender") == "adviseur":
+            # An advisor's message from the console (BotUttered metadata, merged into the
+            # message by Rasa): plain text, marked with who wrote it.
+            name = str(message.get("sender_name") or "").strip()
+            text = str(message.get("text") or "")
+            prefix = f"*{name} (adviseur):* " if name else "*Adviseur:* "
+            body = {"preview_url": False, "body": (prefix + text)[:4096]}
+            await self._send(recipient_id, {"type": "text", "text": body})
+            return
+        await super().send_response(recipient_id, message)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_plan(recipient_id, outbound.plan(text))
 

@@ -9,15 +9,34 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-CONTROL_INTENTS = {"request_human", "affirm", "deny", "greet", "start_profile"}
+from bot.handoff.signals import (
+    READING_INTENT,
+    TOPIC_INTENT,
+    count_reading_signals,
+    is_garbled,
+)
+
+CONTROL_INTENTS = {
+    "request_human", "request_callback", "affirm", "deny", "greet", "start_profile",
+    READING_INTENT,
+}  # fmt: skip
 PROFILE_SLOTS = (
     "work_situation", "sector", "occupation", "education_level", "education_name", "age",
     "region", "province", "place", "goal",
 )  # fmt: skip
+EXTERNAL_PREFIX = "EXTERNAL: "
+REASONS = ("asked", "fallback", "topic", "literacy")
+
+
+def is_external(event: Mapping[str, Any]) -> bool:
+    """A user event Rasa made for trigger_intent (the console's time-out), not the person."""
+    return (event.get("text") or "").startswith(EXTERNAL_PREFIX) or bool(
+        (event.get("metadata") or {}).get("is_external")
+    )
 
 
 def user_turns(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    return [e for e in events if e.get("event") == "user"]
+    return [e for e in events if e.get("event") == "user" and not is_external(e)]
 
 
 def intent_of(event: Mapping[str, Any]) -> str | None:
@@ -30,13 +49,32 @@ def open_question(events: Sequence[Mapping[str, Any]]) -> str | None:
         text = event.get("text") or ""
         if intent_of(event) in CONTROL_INTENTS or text.startswith("/"):
             continue
+        if intent_of(event) == "nlu_fallback" and is_garbled(text):
+            continue
         return text
     return None
 
 
+def topic(events: Sequence[Mapping[str, Any]]) -> str | None:
+    """The hard topic named in the last few messages, if any."""
+    for event in reversed(user_turns(events)[-4:]):
+        if intent_of(event) != TOPIC_INTENT:
+            continue
+        for entity in (event.get("parse_data") or {}).get("entities") or []:
+            if entity.get("entity") == "hard_topic":
+                return str(entity.get("value"))
+        return "other"
+    return None
+
+
 def reason(events: Sequence[Mapping[str, Any]]) -> str:
-    """Why the handoff happened: asked outright, or after the bot did not understand."""
+    """Why the handoff happened: a hard topic, reading trouble, not understood, or asked."""
     turns = user_turns(events)
+    if topic(events):
+        return "topic"
+    recent = turns[-4:-1]
+    if count_reading_signals(events) >= 2 or any(intent_of(t) == READING_INTENT for t in recent):
+        return "literacy"
     previous = turns[-2] if len(turns) >= 2 else {}
     return "fallback" if intent_of(previous) == "nlu_fallback" else "asked"
 
@@ -46,5 +84,8 @@ def build(events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any]) -> dict
         "profile": {s: slots.get(s) for s in PROFILE_SLOTS if slots.get(s) is not None},
         "search_topic": slots.get("search_topic"),
         "shown_courses": list(slots.get("last_results") or []),
+        "topic": topic(events),
+        "reading_signals": count_reading_signals(events),
+        "misunderstood": sum(1 for t in user_turns(events) if intent_of(t) == "nlu_fallback"),
         "turns": len(user_turns(events)),
     }

@@ -1,4 +1,5 @@
-"""The web app: the chat page, the embeddable widget and its demo page, history, health."""
+"""The web app: the chat page, the embeddable widget and its demo page, history, health, and
+the advisor console."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -22,6 +24,7 @@ from bot.channels.messages import history
 from bot.channels.session import verify_session
 from bot.errors import CatalogError, RasaUnavailable
 from bot.settings import PROJECT_ROOT, Settings
+from bot.web import console, security
 from bot.web.rasa_api import RasaApi
 
 logger = logging.getLogger(__name__)
@@ -81,12 +84,16 @@ def bearer_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
+def create_app(
+    settings: Settings, catalog: Catalog | None = None, worker: bool = True
+) -> Starlette:
     """Build the web app; nothing is opened until the first request.
 
-    `settings` must carry the secrets (`Settings.with_secrets()`): the key that signs chat
-    sessions and Rasa's API token, for the history endpoint.
+    The secrets come from `Settings.with_secrets()`: the key that signs chat sessions and
+    console cookies, and Rasa's API token for the history endpoint and the console.
+    `worker` runs the handoff time-out worker in the background (off in some tests).
     """
+    settings = settings.with_secrets()
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -137,10 +144,12 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
             return JSONResponse({"status": "error", "database": "onbereikbaar"}, status_code=503)
         return JSONResponse({"status": "ok", "courses": stats["courses"]})
 
+    console_routes, console_lifespan, _console = console.build(settings, get_catalog, templates)
+
     rasa_origin = settings.public_rasa_url
     ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
     origins = list(settings.allowed_origins)
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/", chat_page),
             Route("/demo", demo_page),
@@ -148,6 +157,7 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
             Route("/api/history", conversation_history),
             Route("/health", health),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            *console_routes,
         ],
         middleware=[
             # The widget on another allowed site reads its history from here.
@@ -161,8 +171,20 @@ def create_app(settings: Settings, catalog: Catalog | None = None) -> Starlette:
                 SecurityHeaders,
                 connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
             ),
+            Middleware(
+                SessionMiddleware,
+                secret_key=security.session_key(settings.secret_key),
+                session_cookie=security.COOKIE,
+                max_age=security.MAX_SESSION_S,
+                path=security.COOKIE_PATH,
+                same_site="strict",
+                https_only=settings.public_web_url.startswith("https://"),
+            ),
         ],
+        lifespan=console_lifespan if worker else None,
     )
+    app.state.console_templates = templates
+    return app
 
 
 def serve(settings: Settings) -> None:

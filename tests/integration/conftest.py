@@ -48,14 +48,29 @@ class Stack:
     process: subprocess.Popen
     output: Path
     whatsapp_graph: FakeGraph | None = None
-
-    @property
-    def whatsapp_url(self) -> str:
-        return f"{self.rasa_url}/webhooks/whatsapp/webhook"
+    env: dict[str, str] | None = None
 
     @property
     def rasa_token(self) -> str:
         return (self.var_dir / "rasa_token").read_text().strip()
+
+    def create_advisor(self, name: str, role: str = "adviseur", display_name: str = "") -> str:
+        """An advisor account in the stack's database; returns the password."""
+        password = f"wachtwoord-{name}-123"
+        env = dict(self.env or os.environ, OVERSTAP_ADVISOR_PASSWORD=password)
+        args = ["advisor", "create", name, "--role", role]
+        if display_name:
+            args += ["--display-name", display_name]
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", *args], cwd=PROJECT_ROOT, env=env,
+            capture_output=True, text=True, timeout=120, check=False, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return password
+
+    @property
+    def whatsapp_url(self) -> str:
+        return f"{self.rasa_url}/webhooks/whatsapp/webhook"
 
     def append_events(self, conversation_id: str, events: list[dict]) -> None:
         """Append events through Rasa's HTTP API and send bot messages to the person's
@@ -114,6 +129,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
             "OVERSTAP_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
             "OVERSTAP_WHATSAPP_GRAPH_URL": whatsapp_graph.base_url,
             "OVERSTAP_PSEUDONYM_KEY": PSEUDONYM_KEY,  # tests can work out pseudonyms
+            # Advisers are always at work in tests; the closed case has its own unit tests.
+            "OVERSTAP_OFFICE_HOURS": "ma-zo 00:00-23:59",
         }
     )
     output = var_dir.parent / "run-output.txt"
@@ -136,6 +153,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
         process=process,
         output=output,
         whatsapp_graph=whatsapp_graph,
+        env=env,
     )
     yield stack
     # Stopping is part of what `make run` promises: SIGTERM ends every child process.

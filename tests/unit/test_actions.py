@@ -14,7 +14,6 @@ import actions.common as common
 from actions.common import render
 from actions.courses import ActionExplainCourse, asked_aspects, duration_text
 from actions.fallback import ActionHandleFallback
-from actions.handoff import ActionRequestHandoff
 from actions.profile import ActionChangeAnswer, ValidateProfileForm
 from actions.schemes import (
     ActionExplainBasicSkills,
@@ -262,28 +261,6 @@ def test_why_not_remembers_the_scheme_asked_about_earlier() -> None:
     items = [m for m in messages if m["response"] == "utter_why_not_item"]
     assert [m["name"] for m in items] == ["SLIM-scholingssubsidie (Ontwikkelpaden)"]
     assert "andere sector" in items[0]["reasons"]
-
-
-def test_handoff_stores_summary(catalog) -> None:
-    events = [
-        {
-            "event": "user",
-            "text": "hoe zit het met mijn studieschuld",
-            "parse_data": {"intent": {"name": "out_of_scope"}},
-        },
-        {
-            "event": "user",
-            "text": "ik wil een mens",
-            "parse_data": {"intent": {"name": "request_human"}},
-        },
-    ]
-    messages, _ = run(
-        ActionRequestHandoff(), tracker(PROFILE, intent="request_human", events=events)
-    )
-    assert responses(messages) == ["utter_handoff_recorded"]
-    latest = [h for h in catalog.handoffs() if h.conversation_id == "unit"][-1]
-    assert latest.open_question == "hoe zit het met mijn studieschuld"
-    assert latest.summary["profile"]["sector"] == "metaal"
 
 
 def test_fallback_first_suggests_then_offers_a_human() -> None:

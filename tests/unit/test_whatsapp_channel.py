@@ -614,3 +614,24 @@ def test_token_number_and_text_never_reach_the_logs(
         ACCESS_TOKEN, PHONE, "0612345678", secret_text, "schulden", APP_SECRET, VERIFY_TOKEN,
     ):  # fmt: skip
         assert secret not in logged
+
+
+async def advisor_reply(message: Any) -> None:
+    """What Rasa sends when the console appends an advisor's BotUttered (bot/handoff/takeover)."""
+    await message.output_channel.send_response(
+        message.sender_id,
+        {"text": "Hoi, ik ben Anna.", "sender": "adviseur", "sender_name": "Anna"},
+    )
+
+
+def test_an_advisors_message_goes_out_once_with_the_advisors_name(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    with ChannelServer(settings_for(tmp_path, graph), script=advisor_reply) as server:
+        assert server.post(text_payload("hallo?", "wamid.advisor.1")).status_code == 200
+        (sent,) = graph.wait_for(1)
+        assert sent["body"]["to"] == PHONE
+        assert sent["body"]["text"]["body"] == "*Anna (adviseur):* Hoi, ik ben Anna."
+        server.wait_until(server.settled)
+        time.sleep(0.3)
+        assert len(graph.requests) == 1  # the custom part is not sent as a second message

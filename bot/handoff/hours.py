@@ -1,0 +1,108 @@
+"""Office hours of the advisers: parsed from OVERSTAP_OFFICE_HOURS, checked in Europe/Amsterdam.
+
+Format: one or more blocks separated by ";", each "days hh:mm-hh:mm", days as a range or a
+list of Dutch two-letter names: "ma-vr 09:00-17:00", "ma,wo,vr 09:00-12:30; di 13:00-17:00".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from bot.errors import ConfigError
+
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
+DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
+DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+BLOCK = re.compile(r"^([a-z,\- ]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Block:
+    days: tuple[int, ...]  # 0 = Monday
+    start: dt.time
+    end: dt.time
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    blocks: tuple[Block, ...]
+    source: str
+
+    @classmethod
+    def parse(cls, raw: str) -> OfficeHours:
+        text = raw.strip().lower()
+        if not text:
+            raise ConfigError("OVERSTAP_OFFICE_HOURS is leeg. Voorbeeld: ma-vr 09:00-17:00")
+        blocks = []
+        for part in (p.strip() for p in text.split(";")):
+            if not part:
+                continue
+            match = BLOCK.match(part)
+            if not match:
+                raise ConfigError(
+                    f"OVERSTAP_OFFICE_HOURS: {part!r} begrijp ik niet. Voorbeeld: ma-vr 09:00-17:00"
+                )
+            days = _days(match.group(1))
+            try:
+                start = dt.time(int(match.group(2)), int(match.group(3)))
+                end = dt.time(int(match.group(4)), int(match.group(5)))
+            except ValueError:
+                raise ConfigError(
+                    f"OVERSTAP_OFFICE_HOURS: {part!r} heeft een foute tijd."
+                ) from None
+            if end <= start:
+                raise ConfigError(f"OVERSTAP_OFFICE_HOURS: in {part!r} is het eind voor het begin.")
+            blocks.append(Block(days, start, end))
+        return cls(tuple(blocks), raw.strip())
+
+    def is_open(self, when: dt.datetime | None = None) -> bool:
+        local = (when or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE)
+        now = local.time()
+        return any(local.weekday() in b.days and b.start <= now < b.end for b in self.blocks)
+
+    def describe(self) -> str:
+        """Dutch, for the person: 'van maandag tot en met vrijdag, van 9:00 tot 17:00 uur'."""
+        parts = []
+        for block in self.blocks:
+            parts.append(
+                f"{_describe_days(block.days)}, van {_clock(block.start)} tot {_clock(block.end)} uur"
+            )
+        return " en ".join(parts)
+
+
+def _days(spec: str) -> tuple[int, ...]:
+    found: list[int] = []
+    for item in (i.strip() for i in spec.split(",")):
+        if "-" in item:
+            first, last = (d.strip() for d in item.split("-", 1))
+            if first not in DAYS or last not in DAYS:
+                raise ConfigError(
+                    f"OVERSTAP_OFFICE_HOURS: {item!r}: gebruik ma, di, wo, do, vr, za, zo."
+                )
+            a, b = DAYS.index(first), DAYS.index(last)
+            if b < a:
+                raise ConfigError(f"OVERSTAP_OFFICE_HOURS: {item!r} loopt achteruit.")
+            found += range(a, b + 1)
+        elif item in DAYS:
+            found.append(DAYS.index(item))
+        else:
+            raise ConfigError(
+                f"OVERSTAP_OFFICE_HOURS: {item!r}: gebruik ma, di, wo, do, vr, za, zo."
+            )
+    return tuple(sorted(set(found)))
+
+
+def _describe_days(days: tuple[int, ...]) -> str:
+    if len(days) > 2 and list(days) == list(range(days[0], days[-1] + 1)):
+        return f"van {DAY_NAMES[days[0]]} tot en met {DAY_NAMES[days[-1]]}"
+    names = [DAY_NAMES[d] for d in days]
+    if len(names) == 1:
+        return f"op {names[0]}"
+    return "op " + ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def _clock(value: dt.time) -> str:
+    return f"{value.hour}:{value.minute:02d}"

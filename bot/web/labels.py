@@ -1,0 +1,102 @@
+"""Dutch labels for the console's pages: reasons, channels, statuses, times, profile fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.catalog.models import HandoffRequest
+from bot.console.audit import ACTIONS
+from bot.console.transcripts import Turn
+from bot.handoff.hours import TIMEZONE
+
+REASONS = {
+    "asked": "vroeg om een mens",
+    "fallback": "bot begreep het niet",
+    "topic": "moeilijk onderwerp",
+    "literacy": "lezen is moeilijk",
+}
+TOPICS = {
+    "debt": "schulden of geldzorgen",
+    "illness": "ziekte of burn-out",
+    "employer_conflict": "conflict met werkgever",
+    "legal": "juridische vraag",
+    "other": "anders",
+}
+CHANNELS = {"socketio": "website", "rest": "REST", "whatsapp": "WhatsApp"}
+STATUSES = {
+    "open": "wacht op een adviseur",
+    "claimed": "bij {name}",
+    "returned": "teruggegeven aan de bot",
+    "closed": "afgesloten",
+    "expired": "niemand op tijd: terugbellen aangeboden",
+    "after_hours": "buiten kantoortijd: terugbellen aangeboden",
+}
+PROFILE = {
+    "work_situation": ("Werk nu", "work_situation"),
+    "sector": ("Sector", "sector"),
+    "occupation": ("Beroep", "occupation"),
+    "education_level": ("Opleiding", "education_level"),
+    "age": ("Leeftijd", None),
+    "region": ("Woonplaats of regio", None),
+    "goal": ("Doel", "goal"),
+}
+WHO = {"person": "Persoon", "bot": "Bot", "system": "Systeem", "action": "Actie", "slot": "Slot"}
+
+
+def reason(code: str | None) -> str:
+    return REASONS.get(code or "", code or "–")
+
+
+def topic(code: str | None) -> str:
+    return TOPICS.get(code or "", code or "")
+
+
+def channel(code: str | None) -> str:
+    return CHANNELS.get(code or "", code or "onbekend")
+
+
+def status(request: HandoffRequest) -> str:
+    return STATUSES.get(request.status, request.status).format(name=request.claimed_by_name or "?")
+
+
+def when(value: dt.datetime | None) -> str:
+    """A naive UTC time from the database, in Amsterdam time."""
+    if value is None:
+        return ""
+    return value.replace(tzinfo=dt.timezone.utc).astimezone(TIMEZONE).strftime("%Y-%m-%d %H:%M")
+
+
+def waiting(value: dt.datetime, now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    minutes = max(0, int((now - value).total_seconds() // 60))
+    if minutes < 1:
+        return "net binnen"
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} u {minutes % 60} min"
+
+
+def profile(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    from bot.nlp.lexicon import default_lexicon
+
+    lexicon = default_lexicon()
+    values = summary.get("profile") or {}
+    pairs = []
+    for key, (label, kind) in PROFILE.items():
+        value = values.get(key)
+        if value in (None, "", "unknown"):
+            continue
+        shown = lexicon.label(kind, str(value), default=str(value)) if kind else str(value)
+        pairs.append((label, shown))
+    return pairs
+
+
+def who(turn: Turn) -> str:
+    if turn.kind == "advisor":
+        return f"Adviseur {turn.name}".strip()
+    return WHO.get(turn.kind, turn.kind)
+
+
+def action(code: str) -> str:
+    return ACTIONS.get(code, code)
