@@ -167,7 +167,9 @@ def test_takeover_round_trip_through_rasa(stack, advisers) -> None:
     )
     assert sent.status_code == 200, sent.text
     last = tracker_events(stack, me)[-1]
-    assert last["event"] == "bot" and last["metadata"] == {
+    assert last["event"] == "bot" and last["text"] == "Hoi, ik ben Lisa. Waar kan ik je mee helpen?"
+    # Rasa adds its own assistant_id and model_id to the metadata; ours marks the adviser.
+    assert {k: last["metadata"].get(k) for k in ("sender", "sender_name")} == {
         "sender": "adviseur",
         "sender_name": "Lisa",
     }
