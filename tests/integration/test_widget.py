@@ -175,17 +175,28 @@ def test_help_buttons_are_always_in_reach(stack, browser) -> None:
     context = browser.new_context()
     page = context.new_page()
     open_widget(page, stack.web_url + "/demo")
+    # The greeting offers an adviser too; the footer has that button, so it shows once.
+    assert page.get_by_role("button", name="Praat met adviseur", exact=True).count() == 1
     click(page, "Ja, we beginnen")
     page.wait_for_selector("text=Wat doe je nu?")
 
+    # "Ik snap het niet" takes the reading-help path: shorter words, and the same question
+    # again (it does not answer the question with "I don't know").
     footer = page.get_by_role("group", name="Hulp")
     footer.get_by_role("button", name="Ik snap het niet").click()
     page.locator(".msg--user").nth(1).wait_for()
     assert page.locator(".msg--user").last.inner_text().endswith("Ik snap het niet")
-    page.locator(".msg--bot").nth(3).wait_for(timeout=30000)
+    page.wait_for_selector("text=Ik zeg het korter", timeout=30000)
+    page.locator(".msg--bot", has_text="Wat doe je nu?").nth(1).wait_for(timeout=30000)
+    page.wait_for_timeout(1000)  # nothing comes after the question asked again
+    assert "Wat doe je nu?" in page.locator(".msg--bot").last.inner_text()
+
+    # The second time, it offers a person.
+    footer.get_by_role("button", name="Ik snap het niet").click()
+    page.wait_for_selector("text=Zal ik een mens voor je vragen", timeout=30000)
 
     footer.get_by_role("button", name="Praat met adviseur").click()
-    page.wait_for_selector("text=doorgegeven aan een adviseur", timeout=30000)
+    page.wait_for_selector("text=Ik zoek een adviseur voor je", timeout=30000)
     assert page.locator(".msg--user").last.inner_text().endswith("Praat met adviseur")
     context.close()
 

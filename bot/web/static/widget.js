@@ -20,10 +20,19 @@
   var DEFAULT_COLOR = "#004c80";
   var FOCUS_COLOR = "#b35900";
   var BUBBLE = "#edf1f5";
+  // "Ik snap het niet" is about the bot's words, not the question's answer: it takes the
+  // reading-help path (say it simpler, then offer a person), never "I don't know" to a question.
   var HELP_BUTTONS = [
     { title: "Praat met adviseur", payload: "/request_human" },
-    { title: "Ik snap het niet", payload: "/dont_know" }
+    { title: "Ik snap het niet", payload: "/signal_reading_trouble" }
   ];
+
+  // A bot button that is the same as a footer button would show twice on a small screen.
+  function inFooter(choice) {
+    return HELP_BUTTONS.some(function (help) {
+      return help.title === String(choice.title) && help.payload === String(choice.payload);
+    });
+  }
 
   // ---- settings from the script tag -------------------------------------------------------
 
@@ -355,6 +364,8 @@
   }
 
   function addChoices(buttons) {
+    buttons = buttons.filter(function (choice) { return !inFooter(choice); });
+    if (!buttons.length) { return; }
     var box = el("div", { "class": "choices", role: "group", "aria-label": "Kies een antwoord" });
     buttons.forEach(function (choice) {
       var button = el("button", { type: "button", "class": "choices__button" }, String(choice.title));
