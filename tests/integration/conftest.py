@@ -3,6 +3,8 @@ Debian's chromium driven by Playwright."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
 import signal
 import socket
@@ -12,6 +14,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -23,6 +26,8 @@ from whatsapp_fakes import (
     VERIFY_TOKEN,
     FakeGraph,
 )
+
+from bot.handoff.hours import DAYS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODEL = PROJECT_ROOT / "models" / "overstap.tar.gz"
@@ -105,8 +110,11 @@ def whatsapp_graph() -> Iterator[FakeGraph]:
         yield graph
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -> Iterator[Stack]:
+@contextlib.contextmanager
+def running_stack(
+    tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph, office_hours: str
+) -> Iterator[Stack]:
+    """`python -m bot run` on free ports with its own var/, stopped with SIGTERM afterwards."""
     if not MODEL.exists():
         pytest.fail("No trained model in models/; run `make test` (it trains first).")
     var_dir = tmp_path_factory.mktemp("stack") / "var"
@@ -129,8 +137,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
             "OVERSTAP_WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
             "OVERSTAP_WHATSAPP_GRAPH_URL": whatsapp_graph.base_url,
             "OVERSTAP_PSEUDONYM_KEY": PSEUDONYM_KEY,  # tests can work out pseudonyms
-            # Advisers are always at work in tests; the closed case has its own unit tests.
-            "OVERSTAP_OFFICE_HOURS": "ma-zo 00:00-23:59",
+            "OVERSTAP_OFFICE_HOURS": office_hours,
         }
     )
     output = var_dir.parent / "run-output.txt"
@@ -163,6 +170,28 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
     for port in ports.values():
         with socket.socket() as sock:
             assert sock.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still open after stop"
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -> Iterator[Stack]:
+    # Advisers are always at work here; `closed_stack` is the stack outside office hours.
+    with running_stack(tmp_path_factory, whatsapp_graph, "ma-zo 00:00-23:59") as running:
+        yield running
+
+
+def closed_office_hours(now: dt.datetime | None = None) -> str:
+    """Office hours on one day that is not today (in the Netherlands), so closed right now."""
+    today = (now or dt.datetime.now(ZoneInfo("Europe/Amsterdam"))).weekday()
+    return f"{DAYS[(today + 3) % 7]} 09:00-17:00"
+
+
+@pytest.fixture(scope="module")
+def closed_stack(
+    tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph
+) -> Iterator[Stack]:
+    """A second stack whose advisers are not at work now: for the after-hours path only."""
+    with running_stack(tmp_path_factory, whatsapp_graph, closed_office_hours()) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
