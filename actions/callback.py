@@ -54,6 +54,10 @@ class ActionOfferCallback(Action):
 
 
 class ValidateCallbackForm(FormValidationAction):
+    """Checks the answers. rasa-sdk also validates the slots the last action set, so when the
+    form starts right after `reset_callback()` the validators get None: that is no answer and
+    must not be told off ("Dat snap ik niet") before the first question is even asked."""
+
     def name(self) -> str:
         return "validate_callback_form"
 
@@ -78,7 +82,9 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_method(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "")
+        if value is None:
+            return {"callback_method": None}  # a reset (see `reset_callback`), not an answer
+        text = str(value)
         if text in {"phone", "email"}:
             return {"callback_method": text}
         if EMAIL_WORDS.search(text):
@@ -91,6 +97,8 @@ class ValidateCallbackForm(FormValidationAction):
     def validate_callback_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:
+            return {"callback_contact": None}  # a reset (see `reset_callback`), not an answer
         method = tracker.get_slot("callback_method")
         found = sealed_contact(tracker)
         ok = found is not None and (

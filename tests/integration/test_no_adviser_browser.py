@@ -84,6 +84,9 @@ def test_nobody_takes_it_in_time_then_a_call_back_with_consent(browser, stack) -
     offer = chat.locator(".msg--bot").last.inner_text()
     assert "telefoonnummer" in offer and "hoeft niet" in offer  # consent, nothing asked yet
     assert chat.locator(".msg--bot", has_text="Wat is je telefoonnummer").count() == 0
+    # Nothing is told off before the first question (the form starts after a reset).
+    assert chat.locator(".msg--bot", has_text="Dat snap ik niet").count() == 0
+    assert chat.locator(".msg--bot", has_text="lijkt geen").count() == 0
 
     click(chat, "Ja, graag")
     chat.wait_for_selector("text=Hoe wil je contact", timeout=30000)
@@ -116,6 +119,9 @@ def test_outside_office_hours_the_bot_says_when_and_offers_a_call_back(
     assert re.search(r"op \w+dag, van 9:00 tot 17:00 uur", hours), hours
     chat.wait_for_selector("text=Wil je dat een adviseur contact met je opneemt", timeout=30000)
     assert chat.locator("text=Ik zoek een adviseur voor je").count() == 0
+    # Nothing is told off before the first question (the form starts after a reset).
+    assert chat.locator(".msg--bot", has_text="Dat snap ik niet").count() == 0
+    assert chat.locator(".msg--bot", has_text="lijkt geen").count() == 0
 
     click(chat, "Ja, graag")
     chat.wait_for_selector("text=Hoe wil je contact", timeout=30000)

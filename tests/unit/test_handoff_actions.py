@@ -16,7 +16,7 @@ from actions.callback import (
     ValidateCallbackForm,
 )
 from actions.fallback import ActionHandleFallback
-from actions.handoff import ActionHandleReadingTrouble, ActionRequestHandoff
+from actions.handoff import CALLBACK_SLOTS, ActionHandleReadingTrouble, ActionRequestHandoff
 from bot.handoff import contact, summary
 from bot.handoff.hours import OfficeHours
 from bot.settings import Settings
@@ -241,6 +241,23 @@ def test_no_consent_means_nothing_more_is_asked() -> None:
     assert slots == ["callback_consent"]
     messages, _ = run(ActionSaveCallback(), t)
     assert responses(messages) == ["utter_callback_declined"]
+
+
+def test_the_form_starting_after_the_reset_says_nothing_before_its_question() -> None:
+    """After hours the form starts right after action_request_handoff reset the slots; rasa-sdk
+    validates those None values, which must not give 'Dat snap ik niet' and the like."""
+    t = tracker("reset", [user("/request_human", "request_human")])
+    t.events += [
+        {"event": "action", "name": "action_request_handoff"},
+        {"event": "slot", "name": "handoff_id", "value": "3"},
+        *({"event": "slot", "name": name, "value": None} for name in CALLBACK_SLOTS),
+    ]
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateCallbackForm().run(dispatcher, t, DOMAIN))
+    assert dispatcher.messages == []
+    assert {e["name"]: e["value"] for e in result if e["name"] in CALLBACK_SLOTS} == dict.fromkeys(
+        CALLBACK_SLOTS
+    )
 
 
 def test_method_from_buttons_and_words() -> None:
