@@ -23,6 +23,8 @@ from bot.settings import PROJECT_ROOT, Settings
 from bot.setup import model_path, prepare_database
 
 START_TIMEOUT_S = 180
+# Works from the project folder without activating the virtualenv first.
+ADVISOR_CREATE = ".venv/bin/overstap advisor create <naam> --role beheerder"
 
 
 @dataclass
@@ -246,8 +248,9 @@ def run(settings: Settings) -> int:
         print(
             "\nOverstap draait.\n"
             f"  Chatpagina:     {settings.public_web_url}/\n"
-            f"  Adviseurs:      {settings.public_web_url}/adviseur"
-            " (eerste account: overstap advisor create <naam> --role beheerder)\n"
+            f"  Adviseurs:      {settings.public_web_url}/adviseur\n"
+            "                  Account maken (in een tweede terminal, in deze map):\n"
+            f"                  {ADVISOR_CREATE}\n"
             f"  Rasa (REST):    {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  Action server:  http://{settings.host}:{settings.actions_port}/health\n"
             f"  Logs:           {settings.var_dir / 'log'}\n"

@@ -2,8 +2,9 @@
 
 The claim is an atomic UPDATE (bot/handoff/store.py); only the winner pauses the bot in Rasa
 (ConversationPaused) and tells the person a human joined. The advisor's messages are BotUttered
-events sent out through the channel the person used last, marked {"from": "adviseur"} so the
-chat page can show a person wrote them. Handing back resumes the bot (ConversationResumed).
+events sent out through the channel the person used last, with the metadata
+{"sender": "adviseur", "sender_name": ...} so the chat shows a person wrote them. Handing back
+resumes the bot (ConversationResumed).
 """
 
 from __future__ import annotations

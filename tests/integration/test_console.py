@@ -78,7 +78,8 @@ def tracker_events(stack, sender: str) -> list[dict]:
 
 def test_make_run_prints_the_console_url(stack) -> None:
     output = stack.output.read_text(errors="replace")
-    assert "/adviseur" in output and "overstap advisor create" in output
+    assert f"Adviseurs:      {stack.web_url}/adviseur\n" in output
+    assert ".venv/bin/overstap advisor create <naam> --role beheerder" in output
 
 
 @pytest.mark.parametrize(
