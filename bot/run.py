@@ -224,6 +224,15 @@ class Supervisor:
             time.sleep(1)
 
 
+def office_hours_line(settings: Settings) -> str:
+    """The office hours and whether they are open now: outside them nobody can take a chat
+    in the console and the bot offers a call-back, which puzzles whoever tries it at night."""
+    hours = settings.hours
+    if hours.is_open():
+        return f"{hours.source} (nu open)"
+    return f"{hours.source} (nu dicht: de bot biedt terugbellen aan; zie OVERSTAP_OFFICE_HOURS)"
+
+
 def run(settings: Settings) -> int:
     settings = settings.with_secrets()
     if not model_path(settings).exists():
@@ -251,6 +260,7 @@ def run(settings: Settings) -> int:
             f"  Adviseurs:      {settings.public_web_url}/adviseur\n"
             "                  Account maken (in een tweede terminal, in deze map):\n"
             f"                  {ADVISOR_CREATE}\n"
+            f"  Kantooruren:    {office_hours_line(settings)}\n"
             f"  Rasa (REST):    {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  Action server:  http://{settings.host}:{settings.actions_port}/health\n"
             f"  Logs:           {settings.var_dir / 'log'}\n"

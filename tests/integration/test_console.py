@@ -80,6 +80,7 @@ def test_make_run_prints_the_console_url(stack) -> None:
     output = stack.output.read_text(errors="replace")
     assert f"Adviseurs:      {stack.web_url}/adviseur\n" in output
     assert ".venv/bin/overstap advisor create <naam> --role beheerder" in output
+    assert "Kantooruren:    ma-zo 00:00-23:59 (nu open)" in output
 
 
 @pytest.mark.parametrize(

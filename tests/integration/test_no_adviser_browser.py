@@ -139,3 +139,9 @@ def test_outside_office_hours_the_bot_says_when_and_offers_a_call_back(
     assert "fatima.bakker@example.nl" in row.inner_text() and "Mailen" in row.inner_text()
     emre.context.close()
     chat.close()
+
+
+def test_make_run_says_the_office_is_closed(closed_stack) -> None:
+    output = closed_stack.output.read_text(errors="replace")
+    hours = closed_stack.env["OVERSTAP_OFFICE_HOURS"]
+    assert f"Kantooruren:    {hours} (nu dicht: de bot biedt terugbellen aan" in output
