@@ -31,6 +31,7 @@ from bot.whatsapp import outbound
 from bot.whatsapp.graph import GraphClient, GraphError, RetryPolicy
 from bot.whatsapp.identity import Identity
 from bot.whatsapp.store import WINDOW_CLOSED, Claimed, WhatsAppStore
+from bot.whatsapp.texts import texts
 from bot.whatsapp.webhook import parse, verify_signature
 from bot.whatsapp.worker import InboxWorker
 
@@ -193,7 +194,7 @@ class WhatsAppInput(InputChannel):
 
         async def give_up(row: Claimed) -> None:
             output = WhatsAppOutput(self.graph, self.store)
-            await output.send_text_message(row.pseudonym, outbound.FAILED_REPLY)
+            await output.send_text_message(row.pseudonym, texts().failed_reply)
 
         self.worker = InboxWorker(self.store, handle, give_up, **self.worker_options)
         self.worker.start()  # its first sweep picks up what was stored before a restart
@@ -218,7 +219,7 @@ class WhatsAppInput(InputChannel):
         assert self.store is not None
         output = WhatsAppOutput(self.graph, self.store)
         if row.kind == "not_text":
-            await output.send_text_message(row.pseudonym, outbound.NOT_TEXT_REPLY)
+            await output.send_text_message(row.pseudonym, texts().not_text_reply)
             return
         self._check_agent()
         options = await asyncio.to_thread(self.store.options, row.pseudonym)

@@ -35,9 +35,9 @@ from whatsapp_fakes import (
 
 from bot.channels.whatsapp import WhatsAppInput
 from bot.settings import Settings
-from bot.whatsapp import outbound
 from bot.whatsapp.graph import RetryPolicy
 from bot.whatsapp.identity import Identity
+from bot.whatsapp.texts import texts
 
 PSEUDONYM_KEY = "channel-test-pseudonym-key"
 # Several Sanic apps start in this process; Sanic's test mode lets each one start afresh.
@@ -305,7 +305,7 @@ def test_several_entries_and_messages_in_one_post(server: ChannelServer, graph: 
     server.wait_until(server.settled)
     assert sorted(m.text for m in server.received) == ["eerste", "tweede", "van iemand anders"]
     to_me = [visible_text(b) for b in graph.sent() if b.get("to") == PHONE]
-    assert to_me == ["Je zei: eerste", "Je zei: tweede", outbound.NOT_TEXT_REPLY]
+    assert to_me == ["Je zei: eerste", "Je zei: tweede", texts().not_text_reply]
     assert server.channel.store.status_of("wamid.out.1") == "delivered"
 
 
@@ -536,7 +536,7 @@ def test_after_the_last_attempt_the_person_hears_something_went_wrong(
         (sent,) = graph.wait_for(1)
         bot.wait_until(bot.settled)
         assert bot.channel.store.inbox_states() == {"wamid.broken.1": "failed"}
-    assert sent["body"]["text"]["body"] == outbound.FAILED_REPLY
+    assert sent["body"]["text"]["body"] == texts().failed_reply
     assert len(bot.received) == 3
 
 
