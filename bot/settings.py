@@ -78,6 +78,10 @@ class Settings:
     whatsapp_access_token: str = field(default="", repr=False)
     whatsapp_phone_number_id: str = ""
     whatsapp_graph_url: str = DEFAULT_GRAPH_URL
+    # Finished inbox rows (only ids kept against redelivery) and delivery statuses are deleted
+    # after this many days; contacts (encrypted number) after this many days without a message.
+    whatsapp_retention_days: int = 30
+    whatsapp_contact_retention_days: int = 90
 
     @property
     def rasa_url(self) -> str:
@@ -117,6 +121,8 @@ class Settings:
             "OVERSTAP_WHATSAPP_ACCESS_TOKEN": self.whatsapp_access_token,
             "OVERSTAP_WHATSAPP_PHONE_NUMBER_ID": self.whatsapp_phone_number_id,
             "OVERSTAP_WHATSAPP_GRAPH_URL": self.whatsapp_graph_url,
+            "OVERSTAP_WHATSAPP_RETENTION_DAYS": str(self.whatsapp_retention_days),
+            "OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS": str(self.whatsapp_contact_retention_days),
         }
         return env
 
@@ -156,6 +162,17 @@ class Settings:
         phone_number_id = get("WHATSAPP_PHONE_NUMBER_ID", "").strip()
         if phone_number_id and not phone_number_id.isdigit():
             raise ConfigError("OVERSTAP_WHATSAPP_PHONE_NUMBER_ID mag alleen cijfers bevatten.")
+        # Meta redelivers a webhook for up to 7 days: a message id must be kept longer than
+        # that, or a late redelivery would be answered a second time.
+        retention_days = _int(
+            "OVERSTAP_WHATSAPP_RETENTION_DAYS", get("WHATSAPP_RETENTION_DAYS", "30"), 8, 3650
+        )
+        contact_retention_days = _int(
+            "OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS",
+            get("WHATSAPP_CONTACT_RETENTION_DAYS", "90"),
+            2,
+            3650,
+        )
         log_level = get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(
@@ -194,6 +211,8 @@ class Settings:
             whatsapp_access_token=get("WHATSAPP_ACCESS_TOKEN", ""),
             whatsapp_phone_number_id=phone_number_id,
             whatsapp_graph_url=graph_url,
+            whatsapp_retention_days=retention_days,
+            whatsapp_contact_retention_days=contact_retention_days,
         )
 
     def with_secrets(self) -> Settings:

@@ -30,7 +30,7 @@ from bot.settings import Settings
 from bot.whatsapp import outbound
 from bot.whatsapp.graph import GraphClient, GraphError, RetryPolicy
 from bot.whatsapp.identity import Identity
-from bot.whatsapp.store import WINDOW_CLOSED, Claimed, WhatsAppStore
+from bot.whatsapp.store import WINDOW_CLOSED, Claimed, Purged, WhatsAppStore
 from bot.whatsapp.texts import texts
 from bot.whatsapp.webhook import parse, verify_signature
 from bot.whatsapp.worker import InboxWorker
@@ -131,6 +131,7 @@ class WhatsAppInput(InputChannel):
         sweep_s: float = 30.0,
         max_attempts: int = 5,
         retry_base_s: float = 2.0,
+        purge_s: float = 3600.0,
     ) -> None:
         self.settings = settings
         self.graph = GraphClient(
@@ -146,6 +147,7 @@ class WhatsAppInput(InputChannel):
             "sweep_s": sweep_s,
             "max_attempts": max_attempts,
             "retry_base_s": retry_base_s,
+            "purge_s": purge_s,
         }
         self.store: WhatsAppStore | None = None
         self.worker: InboxWorker | None = None
@@ -196,7 +198,14 @@ class WhatsAppInput(InputChannel):
             output = WhatsAppOutput(self.graph, self.store)
             await output.send_text_message(row.pseudonym, texts().failed_reply)
 
-        self.worker = InboxWorker(self.store, handle, give_up, **self.worker_options)
+        store, settings = self.store, self.settings
+
+        def purge() -> Purged:
+            return store.purge_all(
+                settings.whatsapp_retention_days, settings.whatsapp_contact_retention_days
+            )
+
+        self.worker = InboxWorker(self.store, handle, give_up, purge=purge, **self.worker_options)
         self.worker.start()  # its first sweep picks up what was stored before a restart
 
     async def stop(self) -> None:

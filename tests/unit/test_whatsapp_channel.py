@@ -5,6 +5,7 @@ replies go to the fake Graph API. Payloads are Meta-shaped (tests/data/whatsapp/
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import threading
@@ -18,6 +19,7 @@ from typing import Any
 import pytest
 import requests
 from sanic import Sanic
+from sqlalchemy import text as sql_text
 from whatsapp_fakes import (
     ACCESS_TOKEN,
     APP_SECRET,
@@ -576,6 +578,48 @@ def test_messages_wait_while_rasa_has_no_model(tmp_path: Path, graph: FakeGraph)
         agent.ready = True
         graph.wait_for(1)
     assert [m.text for m in bot.received] == ["hallo"]
+
+
+# -- retention -----------------------------------------------------------------------------------
+
+
+def make_old(store: Any, message_id: str, days: int) -> None:
+    """The message was handled `days` ago, and its sender has not written since."""
+    past = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=days)
+    with store.engine.begin() as conn:
+        conn.execute(
+            sql_text(
+                "UPDATE whatsapp_inbox SET state = 'done', text = NULL, finished_at = :t "
+                "WHERE message_id = :m"
+            ),
+            {"t": past, "m": message_id},
+        )
+        conn.execute(sql_text("UPDATE whatsapp_contacts SET last_inbound_at = :t"), {"t": past})
+
+
+def test_the_worker_purges_at_start_and_then_every_interval(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    settings = settings_for(
+        tmp_path,
+        graph,
+        OVERSTAP_WHATSAPP_RETENTION_DAYS="10",
+        OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS="20",
+    )
+    with ChannelServer(settings) as first:  # a message handled long ago, by an earlier process
+        first.post(text_payload("hallo", "wamid.old.1"))
+        graph.wait_for(1)
+        first.wait_until(first.settled)
+        make_old(first.channel.store, "wamid.old.1", 11)
+    with ChannelServer(settings, purge_s=0.2) as bot:
+        store = bot.channel.store
+        bot.wait_until(lambda: store.inbox_states() == {})  # purged at start
+        assert store.address(PSEUDONYM) is not None  # 11 days silent: the contact stays
+        bot.post(text_payload("weer", "wamid.old.2"))
+        graph.wait_for(2)
+        bot.wait_until(lambda: store.inbox_states() == {"wamid.old.2": "done"})
+        make_old(store, "wamid.old.2", 21)
+        bot.wait_until(lambda: store.inbox_states() == {} and store.address(PSEUDONYM) is None)
 
 
 # -- logs ----------------------------------------------------------------------------------------
