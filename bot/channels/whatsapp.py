@@ -17,6 +17,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
@@ -38,6 +39,43 @@ from bot.whatsapp.worker import InboxWorker
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
+
+
+WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
+# Meta's handshake carries our verify token in the query string, and Sanic's access log (and its
+# error log, on an exception) writes the whole URL. These keep the query out of those lines.
+_WEBHOOK_QUERY = re.compile(re.escape(WEBHOOK_PATH) + r"\?[^\s'\"]*")
+_VERIFY_TOKEN_PARAM = re.compile(r"(hub(?:\.|%2[Ee])verify_token=)[^&\s'\"]*")
+SANIC_LOGGERS = ("sanic.access", "sanic.error", "sanic.root")
+
+
+def redact_webhook_urls(text: str) -> str:
+    text = _WEBHOOK_QUERY.sub(WEBHOOK_PATH + "?<redacted>", text)
+    return _VERIFY_TOKEN_PARAM.sub(r"\1<redacted>", text)
+
+
+class WebhookQueryFilter(logging.Filter):
+    """Removes the webhook's query string (with hub.verify_token) from Sanic's log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)  # the access log's "GET <url>"
+        if isinstance(request, str):
+            record.request = redact_webhook_urls(request)
+        if isinstance(record.msg, str):
+            record.msg = redact_webhook_urls(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_webhook_urls(a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put the filter on Sanic's loggers once per process (forked workers inherit it)."""
+    for name in SANIC_LOGGERS:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, WebhookQueryFilter) for f in target.filters):
+            target.addFilter(WebhookQueryFilter())
 
 
 class AgentNotReady(Exception):
@@ -251,6 +289,7 @@ class WhatsAppInput(InputChannel):
     # -- HTTP --------------------------------------------------------------------------------
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        install_log_redaction()
         webhook = Blueprint("whatsapp_webhook", __name__)
 
         @webhook.listener("before_server_start")
