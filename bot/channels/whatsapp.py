@@ -8,7 +8,8 @@ Webhook at /webhooks/whatsapp/webhook:
 
 Rasa only sees a pseudonym as sender_id and redacted text. Replies go out through
 WhatsAppOutput, which looks up the encrypted address for the pseudonym. Settings come from
-the environment (OVERSTAP_WHATSAPP_*), so credentials.yml holds no secrets.
+the environment (OVERSTAP_WHATSAPP_*), so credentials.yml holds no secrets. Sanic's own logs
+never show the handshake's query string, which holds the verify token.
 """
 
 from __future__ import annotations
@@ -39,8 +40,6 @@ from bot.whatsapp.worker import InboxWorker
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
-
-
 WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
 # Meta's handshake carries our verify token in the query string, and Sanic's access log (and its
 # error log, on an exception) writes the whole URL. These keep the query out of those lines.
