@@ -65,6 +65,29 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.catalog.db import create_engine
+    from bot.whatsapp.identity import Identity
+    from bot.whatsapp.store import WhatsAppStore
+
+    settings = settings.with_secrets()
+    store = WhatsAppStore(create_engine(settings), Identity(settings.pseudonym_key))
+    try:
+        store.migrate()
+        if args.whatsapp_command == "purge":
+            purged = store.purge_all(
+                settings.whatsapp_retention_days, settings.whatsapp_contact_retention_days
+            )
+            print(
+                f"Verwijderd: afgehandelde berichten {purged.inbox}, bezorgstatussen "
+                f"{purged.statuses}, contacten {purged.contacts}, verzendfouten "
+                f"{purged.send_errors}."
+            )
+    finally:
+        store.close()
+    return 0
+
+
 def import_catalog(catalog, args: argparse.Namespace) -> int:
     """Import one file; errors to stderr (up to a limit), the summary to stdout."""
     from bot.errors import CatalogImportError
@@ -421,6 +444,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     asub.add_parser("list", help="alle accounts tonen")
     p.set_defaults(func=cmd_advisor)
+    p = sub.add_parser("whatsapp", help="de gegevens van het WhatsApp-kanaal beheren")
+    wsub = p.add_subparsers(dest="whatsapp_command", required=True, metavar="ACTION")
+    wsub.add_parser(
+        "purge",
+        help="verwijderen wat langer bewaard is dan OVERSTAP_WHATSAPP_RETENTION_DAYS en "
+        "OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS toestaan (dat gebeurt ook elk uur vanzelf)",
+    )
+    p.set_defaults(func=cmd_whatsapp)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
     p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")

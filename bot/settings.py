@@ -82,6 +82,10 @@ class Settings:
     office_hours: str = DEFAULT_OFFICE_HOURS
     handoff_wait_minutes: int = 10
     console_session_minutes: int = 30
+    # Finished inbox rows (only ids kept against redelivery) and delivery statuses are deleted
+    # after this many days; contacts (encrypted number) after this many days without a message.
+    whatsapp_retention_days: int = 30
+    whatsapp_contact_retention_days: int = 90
 
     @property
     def rasa_url(self) -> str:
@@ -131,6 +135,8 @@ class Settings:
             "OVERSTAP_OFFICE_HOURS": self.office_hours,
             "OVERSTAP_HANDOFF_WAIT_MINUTES": str(self.handoff_wait_minutes),
             "OVERSTAP_CONSOLE_SESSION_MINUTES": str(self.console_session_minutes),
+            "OVERSTAP_WHATSAPP_RETENTION_DAYS": str(self.whatsapp_retention_days),
+            "OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS": str(self.whatsapp_contact_retention_days),
         }
         return env
 
@@ -174,6 +180,17 @@ class Settings:
         from bot.handoff.hours import OfficeHours
 
         OfficeHours.parse(office_hours)  # fails loudly on a bad value
+        # Meta redelivers a webhook for up to 7 days: a message id must be kept longer than
+        # that, or a late redelivery would be answered a second time.
+        retention_days = _int(
+            "OVERSTAP_WHATSAPP_RETENTION_DAYS", get("WHATSAPP_RETENTION_DAYS", "30"), 8, 3650
+        )
+        contact_retention_days = _int(
+            "OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS",
+            get("WHATSAPP_CONTACT_RETENTION_DAYS", "90"),
+            2,
+            3650,
+        )
         log_level = get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(
@@ -219,6 +236,8 @@ class Settings:
             console_session_minutes=_int(
                 "OVERSTAP_CONSOLE_SESSION_MINUTES", get("CONSOLE_SESSION_MINUTES", "30"), 5, 12 * 60
             ),
+            whatsapp_retention_days=retention_days,
+            whatsapp_contact_retention_days=contact_retention_days,
         )
 
     def with_secrets(self) -> Settings:

@@ -2,7 +2,8 @@
 
 FakeGraph is a real HTTP server on 127.0.0.1 (http.server in a thread). It records every
 request and answers like the Cloud API's POST /<PHONE_NUMBER_ID>/messages; it can be told to
-answer 429, 500, 400 or the 24-hour-window error 131047. The webhook payloads come from
+answer 429, 500, 400 or the 24-hour-window error 131047 (with a Retry-After header if asked),
+and to answer slowly. The webhook payloads come from
 tests/data/whatsapp/, shaped as Meta's webhook reference shows them.
 """
 
@@ -64,8 +65,11 @@ class FakeGraph:
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
-        self._script: list[tuple[int, dict[str, Any]]] = []
-        self._always: tuple[int, dict[str, Any]] | None = None
+        self._script: list[tuple[int, dict[str, Any], dict[str, str]]] = []
+        self._always: tuple[int, dict[str, Any], dict[str, str]] | None = None
+        self.delay_s = 0.0  # every answer waits this long
+        self._in_flight = 0
+        self.max_in_flight = 0  # the most requests the server held at the same time
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
@@ -81,9 +85,19 @@ class FakeGraph:
                     body = json.loads(raw or b"{}")
                 except ValueError:
                     body = {"unparsable": raw.decode(errors="replace")}
-                status, answer = fake._answer(self.path, dict(self.headers), body)
+                with fake._lock:
+                    fake._in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake._in_flight)
+                try:
+                    time.sleep(fake.delay_s)
+                    status, answer, extra = fake._answer(self.path, dict(self.headers), body)
+                finally:
+                    with fake._lock:
+                        fake._in_flight -= 1
                 data = json.dumps(answer).encode()
                 self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -114,28 +128,34 @@ class FakeGraph:
 
     # -- scripting ---------------------------------------------------------------------------
 
-    def fail_next(self, status: int, body_file: str, times: int = 1) -> None:
+    def fail_next(
+        self, status: int, body_file: str, times: int = 1, retry_after: str | None = None
+    ) -> None:
+        headers = {"Retry-After": retry_after} if retry_after is not None else {}
         with self._lock:
-            self._script.extend([(status, load(body_file))] * times)
+            self._script.extend([(status, load(body_file), headers)] * times)
 
     def fail_always(self, status: int, body_file: str) -> None:
         with self._lock:
-            self._always = (status, load(body_file))
+            self._always = (status, load(body_file), {})
 
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
             self._script.clear()
             self._always = None
+            self.delay_s = 0.0
+            self.max_in_flight = 0
 
     def _answer(
         self, path: str, headers: dict[str, str], body: dict[str, Any]
-    ) -> tuple[int, dict[str, Any]]:
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        extra: dict[str, str] = {}
         with self._changed:
             if self._script:
-                status, answer = self._script.pop(0)
+                status, answer, extra = self._script.pop(0)
             elif self._always is not None:
-                status, answer = self._always
+                status, answer, extra = self._always
             else:
                 answer = load("graph_send_ok.json")
                 answer["messages"][0]["id"] = f"wamid.fake.{next(self._ids)}"
@@ -152,7 +172,7 @@ class FakeGraph:
                 }
             )
             self._changed.notify_all()
-            return status, answer
+            return status, answer, extra
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ Webhook at /webhooks/whatsapp/webhook:
 
 Rasa only sees a pseudonym as sender_id and redacted text. Replies go out through
 WhatsAppOutput, which looks up the encrypted address for the pseudonym. Settings come from
-the environment (OVERSTAP_WHATSAPP_*), so credentials.yml holds no secrets.
+the environment (OVERSTAP_WHATSAPP_*), so credentials.yml holds no secrets. Sanic's own logs
+never show the handshake's query string, which holds the verify token.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import asyncio
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
@@ -30,13 +32,49 @@ from bot.settings import Settings
 from bot.whatsapp import outbound
 from bot.whatsapp.graph import GraphClient, GraphError, RetryPolicy
 from bot.whatsapp.identity import Identity
-from bot.whatsapp.store import WINDOW_CLOSED, Claimed, WhatsAppStore
+from bot.whatsapp.store import WINDOW_CLOSED, Claimed, Purged, WhatsAppStore
+from bot.whatsapp.texts import texts
 from bot.whatsapp.webhook import parse, verify_signature
 from bot.whatsapp.worker import InboxWorker
 
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
+WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
+# Meta's handshake carries our verify token in the query string, and Sanic's access log (and its
+# error log, on an exception) writes the whole URL. These keep the query out of those lines.
+_WEBHOOK_QUERY = re.compile(re.escape(WEBHOOK_PATH) + r"\?[^\s'\"]*")
+_VERIFY_TOKEN_PARAM = re.compile(r"(hub(?:\.|%2[Ee])verify_token=)[^&\s'\"]*")
+SANIC_LOGGERS = ("sanic.access", "sanic.error", "sanic.root")
+
+
+def redact_webhook_urls(text: str) -> str:
+    text = _WEBHOOK_QUERY.sub(WEBHOOK_PATH + "?<redacted>", text)
+    return _VERIFY_TOKEN_PARAM.sub(r"\1<redacted>", text)
+
+
+class WebhookQueryFilter(logging.Filter):
+    """Removes the webhook's query string (with hub.verify_token) from Sanic's log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)  # the access log's "GET <url>"
+        if isinstance(request, str):
+            record.request = redact_webhook_urls(request)
+        if isinstance(record.msg, str):
+            record.msg = redact_webhook_urls(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_webhook_urls(a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put the filter on Sanic's loggers once per process (forked workers inherit it)."""
+    for name in SANIC_LOGGERS:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, WebhookQueryFilter) for f in target.filters):
+            target.addFilter(WebhookQueryFilter())
 
 
 class AgentNotReady(Exception):
@@ -142,6 +180,7 @@ class WhatsAppInput(InputChannel):
         sweep_s: float = 30.0,
         max_attempts: int = 5,
         retry_base_s: float = 2.0,
+        purge_s: float = 3600.0,
     ) -> None:
         self.settings = settings
         self.graph = GraphClient(
@@ -157,6 +196,7 @@ class WhatsAppInput(InputChannel):
             "sweep_s": sweep_s,
             "max_attempts": max_attempts,
             "retry_base_s": retry_base_s,
+            "purge_s": purge_s,
         }
         self.store: WhatsAppStore | None = None
         self.worker: InboxWorker | None = None
@@ -205,9 +245,16 @@ class WhatsAppInput(InputChannel):
 
         async def give_up(row: Claimed) -> None:
             output = WhatsAppOutput(self.graph, self.store)
-            await output.send_text_message(row.pseudonym, outbound.FAILED_REPLY)
+            await output.send_text_message(row.pseudonym, texts().failed_reply)
 
-        self.worker = InboxWorker(self.store, handle, give_up, **self.worker_options)
+        store, settings = self.store, self.settings
+
+        def purge() -> Purged:
+            return store.purge_all(
+                settings.whatsapp_retention_days, settings.whatsapp_contact_retention_days
+            )
+
+        self.worker = InboxWorker(self.store, handle, give_up, purge=purge, **self.worker_options)
         self.worker.start()  # its first sweep picks up what was stored before a restart
 
     async def stop(self) -> None:
@@ -230,7 +277,7 @@ class WhatsAppInput(InputChannel):
         assert self.store is not None
         output = WhatsAppOutput(self.graph, self.store)
         if row.kind == "not_text":
-            await output.send_text_message(row.pseudonym, outbound.NOT_TEXT_REPLY)
+            await output.send_text_message(row.pseudonym, texts().not_text_reply)
             return
         self._check_agent()
         options = await asyncio.to_thread(self.store.options, row.pseudonym)
@@ -253,6 +300,7 @@ class WhatsAppInput(InputChannel):
     # -- HTTP --------------------------------------------------------------------------------
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        install_log_redaction()
         webhook = Blueprint("whatsapp_webhook", __name__)
 
         @webhook.listener("before_server_start")

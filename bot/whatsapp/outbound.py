@@ -4,7 +4,8 @@ Limits from Meta's messages reference: text body 4,096 characters; interactive b
 (reply buttons; lists allow more, 1,024 is used for both); at most 3 reply buttons with titles
 of at most 20 characters and ids of at most 256; a list has at most 10 rows with titles of at
 most 24 characters, descriptions of at most 72 and ids of at most 200; the list button label
-and section titles have at most 20 and 24 characters.
+and section titles have at most 20 and 24 characters. The Dutch this module adds itself (list
+label, menu prompt) comes from texts.yml.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from bot.whatsapp.texts import texts
 
 TEXT_LIMIT = 4096
 INTERACTIVE_BODY_LIMIT = 1024
@@ -23,11 +26,6 @@ ROW_TITLE_LIMIT = 24
 ROW_DESCRIPTION_LIMIT = 72
 ROW_ID_LIMIT = 200
 
-LIST_BUTTON_LABEL = "Kies een antwoord"  # 17 characters
-LIST_SECTION_TITLE = "Antwoorden"
-NUMBERED_PROMPT = "Typ het nummer van je keuze:"
-NOT_TEXT_REPLY = "Ik kan alleen tekst lezen. Typ je vraag of kies een knop."
-FAILED_REPLY = "Sorry, er ging iets mis. Stuur je bericht over een paar minuten nog een keer."
 
 SENTENCE_END = re.compile(r"[.!?…](?=\s)")
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
@@ -156,8 +154,8 @@ def list_message(body: str, options: list[Option]) -> dict[str, Any] | None:
             "type": "list",
             "body": {"text": body},
             "action": {
-                "button": LIST_BUTTON_LABEL,
-                "sections": [{"title": LIST_SECTION_TITLE, "rows": rows}],
+                "button": texts().list_button_label,
+                "sections": [{"title": texts().list_section_title, "rows": rows}],
             },
         },
     }
@@ -165,7 +163,7 @@ def list_message(body: str, options: list[Option]) -> dict[str, Any] | None:
 
 def numbered_text(text: str, options: list[Option]) -> str:
     lines = [f"{n}. {o.title}" for n, o in enumerate(options, start=1)]
-    return f"{text.strip()}\n\n{NUMBERED_PROMPT}\n" + "\n".join(lines)
+    return f"{text.strip()}\n\n{texts().numbered_prompt}\n" + "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -182,7 +180,7 @@ def plan(text: str, buttons: list[dict[str, Any]] | None = None) -> Plan:
     text = whatsapp_markup(text or "").strip()
     if not options:
         return Plan([text_message(part) for part in split_text(text)], [])
-    first, body = split_for_interactive(text or "Kies een antwoord.")
+    first, body = split_for_interactive(text or texts().choose_prompt)
     interactive = None
     if len(options) <= MAX_BUTTONS:
         interactive = buttons_message(body, options)

@@ -3,7 +3,8 @@
 Everything here is synchronous SQLAlchemy (2.0 style); the channel calls it in a thread so the
 event loop never waits on the database. Correctness rests on the database, not on one process:
 the UNIQUE message_id makes a redelivery a no-op, a claim is a conditional UPDATE on a version
-(the attempt counter), and a status only moves forward through a conditional UPDATE.
+(the attempt counter), and a status only moves forward through a conditional UPDATE. Nothing is
+kept for ever: `purge` deletes what the retention settings no longer allow.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -45,6 +46,31 @@ class Claimed:
     kind: str
     text: str | None
     attempts: int
+
+
+PURGE_BATCH = 5000  # rows per table per purge call: short transactions on a big backlog
+
+
+@dataclass(frozen=True)
+class Purged:
+    """How many rows one purge call deleted, per table."""
+
+    inbox: int = 0
+    statuses: int = 0
+    contacts: int = 0
+    send_errors: int = 0
+
+    def __add__(self, other: Purged) -> Purged:
+        return Purged(
+            self.inbox + other.inbox,
+            self.statuses + other.statuses,
+            self.contacts + other.contacts,
+            self.send_errors + other.send_errors,
+        )
+
+    @property
+    def total(self) -> int:
+        return self.inbox + self.statuses + self.contacts + self.send_errors
 
 
 @dataclass(frozen=True)
@@ -133,6 +159,8 @@ class WhatsAppStore:
             },
         )
         contact = session.get(WhatsAppContact, pseudonym)
+        if contact is None:  # purged between the insert and the read (PostgreSQL): make it anew
+            return self._contact(session, inbound)
         old = self.identity.decrypt(contact.address_enc) or Address()
         merged = Address(wa_id=address.wa_id or old.wa_id, user_id=address.user_id or old.user_id)
         if merged != old:
@@ -224,6 +252,79 @@ class WhatsAppStore:
                 .order_by(func.min(WhatsAppInbox.id))
             ).all()
         return [row[0] for row in rows]
+
+    # -- retention ---------------------------------------------------------------------------
+
+    def purge(
+        self,
+        inbox_days: int,
+        contact_days: int,
+        *,
+        now: dt.datetime | None = None,
+        batch: int = PURGE_BATCH,
+    ) -> Purged:
+        """Delete one batch of what is past its retention; call again while `total` is not 0.
+
+        - inbox rows handled (done or failed) more than `inbox_days` ago; their text was
+          cleared already, the id only guarded against redelivery;
+        - delivery statuses not updated for `inbox_days`;
+        - contacts (encrypted address, last menu) without a message for `contact_days`, unless
+          a message of theirs still waits, and send errors older than `contact_days`.
+        """
+        now = now or utcnow()
+        inbox_cutoff = now - dt.timedelta(days=inbox_days)
+        contact_cutoff = now - dt.timedelta(days=contact_days)
+        with session_scope(self.sessions) as session:
+            handled = and_(
+                WhatsAppInbox.state.in_(("done", "failed")),
+                WhatsAppInbox.finished_at < inbox_cutoff,
+            )
+            inbox = self._delete_batch(session, WhatsAppInbox.id, handled, batch)
+            statuses = self._delete_batch(
+                session,
+                WhatsAppMessageStatus.message_id,
+                WhatsAppMessageStatus.updated_at < inbox_cutoff,
+                batch,
+            )
+            waiting = exists().where(
+                WhatsAppInbox.pseudonym == WhatsAppContact.pseudonym,
+                WhatsAppInbox.state.in_(("pending", "processing")),
+            )
+            contacts = self._delete_batch(
+                session,
+                WhatsAppContact.pseudonym,
+                and_(WhatsAppContact.last_inbound_at < contact_cutoff, ~waiting),
+                batch,
+            )
+            send_errors = self._delete_batch(
+                session, WhatsAppSendError.id, WhatsAppSendError.created_at < contact_cutoff, batch
+            )
+        return Purged(inbox, statuses, contacts, send_errors)
+
+    def purge_all(self, inbox_days: int, contact_days: int, *, batch: int = PURGE_BATCH) -> Purged:
+        """`purge` until nothing is left to delete."""
+        now = utcnow()
+        done = Purged()
+        while True:
+            purged = self.purge(inbox_days, contact_days, now=now, batch=batch)
+            done += purged
+            if max(purged.inbox, purged.statuses, purged.contacts, purged.send_errors) < batch:
+                return done
+
+    @staticmethod
+    def _delete_batch(session: Session, key: Any, condition: Any, batch: int) -> int:
+        """DELETE at most `batch` rows matching `condition`, oldest keys first.
+
+        The condition is repeated outside the subquery: on PostgreSQL a row changed meanwhile
+        (a contact that just wrote again) is checked once more and then kept.
+        """
+        chosen = select(key).where(condition).order_by(key).limit(batch)
+        result = session.execute(
+            delete(key.class_)
+            .where(key.in_(chosen), condition)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount or 0
 
     # -- contacts ----------------------------------------------------------------------------
 

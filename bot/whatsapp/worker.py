@@ -5,6 +5,7 @@ The webhook only stores a message and kicks the sender's task; the task claims t
 oldest unfinished message in the database, hands it to the bot, and marks it done. A sweep (at
 start and every `sweep_s`) kicks every sender with work left: messages stored while the bot was
 down or slow, retries that are due, and claims of a worker that died (older than `lease_s`).
+Beside it, `purge` (the retention purge of the store) runs at start and every `purge_s`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
-from bot.whatsapp.store import Claimed, WhatsAppStore
+from bot.whatsapp.store import Claimed, Purged, WhatsAppStore
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[Claimed], Awaitable[None]]
+Purge = Callable[[], Purged]
 
 
 class InboxWorker:
@@ -33,6 +35,8 @@ class InboxWorker:
         sweep_s: float = 30.0,
         max_attempts: int = 5,
         retry_base_s: float = 2.0,
+        purge: Purge | None = None,
+        purge_s: float = 3600.0,
     ):
         if timeout_s >= lease_s:
             raise ValueError("timeout_s must be shorter than lease_s")
@@ -44,24 +48,30 @@ class InboxWorker:
         self.sweep_s = sweep_s
         self.max_attempts = max_attempts
         self.retry_base_s = retry_base_s
+        self.purge = purge
+        self.purge_s = purge_s
         self._active: dict[str, asyncio.Task] = {}
         self._again: set[str] = set()
         self._timers: set[asyncio.TimerHandle] = set()
         self._sweeper: asyncio.Task | None = None
+        self._purger: asyncio.Task | None = None
         self._stopping = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
         self._stopping = False
-        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+        loop = asyncio.get_running_loop()
+        self._sweeper = loop.create_task(self._sweep_forever())
+        if self.purge is not None:
+            self._purger = loop.create_task(self._purge_forever())
 
     async def stop(self) -> None:
         self._stopping = True
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
-        tasks = [t for t in (self._sweeper, *self._active.values()) if t is not None]
+        tasks = [t for t in (self._sweeper, self._purger, *self._active.values()) if t is not None]
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -107,6 +117,22 @@ class InboxWorker:
                 for pseudonym in senders:
                     self.kick(pseudonym)
             await asyncio.sleep(self.sweep_s)
+
+    async def _purge_forever(self) -> None:
+        assert self.purge is not None
+        while True:
+            try:
+                purged = await asyncio.to_thread(self.purge)
+            except Exception as exc:  # noqa: BLE001 - tried again at the next interval
+                logger.warning("WhatsApp retention purge failed: %s", type(exc).__name__)
+            else:
+                if purged.total:
+                    logger.info(
+                        "WhatsApp retention purge: %s inbox rows, %s statuses, %s contacts, "
+                        "%s send errors deleted",
+                        purged.inbox, purged.statuses, purged.contacts, purged.send_errors,
+                    )  # fmt: skip
+            await asyncio.sleep(self.purge_s)
 
     async def _drain(self, pseudonym: str) -> None:
         try:

@@ -23,7 +23,7 @@ from whatsapp_fakes import (
 )
 
 from bot.whatsapp.identity import Identity
-from bot.whatsapp.outbound import NOT_TEXT_REPLY
+from bot.whatsapp.texts import texts as channel_texts
 
 pytestmark = pytest.mark.rasa
 
@@ -145,7 +145,7 @@ def test_profile_conversation_from_greeting_to_results_and_adviser(stack) -> Non
             "recipient_type": "individual",
             "to": me.phone,
             "type": "text",
-            "text": {"preview_url": False, "body": NOT_TEXT_REPLY},
+            "text": {"preview_url": False, "body": channel_texts().not_text_reply},
         }
     ]
 

@@ -13,7 +13,7 @@ def test_help_lists_the_subcommands(capsys) -> None:
     except SystemExit as exc:
         assert exc.code == 0
     out = capsys.readouterr().out
-    for command in ("setup", "run", "web", "catalog", "build-nlp", "nlu-score"):
+    for command in ("setup", "run", "web", "catalog", "build-nlp", "nlu-score", "whatsapp"):
         assert command in out
 
 
@@ -64,3 +64,35 @@ def test_nlu_score_prints_the_f1_per_intent_group(tmp_path, capsys) -> None:
     assert "schemes          F1 0.600 (1 intents, 4 examples)" in out
     assert "other            F1 0.500 (1 intents, 2 examples)" in out
     assert "weak intent: ask_scheme F1 0.60" in out
+
+
+def test_whatsapp_purge_deletes_what_is_past_its_retention(tmp_path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from bot.catalog.db import create_engine
+    from bot.settings import Settings
+    from bot.whatsapp.identity import Identity
+    from bot.whatsapp.store import WhatsAppStore
+
+    env = {"OVERSTAP_VAR_DIR": str(tmp_path), "OVERSTAP_PSEUDONYM_KEY": "cli-test-key"}
+    settings = Settings.from_env(env)
+    store = WhatsAppStore(create_engine(settings), Identity("cli-test-key"))
+    store.migrate()
+    store.record_sent("wamid.cli.old", "wa-someone")
+    store.record_sent("wamid.cli.new", "wa-someone")
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE whatsapp_message_status SET updated_at = :t WHERE message_id = :m"),
+            {"t": dt.datetime(2000, 1, 1), "m": "wamid.cli.old"},
+        )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "whatsapp", "purge"],
+        env={**env, "PATH": "/usr/bin:/bin"},
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "bezorgstatussen 1," in result.stdout and "contacten 0," in result.stdout
+    assert store.status_of("wamid.cli.old") is None and store.status_of("wamid.cli.new")
+    store.close()

@@ -1,4 +1,5 @@
-"""Every text a person reads is plain Dutch (B1): checked on all responses and buttons."""
+"""Every text a person reads is plain Dutch (B1): checked on all responses and buttons, and on
+the texts the channels send themselves (bot/**/texts.yml)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,28 @@ def test_response_is_b1(name: str, text: str) -> None:
         textstat.set_lang("nl")
         score = textstat.flesch_reading_ease(plain(text))
         assert score >= MIN_FLESCH_DOUMA, f"{name}: Flesch-Douma {score:.0f}"
+
+
+def channel_texts() -> list[tuple[str, str]]:
+    """The channels' own texts, one YAML file of name: text per channel package."""
+    from bot.whatsapp.texts import load_texts
+
+    loaders = {ROOT / "bot" / "whatsapp" / "texts.yml": load_texts}
+    found = sorted((ROOT / "bot").rglob("texts.yml"))
+    assert found == sorted(loaders), f"a texts file without a loader here: {found}"
+    return [
+        (f"{path.parent.name}.{name}", text)
+        for path, load in loaders.items()
+        for name, text in vars(load(path)).items()
+    ]
+
+
+CHANNEL_TEXTS = channel_texts()
+
+
+@pytest.mark.parametrize(("name", "text"), CHANNEL_TEXTS, ids=[name for name, _ in CHANNEL_TEXTS])
+def test_channel_text_is_b1(name: str, text: str) -> None:
+    test_response_is_b1(name, text)
 
 
 def test_button_titles_fit_whatsapp() -> None:

@@ -5,8 +5,10 @@ replies go to the fake Graph API. Payloads are Meta-shaped (tests/data/whatsapp/
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
+import socket
 import threading
 import time
 import uuid
@@ -18,6 +20,8 @@ from typing import Any
 import pytest
 import requests
 from sanic import Sanic
+from sanic.log import LOGGING_CONFIG_DEFAULTS
+from sqlalchemy import text as sql_text
 from whatsapp_fakes import (
     ACCESS_TOKEN,
     APP_SECRET,
@@ -33,13 +37,14 @@ from whatsapp_fakes import (
     visible_text,
 )
 
-from bot.channels.whatsapp import WhatsAppInput
+from bot.channels.whatsapp import WhatsAppInput, install_log_redaction
 from bot.settings import Settings
-from bot.whatsapp import outbound
 from bot.whatsapp.graph import RetryPolicy
 from bot.whatsapp.identity import Identity
+from bot.whatsapp.texts import texts
 
 PSEUDONYM_KEY = "channel-test-pseudonym-key"
+WEBHOOK_PATH_IN_URL = "/webhooks/whatsapp/webhook"  # written out, not taken from the bot
 # Several Sanic apps start in this process; Sanic's test mode lets each one start afresh.
 Sanic.test_mode = True
 Script = Callable[[Any], Awaitable[None]]
@@ -69,7 +74,13 @@ async def echo(message: Any) -> None:
 class ChannelServer:
     """The channel's blueprint in a Sanic server of its own, in a thread with its own loop."""
 
-    def __init__(self, settings: Settings, script: Script = echo, **channel_options: Any):
+    def __init__(
+        self,
+        settings: Settings,
+        script: Script = echo,
+        access_log: bool = False,
+        **channel_options: Any,
+    ):
         options = {
             "retry": RetryPolicy(attempts=3, first_wait_s=0.05, max_wait_s=0.2),
             "lease_s": 5.0,
@@ -81,6 +92,7 @@ class ChannelServer:
         options.update(channel_options)
         self.channel = WhatsAppInput(settings, **options)
         self.script = script
+        self.access_log = access_log
         self.received: list[Any] = []
         self.active = 0
         self.max_active_per_sender: dict[str, int] = {}
@@ -113,8 +125,11 @@ class ChannelServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
+        # A socket of our own on a free port: Sanic 21.12 turns port=0 into its default 8000.
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
         server = await self.app.create_server(
-            host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False
+            sock=sock, return_asyncio_server=True, access_log=self.access_log
         )
         await server.startup()
         await server.before_start()
@@ -305,7 +320,7 @@ def test_several_entries_and_messages_in_one_post(server: ChannelServer, graph: 
     server.wait_until(server.settled)
     assert sorted(m.text for m in server.received) == ["eerste", "tweede", "van iemand anders"]
     to_me = [visible_text(b) for b in graph.sent() if b.get("to") == PHONE]
-    assert to_me == ["Je zei: eerste", "Je zei: tweede", outbound.NOT_TEXT_REPLY]
+    assert to_me == ["Je zei: eerste", "Je zei: tweede", texts().not_text_reply]
     assert server.channel.store.status_of("wamid.out.1") == "delivered"
 
 
@@ -536,7 +551,7 @@ def test_after_the_last_attempt_the_person_hears_something_went_wrong(
         (sent,) = graph.wait_for(1)
         bot.wait_until(bot.settled)
         assert bot.channel.store.inbox_states() == {"wamid.broken.1": "failed"}
-    assert sent["body"]["text"]["body"] == outbound.FAILED_REPLY
+    assert sent["body"]["text"]["body"] == texts().failed_reply
     assert len(bot.received) == 3
 
 
@@ -578,7 +593,101 @@ def test_messages_wait_while_rasa_has_no_model(tmp_path: Path, graph: FakeGraph)
     assert [m.text for m in bot.received] == ["hallo"]
 
 
+# -- retention -----------------------------------------------------------------------------------
+
+
+def make_old(store: Any, message_id: str, days: int) -> None:
+    """The message was handled `days` ago, and its sender has not written since."""
+    past = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(days=days)
+    with store.engine.begin() as conn:
+        conn.execute(
+            sql_text(
+                "UPDATE whatsapp_inbox SET state = 'done', text = NULL, finished_at = :t "
+                "WHERE message_id = :m"
+            ),
+            {"t": past, "m": message_id},
+        )
+        conn.execute(sql_text("UPDATE whatsapp_contacts SET last_inbound_at = :t"), {"t": past})
+
+
+def test_the_worker_purges_at_start_and_then_every_interval(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    settings = settings_for(
+        tmp_path,
+        graph,
+        OVERSTAP_WHATSAPP_RETENTION_DAYS="10",
+        OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS="20",
+    )
+    with ChannelServer(settings) as first:  # a message handled long ago, by an earlier process
+        first.post(text_payload("hallo", "wamid.old.1"))
+        graph.wait_for(1)
+        first.wait_until(first.settled)
+        make_old(first.channel.store, "wamid.old.1", 11)
+    with ChannelServer(settings, purge_s=0.2) as bot:
+        store = bot.channel.store
+        bot.wait_until(lambda: store.inbox_states() == {})  # purged at start
+        assert store.address(PSEUDONYM) is not None  # 11 days silent: the contact stays
+        bot.post(text_payload("weer", "wamid.old.2"))
+        graph.wait_for(2)
+        bot.wait_until(lambda: store.inbox_states() == {"wamid.old.2": "done"})
+        make_old(store, "wamid.old.2", 21)
+        bot.wait_until(lambda: store.inbox_states() == {} and store.address(PSEUDONYM) is None)
+
+
 # -- logs ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sanic_logs(caplog: pytest.LogCaptureFixture):
+    """caplog on Sanic's own loggers, which Rasa (like Sanic's defaults) may stop propagating."""
+    loggers = [logging.getLogger(name) for name in ("sanic.access", "sanic.error")]
+    for logger in loggers:
+        logger.addHandler(caplog.handler)
+    caplog.set_level(logging.DEBUG)
+    try:
+        yield caplog
+    finally:
+        for logger in loggers:
+            logger.removeHandler(caplog.handler)
+
+
+def test_the_access_log_never_shows_the_verify_token(
+    tmp_path: Path, graph: FakeGraph, sanic_logs: pytest.LogCaptureFixture
+) -> None:
+    with ChannelServer(settings_for(tmp_path, graph), access_log=True) as bot:
+        assert handshake(bot).status_code == 200
+        assert handshake(bot, **{"hub.verify_token": "a-wrong-guess"}).status_code == 403
+        encoded = f"{bot.url}?hub.mode=subscribe&hub%2Everify_token={VERIFY_TOKEN}&hub.challenge=7"
+        assert requests.get(encoded, timeout=5).text == "7"  # the same token, encoded
+        assert bot.post(text_payload("hallo", "wamid.access.1")).status_code == 200
+        graph.wait_for(1)
+    # Formatted as Sanic writes its access log (Rasa keeps Sanic's format).
+    formatter = logging.Formatter(LOGGING_CONFIG_DEFAULTS["formatters"]["access"]["format"])
+    lines = {formatter.format(r) for r in sanic_logs.records if r.name == "sanic.access"}
+    assert len(lines) == 4, lines  # the access log is on, one line per request
+    origin = f"http://127.0.0.1:{bot.port}"
+    assert sum(f"GET {origin}{WEBHOOK_PATH_IN_URL}?<redacted> " in line for line in lines) == 3
+    assert any(f"POST {origin}{WEBHOOK_PATH_IN_URL}  200 " in line for line in lines), lines
+    logged = "\n".join(lines)
+    assert VERIFY_TOKEN not in logged and "a-wrong-guess" not in logged
+
+
+def test_the_error_log_never_shows_the_verify_token(sanic_logs: pytest.LogCaptureFixture) -> None:
+    install_log_redaction()
+    url = f"http://127.0.0.1:5005/webhooks/whatsapp/webhook?hub.verify_token={VERIFY_TOKEN}&x=1"
+    other = f"http://127.0.0.1:5005/other?hub.verify_token={VERIFY_TOKEN}"
+    try:
+        raise ValueError("boom")
+    except ValueError:  # what Sanic's error handler logs when a route raises
+        logging.getLogger("sanic.error").exception(
+            "Exception occurred while handling uri: %s", repr(url)
+        )
+        logging.getLogger("sanic.error").error(f"Failed on {other}")
+    logged = "\n".join(r.getMessage() for r in sanic_logs.records)
+    assert "/webhooks/whatsapp/webhook?<redacted>" in logged
+    assert "/other?hub.verify_token=<redacted>" in logged
+    assert VERIFY_TOKEN not in logged
 
 
 def test_token_number_and_text_never_reach_the_logs(
@@ -606,8 +715,14 @@ def test_token_number_and_text_never_reach_the_logs(
         bot.post(load("text.json"), signature="sha256=" + "0" * 64)
         graph.wait_for(5)
         bot.wait_until(bot.settled)
-    # Everything the process logged, except the test's own HTTP client (urllib3 logs its URLs).
-    records = [r for r in caplog.records if not r.name.startswith("urllib3")]
+    # Everything the process logged, the bot's urllib3 lines to the Graph API included, but not
+    # the test's own HTTP client: urllib3 logs its URLs, and the handshake URL has the token.
+    records = [
+        r
+        for r in caplog.records
+        if not (r.name.startswith("urllib3") and bot.port in (r.args or ()))
+    ]
+    assert any(r.name.startswith("urllib3") for r in records)  # the Graph calls are in there
     logged = "\n".join(f"{r.getMessage()} {r.args} {r.exc_text or ''}" for r in records)
     assert "WhatsApp send failed: HTTP 400" in logged  # the failures were logged, without data
     for secret in (

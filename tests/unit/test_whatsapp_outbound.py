@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
-from bot.whatsapp import outbound
+import pytest
+import yaml
+
+from bot.errors import ConfigError
 from bot.whatsapp.outbound import numbered_choice, plan, split_for_interactive, split_text
+from bot.whatsapp.texts import TEXTS_FILE, load_texts, texts
 
 
 def buttons(*titles: str) -> list[dict[str, str]]:
@@ -83,7 +88,7 @@ def test_more_than_ten_options_become_numbered_text() -> None:
     (message,) = result.messages
     body = message["text"]["body"]
     assert body.startswith("Kies er een.")
-    assert "Typ het nummer van je keuze:" in body
+    assert texts().numbered_prompt in body
     assert "1. Optie 1" in body and "12. Optie 12" in body
     assert [o.payload for o in result.numbered][1] == '/inform{"n": "2"}'
 
@@ -113,18 +118,46 @@ def test_no_menu_means_numbers_stay_text() -> None:
     assert numbered_choice("2", []) is None
 
 
-@pytest.mark.parametrize("text", [outbound.NOT_TEXT_REPLY, outbound.FAILED_REPLY])
-def test_the_channels_own_dutch_is_b1(text: str) -> None:
-    # The same measure as tests/unit/test_copy_b1.py uses for the domain's responses.
-    import textstat
-
-    textstat.set_lang("nl")
-    assert textstat.flesch_reading_ease(text) >= 65
-    assert all(len(s.split()) <= 15 for s in text.split(". "))
-
-
 def test_labels_fit_whatsapp() -> None:
-    assert len(outbound.LIST_BUTTON_LABEL) <= 20 and len(outbound.LIST_SECTION_TITLE) <= 24
+    assert len(texts().list_button_label) <= 20 and len(texts().list_section_title) <= 24
+
+
+def test_the_channel_texts_come_from_the_yaml_file() -> None:
+    (message,) = plan("Welke?", buttons("a", "b", "c", "d")).messages
+    assert message["interactive"]["action"]["button"] == texts().list_button_label
+    (message,) = plan("", buttons("Ja", "Nee")).messages
+    assert message["interactive"]["body"]["text"] == texts().choose_prompt
+
+
+def write(tmp_path: Path, **changes: str | None) -> Path:
+    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    for name, value in changes.items():
+        if value is None:
+            del data[name]
+        else:
+            data[name] = value
+    path = tmp_path / "texts.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_texts_file_loads(tmp_path: Path) -> None:
+    assert load_texts() == texts()
+    assert load_texts(write(tmp_path)) == texts()  # the helper below changes nothing by itself
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"failed_reply": None}, "ontbreekt ['failed_reply']"),
+        ({"greeting": "Hoi"}, "onbekend ['greeting']"),
+        ({"numbered_prompt": "  "}, "numbered_prompt moet een tekst zijn"),
+        ({"list_button_label": "Kies hier een van de antwoorden"}, "te lang"),
+    ],
+)
+def test_a_bad_texts_file_is_refused(tmp_path: Path, changes: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_texts(write(tmp_path, **changes))
 
 
 def test_markdown_becomes_whatsapp_formatting() -> None:

@@ -59,3 +59,16 @@ def test_an_address_never_prints_the_number() -> None:
     assert "31612345678" not in repr(address) and "31612345678" not in str(address)
     identity = Identity("k")
     assert identity.decrypt(identity.encrypt(address)) == address
+
+
+def test_retention_defaults_and_limits(tmp_path: Path) -> None:
+    settings = Settings.from_env({"OVERSTAP_VAR_DIR": str(tmp_path)})
+    assert (settings.whatsapp_retention_days, settings.whatsapp_contact_retention_days) == (30, 90)
+    env = settings.env_for_children()
+    assert env["OVERSTAP_WHATSAPP_RETENTION_DAYS"] == "30"
+    assert env["OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS"] == "90"
+    # Meta redelivers for up to 7 days; a shorter memory would answer a message twice.
+    with pytest.raises(ConfigError, match="tussen 8 en 3650"):
+        Settings.from_env({"OVERSTAP_WHATSAPP_RETENTION_DAYS": "7"})
+    with pytest.raises(ConfigError, match="geen geheel getal"):
+        Settings.from_env({"OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS": "drie maanden"})

@@ -11,10 +11,16 @@ from sqlalchemy import text, update
 from whatsapp_fakes import PHONE, load, text_payload
 
 from bot.catalog.db import create_engine, session_scope
+from bot.catalog.models import utcnow
 from bot.settings import Settings
 from bot.whatsapp.identity import Identity
-from bot.whatsapp.models import WhatsAppInbox
-from bot.whatsapp.store import WhatsAppStore
+from bot.whatsapp.models import (
+    WhatsAppContact,
+    WhatsAppInbox,
+    WhatsAppMessageStatus,
+    WhatsAppSendError,
+)
+from bot.whatsapp.store import Purged, WhatsAppStore
 from bot.whatsapp.webhook import StatusEvent, parse
 
 TABLES = ("whatsapp_send_errors", "whatsapp_message_status", "whatsapp_inbox", "whatsapp_contacts")
@@ -201,3 +207,97 @@ def test_status_events_for_unknown_messages_name_the_sender_by_pseudonym(
         store._status(session, event)
     (error,) = store.send_errors(131047)
     assert error["pseudonym"] == Identity(KEY).pseudonym_for_phone(PHONE)
+
+
+# -- retention -----------------------------------------------------------------------------------
+
+DAY = dt.timedelta(days=1)
+OTHER = "31687654321"
+
+
+def age(store: WhatsAppStore, model: type, column: str, days: float, **where: object) -> None:
+    """Move a timestamp `days` into the past for the rows matching `where`."""
+    conditions = [getattr(model, k) == v for k, v in where.items()]
+    with session_scope(store.sessions) as session:
+        session.execute(update(model).where(*conditions).values({column: utcnow() - days * DAY}))
+
+
+def counts(store: WhatsAppStore) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return {
+            table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
+            for table in TABLES
+        }
+
+
+def test_purge_deletes_handled_messages_and_statuses_after_the_retention(
+    store: WhatsAppStore,
+) -> None:
+    for n in (1, 2, 3, 4):
+        store.accept(parse(text_payload(f"bericht {n}", f"wamid.keep.{n}", timestamp=n)))
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    for _ in range(3):  # 1 done, 2 done, 3 failed; 4 stays pending
+        row = store.claim_next(pseudonym, lease_s=60).row
+        store.finish(row.id, "failed" if row.message_id.endswith("3") else "done")
+    age(store, WhatsAppInbox, "finished_at", 31, message_id="wamid.keep.1")
+    age(store, WhatsAppInbox, "finished_at", 29, message_id="wamid.keep.2")
+    age(store, WhatsAppInbox, "finished_at", 45, message_id="wamid.keep.3")
+    age(store, WhatsAppInbox, "received_at", 400, message_id="wamid.keep.4")
+    store.record_sent("wamid.out.old", pseudonym)
+    store.record_sent("wamid.out.new", pseudonym)
+    age(store, WhatsAppMessageStatus, "updated_at", 31, message_id="wamid.out.old")
+
+    purged = store.purge(inbox_days=30, contact_days=90)
+
+    assert (purged.inbox, purged.statuses, purged.contacts) == (2, 1, 0)
+    assert store.inbox_states() == {"wamid.keep.2": "done", "wamid.keep.4": "pending"}
+    assert store.status_of("wamid.out.old") is None and store.status_of("wamid.out.new")
+    assert store.accept(parse(text_payload("x", "wamid.keep.2"))) == []  # still deduplicated
+    assert store.purge(inbox_days=30, contact_days=90) == Purged()  # nothing left to do
+
+
+def test_purge_deletes_silent_contacts_unless_a_message_waits(store: WhatsAppStore) -> None:
+    identity = Identity(KEY)
+    me, other = identity.pseudonym_for_phone(PHONE), identity.pseudonym_for_phone(OTHER)
+    store.accept(parse(text_payload("hallo", "wamid.c.1")))
+    store.accept(parse(text_payload("hallo", "wamid.c.2", sender=OTHER)))
+    row = store.claim_next(me, lease_s=60).row
+    store.finish(row.id)  # my message is handled; the other's still waits
+    store.record_send_error(me, 131047, "Re-engagement message")
+    store.record_send_error(other, 131047, "Re-engagement message")
+    age(store, WhatsAppContact, "last_inbound_at", 91)
+    age(store, WhatsAppSendError, "created_at", 91, pseudonym=me)
+
+    purged = store.purge(inbox_days=30, contact_days=90)
+
+    assert (purged.contacts, purged.send_errors, purged.inbox) == (1, 1, 0)
+    assert store.address(me) is None  # the encrypted number is gone
+    assert store.address(other).recipient_fields() == {"to": OTHER}
+    assert [e["pseudonym"] for e in store.send_errors()] == [other]
+    # Writing again makes the contact anew, under the same pseudonym: one conversation.
+    assert store.accept(parse(text_payload("weer hier", "wamid.c.3"))) == [me]
+    assert store.address(me).recipient_fields() == {"to": PHONE}
+
+
+def test_a_contact_that_wrote_recently_is_kept(store: WhatsAppStore) -> None:
+    (pseudonym,) = store.accept(parse(load("text.json")))
+    store.finish(store.claim_next(pseudonym, lease_s=60).row.id)
+    age(store, WhatsAppContact, "last_inbound_at", 89)
+    assert store.purge(inbox_days=30, contact_days=90).contacts == 0
+    assert store.address(pseudonym) is not None
+
+
+def test_purge_works_in_batches_and_purge_all_finishes(store: WhatsAppStore) -> None:
+    for n in range(7):
+        store.accept(parse(text_payload("x", f"wamid.batch.{n}", sender=f"3161234{n:04d}")))
+    with session_scope(store.sessions) as session:
+        session.execute(update(WhatsAppInbox).values(state="done", text=None))
+    age(store, WhatsAppInbox, "finished_at", 40)
+    age(store, WhatsAppContact, "last_inbound_at", 100)
+
+    first = store.purge(inbox_days=30, contact_days=90, batch=3)
+    assert (first.inbox, first.contacts) == (3, 3)
+    assert counts(store)["whatsapp_inbox"] == 4
+    rest = store.purge_all(inbox_days=30, contact_days=90, batch=3)
+    assert (rest.inbox, rest.contacts) == (4, 4)
+    assert counts(store) == dict.fromkeys(TABLES, 0)
