@@ -36,13 +36,17 @@ class Child:
     process: subprocess.Popen | None = None
 
 
+TRACKER_STORE = "bot.tracker_store.WindowedSQLTrackerStore"
+
+
 def tracker_store_config(url: str) -> dict:
-    """Rasa's SQL tracker store settings for a sqlite:/// or postgresql:// URL."""
+    """Tracker store settings for a sqlite:/// or postgresql:// URL: Rasa's SQL store with a
+    bounded window (bot/tracker_store.py)."""
     if url.startswith("sqlite:///"):
-        return {"type": "SQL", "dialect": "sqlite", "db": url.removeprefix("sqlite:///")}
+        return {"type": TRACKER_STORE, "dialect": "sqlite", "db": url.removeprefix("sqlite:///")}
     parsed = urlparse(url)
     config = {
-        "type": "SQL",
+        "type": TRACKER_STORE,
         "dialect": "postgresql",
         "url": parsed.hostname or "127.0.0.1",
         "port": parsed.port or 5432,
@@ -57,7 +61,10 @@ def tracker_store_config(url: str) -> dict:
 def write_endpoints(settings: Settings) -> Path:
     endpoints: dict = {
         "action_endpoint": {"url": settings.actions_url},
-        "tracker_store": tracker_store_config(settings.tracker_url),
+        "tracker_store": {
+            **tracker_store_config(settings.tracker_url),
+            "window_turns": settings.tracker_window_turns,
+        },
     }
     if settings.redis_url:
         parsed = urlparse(settings.redis_url)

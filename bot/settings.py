@@ -67,6 +67,7 @@ class Settings:
     http_timeout_s: float = 5.0
     sql_pool_size: int = 5
     sql_max_overflow: int = 10
+    tracker_window_turns: int = 12
     log_level: str = "INFO"
     rasa_token: str = field(default="", repr=False)
     secret_key: str = field(default="", repr=False)
@@ -114,6 +115,7 @@ class Settings:
             "OVERSTAP_DATABASE_URL": self.database_url,
             "OVERSTAP_TRACKER_URL": self.tracker_url,
             "OVERSTAP_REDIS_URL": self.redis_url,
+            "OVERSTAP_TRACKER_WINDOW_TURNS": str(self.tracker_window_turns),
             "OVERSTAP_HOST": self.host,
             "OVERSTAP_RASA_PORT": str(self.rasa_port),
             "OVERSTAP_ACTIONS_PORT": str(self.actions_port),
@@ -215,6 +217,9 @@ class Settings:
             sql_pool_size=_int("OVERSTAP_SQL_POOL_SIZE", get("SQL_POOL_SIZE", "5"), 1, 200),
             sql_max_overflow=_int(
                 "OVERSTAP_SQL_MAX_OVERFLOW", get("SQL_MAX_OVERFLOW", "10"), 0, 500
+            ),
+            tracker_window_turns=_int(
+                "OVERSTAP_TRACKER_WINDOW_TURNS", get("TRACKER_WINDOW_TURNS", "12"), 10, 1000
             ),
             log_level=log_level,
             rasa_token=get("RASA_TOKEN", ""),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 
@@ -211,3 +212,33 @@ def test_uwv_and_the_gemeente_are_answered_from_their_scheme_records(stack) -> N
     assert "UWV" in uwv and "Bron:" in uwv
     gemeente = texts(stack.say(new_sender(), "kan de gemeente mijn cursus betalen"))
     assert "bijstand" in gemeente and "Bron:" in gemeente
+
+
+def test_a_long_conversation_remembers_the_profile_and_stores_every_turn(stack) -> None:
+    """Rasa reads only the last turns (bot/tracker_store.py); what came before still counts."""
+    me = new_sender()
+    sent = [
+        "hallo", "ik wil een opleiding zoeken", "ik heb een ww uitkering", "ik werk in de zorg",
+        "mbo 2", "ik ben 45", "Zwolle", "ik wil ander werk",
+    ]  # fmt: skip
+    loop = ["wie betaalt mijn opleiding", "laat meer zien", "ik zoek een cursus heftruck", "meer"]
+    sent += [loop[i % len(loop)] for i in range(20)]  # far beyond the window of 12 turns
+    for message in sent:
+        assert stack.say(me, message), f"no answer to {message!r}"
+
+    out = texts(stack.say(me, "wie betaalt mijn opleiding"))
+    sent.append("wie betaalt mijn opleiding")
+    assert "ww-uitkering" in out  # the work situation from the third message
+    assert "jonger dan 57" in out  # the age from the sixth
+    assert "Welk antwoord wil je veranderen" in texts(
+        stack.say(me, "ik wil mijn antwoorden aanpassen")
+    )
+    sent.append("ik wil mijn antwoorden aanpassen")
+
+    db = sqlite3.connect(stack.var_dir / "tracker.db")
+    stored = [
+        json.loads(data)
+        for (data,) in db.execute("SELECT data FROM events WHERE sender_id = ? ORDER BY id", (me,))
+    ]
+    assert [e["text"] for e in stored if e["event"] == "user"] == sent  # each once, in order
+    assert not any("overstap_window_state" in (e.get("metadata") or {}) for e in stored)

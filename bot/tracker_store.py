@@ -1,0 +1,243 @@
+"""Rasa's SQL tracker store with a bounded window, so a reply never replays the whole conversation.
+
+Rasa 3.6 loads every event of the current session for each message, deserialises them one by
+one, copies the tracker for every action it runs, sends all events to the action server and
+lets every policy walk the whole history. On this machine that made a reply 1.5-10 ms slower
+per earlier turn (bench/results/rest_reply-*.json).
+
+`WindowedSQLTrackerStore` loads only the last `window_turns` turns of the current session (a turn
+starts at `action_listen`). What came before is folded into a few opening events that restore
+the state at the start of the window: every slot that differs from its initial value, the active
+form and a pause by an adviser. That earlier state is kept per conversation in memory and brought
+forward with only the events that left the window since, so the database work per message does
+not grow either.
+
+Why predictions do not change: the ML policies read at most `max_history` states (config.yml)
+and a rule only looks back as far as it is long; both are far below the window, and
+`tests/unit/test_tracker_store.py` checks that against the trained model. Saving appends only
+the events added after loading. Reading a whole conversation (`retrieve_full_tracker`, used by
+the HTTP API's tracker endpoint, the widget's history and the console) is not windowed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import threading
+from collections import OrderedDict
+from typing import Any, Optional
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import (
+    ActiveLoop,
+    ConversationPaused,
+    Event,
+    SessionStarted,
+    SlotSet,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_WINDOW_TURNS = 12
+MIN_WINDOW_TURNS = 10
+DEFAULT_CACHED_CONVERSATIONS = 2000
+# Set on a tracker this store loaded: how many of its events are already in the database.
+PERSISTED = "_overstap_persisted_events"
+# In the metadata of the opening events that stand for the part before the window.
+WINDOW_MARK = "overstap_window_state"
+
+
+def _cache_event_classes() -> None:
+    """Rasa looks an event's class up by walking every subclass of Event, for every event it
+    loads (a sixth of a reply's time in a long conversation). The classes do not change once
+    imported, so a found class is remembered; unknown names still go through Rasa's lookup."""
+    original = Event.resolve_by_type
+    if getattr(original, "_overstap_cached", False):
+        return
+    found: dict[str, type] = {}
+
+    def resolve_by_type(type_name: str, default: Optional[type] = None) -> Optional[type]:
+        cls = found.get(type_name)
+        if cls is None:
+            cls = original(type_name, default)
+            if cls is not None and cls is not default:
+                found[type_name] = cls
+        return cls
+
+    resolve_by_type._overstap_cached = True  # type: ignore[attr-defined]
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+
+
+_cache_event_classes()
+
+
+class _EarlierState:
+    """The state before the window of one conversation session, kept between messages."""
+
+    __slots__ = ("session_start", "upto", "tracker")
+
+    def __init__(self, session_start: int, upto: int, tracker: DialogueStateTracker) -> None:
+        self.session_start = session_start  # first event id of the session
+        self.upto = upto  # events with a smaller id are applied to `tracker`
+        self.tracker = tracker
+
+
+class WindowedSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that loads the current session's last `window_turns` turns (see module doc).
+
+    Configured in endpoints.yml as `type: bot.tracker_store.WindowedSQLTrackerStore` with the
+    same settings as Rasa's `SQL` store, plus optional `window_turns` (`overstap run` writes
+    `OVERSTAP_TRACKER_WINDOW_TURNS` there).
+    """
+
+    def __init__(
+        self,
+        *args: Any,
+        window_turns: Optional[int] = None,
+        cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.window_turns = max(MIN_WINDOW_TURNS, int(window_turns or DEFAULT_WINDOW_TURNS))
+        self.cached_conversations = cached_conversations
+        self._earlier: OrderedDict[str, _EarlierState] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        """The current session of `sender_id`, windowed; None for an unknown conversation."""
+        with self.session_scope() as session:
+            event = self.SQLEvent
+            session_start = session.query(event.id).filter(
+                event.sender_id == sender_id, event.type_name == SessionStarted.type_name
+            )
+            start = session_start.order_by(event.id.desc()).limit(1).scalar() or 0
+            window_start = (
+                session.query(event.id)
+                .filter(
+                    event.sender_id == sender_id,
+                    event.id >= start,
+                    event.type_name == "action",
+                    event.action_name == ACTION_LISTEN_NAME,
+                )
+                .order_by(event.id.desc())
+                .offset(self.window_turns - 1)
+                .limit(1)
+                .scalar()
+            )
+            first = window_start if window_start is not None else start
+            rows = (
+                session.query(event.data)
+                .filter(event.sender_id == sender_id, event.id >= first)
+                .order_by(event.id)
+                .all()
+            )
+            if not rows or self.domain is None:
+                self._forget(sender_id)
+                return None
+            opening: list[Event] = []
+            if window_start is not None:
+                opening = self._opening_events(session, sender_id, start, window_start)
+            else:
+                self._forget(sender_id)
+        events = opening + [Event.from_parameters(json.loads(data)) for (data,) in rows]
+        tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+        setattr(tracker, PERSISTED, len(tracker.events))
+        return tracker
+
+    def _opening_events(
+        self, session: Any, sender_id: str, start: int, window_start: int
+    ) -> list[Event]:
+        """Events that restore the state at `window_start`, from the remembered earlier state
+        brought forward with the events between what it covers and the window."""
+        with self._lock:
+            earlier = self._earlier.get(sender_id)
+            if earlier is not None:
+                self._earlier.move_to_end(sender_id)
+        if earlier is None or earlier.session_start != start or earlier.upto > window_start:
+            tracker = DialogueStateTracker(sender_id, self.domain.slots)
+            earlier = _EarlierState(start, start, tracker)
+        event = self.SQLEvent
+        rows = (
+            session.query(event.data)
+            .filter(event.sender_id == sender_id, event.id >= earlier.upto)
+            .filter(event.id < window_start)
+            .order_by(event.id)
+            .all()
+        )
+        for (data,) in rows:
+            earlier.tracker.update(Event.from_parameters(json.loads(data)))
+        earlier.upto = window_start
+        with self._lock:
+            self._earlier[sender_id] = earlier
+            self._earlier.move_to_end(sender_id)
+            while len(self._earlier) > self.cached_conversations:
+                self._earlier.popitem(last=False)
+        return opening_events(earlier.tracker)
+
+    def _forget(self, sender_id: str) -> None:
+        with self._lock:
+            self._earlier.pop(sender_id, None)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Append the events added since the tracker was loaded (or last saved)."""
+        persisted = getattr(tracker, PERSISTED, None)
+        if persisted is None:  # a tracker this store did not load: Rasa's own bookkeeping
+            await super().save(tracker)
+            setattr(tracker, PERSISTED, len(tracker.events))
+            return
+        await self.stream_events(tracker)
+        new_events = list(itertools.islice(tracker.events, persisted, None))
+        with self.session_scope() as session:
+            for event in new_events:
+                session.add(self._row(tracker.sender_id, event))
+            session.commit()
+        setattr(tracker, PERSISTED, len(tracker.events))
+
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        persisted = getattr(tracker, PERSISTED, None)
+        if self.event_broker is None or persisted is None:
+            await super().stream_events(tracker)
+            return
+        body = {"sender_id": tracker.sender_id}
+        for event in itertools.islice(tracker.events, persisted, None):
+            body.update(event.as_dict())
+            self.event_broker.publish(body)
+
+    def _row(self, sender_id: str, event: Event) -> Any:
+        # The same row Rasa's SQLTrackerStore.save writes.
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
+
+
+def opening_events(earlier: DialogueStateTracker) -> list[Event]:
+    """Events that give a new tracker the slots, form and pause of `earlier`."""
+    stamp = earlier.events[-1].timestamp if earlier.events else None
+    meta = {WINDOW_MARK: True}
+    events: list[Event] = []
+    for name, slot in earlier.slots.items():
+        if slot.value != slot.initial_value:
+            events.append(SlotSet(name, slot.value, timestamp=stamp, metadata=dict(meta)))
+    if earlier.active_loop_name:
+        events.append(ActiveLoop(earlier.active_loop_name, timestamp=stamp, metadata=dict(meta)))
+    if earlier.is_paused():
+        events.append(ConversationPaused(timestamp=stamp, metadata=dict(meta)))
+    return events
+
+
+def is_opening(event: Event) -> bool:
+    return bool((event.metadata or {}).get(WINDOW_MARK))
