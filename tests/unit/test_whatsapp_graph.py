@@ -60,8 +60,9 @@ def test_429_and_5xx_are_retried_with_growing_waits(
     times = [r["at"] for r in graph.requests]
     assert [r["status"] for r in graph.requests] == [status, status, 200]
     first_wait, second_wait = times[1] - times[0], times[2] - times[1]
-    assert first_wait >= 0.09 and second_wait >= 0.19  # 0.1 s, then 0.2 s
-    assert second_wait > first_wait * 1.5
+    # Back-off of 0.1 s, then 0.2 s: the lower bounds show the wait grew. No upper bound or
+    # ratio: on a busy machine scheduling delays stretch either wait.
+    assert first_wait >= 0.09 and second_wait >= 0.19
 
 
 def test_retries_stop_after_the_last_attempt(graph: FakeGraph) -> None:
