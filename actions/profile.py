@@ -24,6 +24,10 @@ FIELD_SLOTS = {
     "goal": ("goal",),
 }
 MAX_FREE_TEXT_WORDS = 8
+# Messages in which a named sector or occupation is the person's own work. In a question
+# ("kan ik geld krijgen bij de gemeente?") or a message the bot did not understand, a sector
+# word is about something else and must not change the profile.
+SELF_DESCRIBING_INTENTS = frozenset({"inform", "start_profile", "change_answer", "search_courses"})
 
 
 def _is_unknown(value: Any) -> bool:
@@ -90,6 +94,12 @@ class ProfileValidators:
     ) -> dict[str, Any]:
         if _is_unknown(value):
             return {"sector": UNKNOWN, "occupation": None}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("requested_slot") != "sector" and intent not in SELF_DESCRIBING_INTENTS:
+            return {
+                "sector": previous_value(tracker, "sector"),
+                "occupation": previous_value(tracker, "occupation"),
+            }
         text = str(value)
         lex = lexicon()
         if text in {"other", "anders", "iets anders"}:

@@ -439,3 +439,30 @@ def test_uwv_and_gemeente_name_their_scheme_records() -> None:
         messages, _ = run(ActionExplainScheme(), tracker(text=text, intent="ask_scheme"))
         assert responses(messages) == ["utter_scheme_info"]
         assert messages[0]["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("intent", "requested", "expected"),
+    [
+        ("ask_scheme", None, {"sector": "zorg", "occupation": None}),  # a question keeps it
+        ("nlu_fallback", None, {"sector": "zorg", "occupation": None}),  # not understood
+        ("ask_scheme", "sector", {"sector": "overheid", "occupation": None}),  # the answer
+        ("inform", None, {"sector": "overheid", "occupation": None}),  # "ik werk bij ..."
+    ],
+)
+def test_a_sector_word_in_a_question_does_not_change_the_profile(
+    intent: str, requested: str | None, expected: dict
+) -> None:
+    earlier = [
+        {"event": "user", "text": "ik werk in de zorg"},
+        {"event": "slot", "name": "sector", "value": "zorg"},
+    ]
+    t = tracker(
+        {"sector": "overheid", "requested_slot": requested},
+        text="kan ik geld krijgen bij de gemeente?",
+        intent=intent,
+        entities=[{"entity": "sector", "value": "overheid", "start": 21, "end": 35}],
+        events=[*earlier, {"event": "user", "text": "kan ik geld krijgen bij de gemeente?"}],
+    )
+    result = ValidateProfileForm().validate_sector("overheid", CollectingDispatcher(), t, DOMAIN)
+    assert result == expected
