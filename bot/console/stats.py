@@ -109,10 +109,16 @@ def plot_per_day(stats: Stats) -> bytes:
     return _png(fig)
 
 
+def _plain(label: str) -> str:
+    """A person's words as plain text: matplotlib would read text between two `$` as a formula
+    (and fail on a bad one)."""
+    return label.replace("$", r"\$")
+
+
 def plot_counts(pairs: Sequence[tuple[str, int]], title: str) -> bytes:
     fig = _figure(height=max(2.0, 0.35 * len(pairs) + 1))
     ax = fig.subplots()
-    labels = [label if len(label) <= 40 else label[:39] + "…" for label, _ in pairs][::-1]
+    labels = [_plain(label if len(label) <= 40 else label[:39] + "…") for label, _ in pairs][::-1]
     values = [count for _, count in pairs][::-1]
     ax.barh(labels or ["(geen)"], values or [0], color="#2a6f97")
     ax.set_title(title)

@@ -540,6 +540,8 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
             png = await run(stats.plot_rates, data)
         elif name == "intents":
             png = await run(stats.plot_counts, data.top_intents, "Meest gebruikte intents")
+        elif name == "niet-begrepen":
+            png = await run(stats.plot_counts, data.misunderstood, "Vaakst niet begrepen")
         else:
             return Response(status_code=404)
         return no_store(Response(png, media_type="image/png"))

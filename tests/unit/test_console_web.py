@@ -336,3 +336,19 @@ def test_failed_logins_are_audited_without_what_was_typed(site) -> None:
     names = [e.advisor_name for e in AuditLog(site["catalog"].sessions).entries() if e.action == "login_failed"]  # fmt: skip
     assert "mijn-geheime-wachtwoord" not in names and "?" in names
     assert "adv" in names  # the wrong password for a real account, earlier in this module
+
+
+def test_the_statistics_page_shows_every_plot_as_a_png(site) -> None:
+    session = login(site)
+    page = session.get(site["url"] + "/adviseur/statistiek", timeout=10)
+    assert page.status_code == 200
+    plots = re.findall(r'<img src="(/adviseur/statistiek/[a-z-]+\.png)"', page.text)
+    assert len(plots) == 4  # per day, handoff and fallback rate, intents, misunderstood
+    for path in plots:
+        response = session.get(site["url"] + path, timeout=30)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == "image/png"
+        assert response.content.startswith(b"\x89PNG")
+    assert session.get(site["url"] + "/adviseur/statistiek/onbekend.png").status_code == 404
+    response = http_get(site["url"] + plots[0], allow_redirects=False)
+    assert response.status_code in (303, 401)  # not without logging in
