@@ -38,6 +38,7 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:5005")
     parser.add_argument("--turns", type=int, default=200)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--label", default="", help="added to the file name, e.g. before-window")
     args = parser.parse_args()
     sender = f"bench-{uuid.uuid4().hex[:10]}"
     times: list[float] = []
@@ -60,14 +61,25 @@ def main() -> int:
         "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
         "turns": args.turns,
         "ms_per_turn": [round(t, 1) for t in times],
+        "label": args.label,
+        "load_average": [round(x, 2) for x in __import__("os").getloadavg()],
         "first10": {"p50": statistics.median(first), "p95": percentile(first, 95)},
         "last10": {"p50": statistics.median(last), "p95": percentile(last, 95)},
+        # the median of the five turns around turn 10 and the last turn, against noise
+        "turn10_ms": statistics.median(times[7:12]),
+        f"turn{args.turns}_ms": statistics.median(times[-5:]),
+        "p50_per_25_turns": [
+            round(statistics.median(times[i : i + 25]), 1) for i in range(0, len(times), 25)
+        ],
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"rest_reply-{dt.date.today().isoformat()}.json"
+    suffix = f"-{args.label}" if args.label else ""
+    path = args.out / f"rest_reply-{dt.date.today().isoformat()}{suffix}.json"
     path.write_text(json.dumps(result, indent=2))
     print(
-        f"first 10 turns p50 {result['first10']['p50']:.0f} ms, last 10 p50 {result['last10']['p50']:.0f} ms"
+        f"first 10 turns p50 {result['first10']['p50']:.0f} ms, last 10 p50 "
+        f"{result['last10']['p50']:.0f} ms; around turn 10 {result['turn10_ms']:.0f} ms, "
+        f"around turn {args.turns} {result[f'turn{args.turns}_ms']:.0f} ms"
     )
     print(f"written to {path}")
     return 0

@@ -106,6 +106,23 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         self.cached_conversations = cached_conversations
         self._earlier: OrderedDict[str, _EarlierState] = OrderedDict()
         self._lock = threading.Lock()
+        self._create_index()
+
+    def _create_index(self) -> None:
+        """Rasa indexes events by sender only; finding a session's start then reads every event
+        of the conversation (1.3 ms at 2,400 events). This index makes it one lookup."""
+        import sqlalchemy as sa
+
+        table = self.SQLEvent.__table__
+        name = "ix_events_sender_type_id"
+        if any(index.name == name for index in table.indexes):
+            index = next(index for index in table.indexes if index.name == name)
+        else:
+            index = sa.Index(name, table.c.sender_id, table.c.type_name, table.c.id)
+        try:
+            index.create(self.engine, checkfirst=True)
+        except sa.exc.SQLAlchemyError as error:  # e.g. a database user without CREATE rights
+            logger.warning("Could not create the tracker index %s: %s", name, error)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -257,3 +257,11 @@ def test_the_window_is_longer_than_what_the_policies_read() -> None:
     histories = [p["max_history"] for p in config["policies"] if "max_history" in p]
     assert histories, "config.yml bounds the history of the ML policies"
     assert max(histories) + 2 <= MIN_WINDOW_TURNS, histories
+
+
+def test_the_session_start_is_found_through_an_index(stores) -> None:
+    import sqlalchemy as sa
+
+    windowed, _ = stores
+    indexes = sa.inspect(windowed.engine).get_indexes("events")
+    assert any(i["column_names"] == ["sender_id", "type_name", "id"] for i in indexes), indexes
