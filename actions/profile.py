@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker, ValidationAction
@@ -28,6 +29,14 @@ MAX_FREE_TEXT_WORDS = 8
 # ("kan ik geld krijgen bij de gemeente?") or a message the bot did not understand, a sector
 # word is about something else and must not change the profile.
 SELF_DESCRIBING_INTENTS = frozenset({"inform", "start_profile", "change_answer", "search_courses"})
+# "Ik werk in de bouw, maar ik wil de zorg in": the work someone wishes for is not their
+# sector. A message is cut into clauses; a clause with a wish word names wished work,
+# unless it says the person wants to leave or keep their work ("ik wil weg uit de zorg").
+CLAUSE_BREAK = re.compile(r"[,.;:!?]|\b(?:maar|en|want|omdat|of|dus|alleen|later)\b")
+WISH_WORDS = re.compile(
+    r"\b(?:wil|wilt|willen|wou|zou|zoudt|droom|worden|omscholen|overstappen|switchen)\b"
+)
+KEEP_OR_LEAVE_WORDS = re.compile(r"\b(?:niet meer|stoppen|stop|weg|blijven|ophouden)\b")
 
 
 def _is_unknown(value: Any) -> bool:
@@ -68,6 +77,54 @@ def shadowed(tracker: Tracker, entity: str) -> bool:
     return any(wins(o, m) for m in mine for o in others)
 
 
+def clauses(text: str) -> list[tuple[str, bool]]:
+    """The message's clauses, each with whether it names wished work."""
+    parts = [p.strip() for p in CLAUSE_BREAK.split(text.lower()) if p and p.strip()]
+    return [
+        (part, bool(WISH_WORDS.search(part)) and not KEEP_OR_LEAVE_WORDS.search(part))
+        for part in parts
+    ]
+
+
+def work_named(text: str) -> tuple[str, str | None] | None:
+    """(sector, occupation) of the first work named in `text`, from the lexicon."""
+    lex = lexicon()
+    occupation = lex.find("occupation", text)
+    if occupation:
+        return occupation.data.get("sector"), occupation.id
+    sector = lex.find("sector", text)
+    return (sector.id, None) if sector else None
+
+
+def wished_work(text: str) -> str | None:
+    """The Dutch label of the work a message wishes for, if it names one in a wish clause."""
+    if not text or text.startswith("/"):
+        return None
+    lex = lexicon()
+    for clause, wish in clauses(text):
+        if not wish:
+            continue
+        occupation = lex.find("occupation", clause, fuzzy=False)
+        if occupation:
+            return occupation.label
+        sector = lex.find("sector", clause, fuzzy=False)
+        if sector:
+            return sector.label
+    return None
+
+
+def wished_in_conversation(tracker: Tracker) -> str | None:
+    """The latest wished work the person named since the profile was (re)started."""
+    for event in reversed(tracker.events):
+        if event.get("event") in {"reset_slots", "restart", "session_started"}:
+            return None
+        if event.get("event") == "user":
+            wish = wished_work(event.get("text") or "")
+            if wish:
+                return wish
+    return None
+
+
 class ProfileValidators:
     """validate_<slot> methods shared by the form and by validation outside the form."""
 
@@ -96,6 +153,20 @@ class ProfileValidators:
             return {"sector": UNKNOWN, "occupation": None}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if tracker.get_slot("requested_slot") != "sector" and intent not in SELF_DESCRIBING_INTENTS:
+            return {
+                "sector": previous_value(tracker, "sector"),
+                "occupation": previous_value(tracker, "occupation"),
+            }
+        message = tracker.latest_message.get("text") or ""
+        wish = wished_work(message)
+        if wish:
+            work = " ".join(part for part, wished in clauses(message) if not wished)
+            named = work_named(work) if work else None
+            if named:
+                return {"sector": named[0], "occupation": named[1]}
+            if tracker.get_slot("requested_slot") == "sector":
+                dispatcher.utter_message(response="utter_sector_wish_noted", wish=wish)
+                return {"sector": None, "occupation": None}
             return {
                 "sector": previous_value(tracker, "sector"),
                 "occupation": previous_value(tracker, "occupation"),
@@ -268,7 +339,11 @@ class ActionShowSummary(Action):
         dispatcher.utter_message(
             response="utter_profile_summary", **profile_labels(tracker, domain)
         )
-        return [SlotSet("results_offset", 0), SlotSet("search_topic", None)]
+        # Work the person wishes for ("ik wil de zorg in") is what the first search is about.
+        return [
+            SlotSet("results_offset", 0),
+            SlotSet("search_topic", wished_in_conversation(tracker)),
+        ]
 
 
 class ActionChangeAnswer(Action):

@@ -466,3 +466,62 @@ def test_a_sector_word_in_a_question_does_not_change_the_profile(
     )
     result = ValidateProfileForm().validate_sector("overheid", CollectingDispatcher(), t, DOMAIN)
     assert result == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "requested", "expected", "said"),
+    [
+        # current work and wished work in one message: the current work is the sector
+        ("ik werk in de bouw maar ik wil de zorg in", None, ("bouw", None), []),
+        ("nu ben ik lasser, later wil ik in de zorg werken", "sector", ("metaal", "lasser"), []),
+        # only a wish, as the answer to the sector question: noted, the question comes again
+        ("ik wil graag in de zorg werken", "sector", (None, None), ["utter_sector_wish_noted"]),
+        # only a wish outside the question: the sector stays what it was
+        ("ik zou kok willen worden", None, ("logistiek", None), []),
+        # leaving work is about the current work
+        ("ik wil weg uit de zorg", "sector", ("zorg", None), []),
+        ("ik werk in de zorg", "sector", ("zorg", None), []),
+    ],
+)
+def test_wished_work_is_not_the_sector(
+    text: str, requested: str | None, expected: tuple, said: list
+) -> None:
+    earlier = [
+        {"event": "user", "text": "ik werk in de logistiek"},
+        {"event": "slot", "name": "sector", "value": "logistiek"},
+    ]
+    t = tracker(
+        {"requested_slot": requested},
+        text=text,
+        intent="inform",
+        events=[*earlier, {"event": "user", "text": text}],
+    )
+    dispatcher = CollectingDispatcher()
+    value = "zorg" if "zorg" in text else "kok"
+    result = ValidateProfileForm().validate_sector(value, dispatcher, t, DOMAIN)
+    assert (result["sector"], result["occupation"]) == expected
+    assert responses(dispatcher.messages) == said
+
+
+def test_the_first_search_after_the_summary_is_about_the_wished_work() -> None:
+    from actions.profile import ActionShowSummary
+
+    events = [
+        {"event": "user", "text": "ik werk in de bouw maar ik wil de zorg in"},
+        {"event": "user", "text": "mbo 2"},
+    ]
+    t = tracker({"sector": "bouw"}, text="mbo 2", events=events)
+    _, slot_events = run(ActionShowSummary(), t)
+    topic = next(e["value"] for e in slot_events if e["name"] == "search_topic")
+    assert topic and "zorg" in topic.lower()
+    # and that search finds courses for the wished work, not for the current sector
+    found, _ = run(
+        ActionSearchCourses(),
+        tracker({**PROFILE, "sector": "bouw", "search_topic": topic}, intent="affirm"),
+    )
+    assert responses(found)[0] == "utter_results_intro"
+    titles = " ".join(m["title"] + " " + m["reason"] for m in found[1:]).lower()
+    assert any(w in titles for w in ("zorg", "verpleeg", "welzijn")), titles
+    plain = tracker({"sector": "bouw"}, text="mbo 2", events=events[1:])
+    _, slot_events = run(ActionShowSummary(), plain)
+    assert next(e["value"] for e in slot_events if e["name"] == "search_topic") is None
