@@ -6,6 +6,7 @@ Pure functions over the tracker's events and slots, so they are easy to test and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,6 +25,20 @@ PROFILE_SLOTS = (
     "work_situation", "sector", "occupation", "education_level", "education_name", "age",
     "region", "province", "place", "goal",
 )  # fmt: skip
+REQUEST_INTENTS = {"request_human", "request_callback"}
+# The words of a bare request for a person. What is left of a request after these is what
+# the person wants to talk about: "ik wil een adviseur spreken over mijn schulden".
+REQUEST_WORDS = frozenset(
+    """
+    ik wil wel graag een de het met iemand mens persoon echt adviseur adviseuse
+    loopbaanadviseur medewerker coach spreken praten chatten bellen gebeld worden
+    kan kun kunt mag ik mij me je jij u mijn contact hulp help helpen alsjeblieft aub pls
+    ff even nu liever geen bot robot computer door naar doorverbinden terugbellen
+    teruggebeld bel zou willen hebben mogelijk is dat daar over om nou toch meteen snel
+    direct asap hallo hoi dag goedemorgen goedemiddag goedenavond dank bedankt alstublieft
+    vraag vragen stellen
+    """.split()
+)
 EXTERNAL_PREFIX = "EXTERNAL: "
 REASONS = ("asked", "fallback", "topic", "literacy")
 
@@ -43,11 +58,21 @@ def intent_of(event: Mapping[str, Any]) -> str | None:
     return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
 
 
+def has_question(text: str) -> bool:
+    """True when a request for a person also says what it is about ("... over mijn schulden")."""
+    words = re.findall(r"[a-zà-ÿ0-9]+", text.lower())
+    return any(w not in REQUEST_WORDS and len(w) > 3 for w in words)
+
+
 def open_question(events: Sequence[Mapping[str, Any]]) -> str | None:
     """The person's last message that was a real question or answer, not a button or a request."""
     for event in reversed(user_turns(events)):
         text = event.get("text") or ""
-        if intent_of(event) in CONTROL_INTENTS or text.startswith("/"):
+        if text.startswith("/"):
+            continue
+        if intent_of(event) in CONTROL_INTENTS and not (
+            intent_of(event) in REQUEST_INTENTS and has_question(text)
+        ):
             continue
         if intent_of(event) == "nlu_fallback" and is_garbled(text):
             continue

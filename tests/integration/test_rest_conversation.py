@@ -242,3 +242,30 @@ def test_a_long_conversation_remembers_the_profile_and_stores_every_turn(stack) 
     ]
     assert [e["text"] for e in stored if e["event"] == "user"] == sent  # each once, in order
     assert not any("overstap_window_state" in (e.get("metadata") or {}) for e in stored)
+
+
+def test_wished_work_is_searched_but_the_sector_stays_the_current_work(stack) -> None:
+    me = new_sender()
+    stack.say(me, "/start_profile")
+    stack.say(me, '/inform{"work_situation": "employed"}')
+    wish_only = texts(stack.say(me, "ik wil graag in de zorg werken"))
+    assert "je wilt graag werken in: Zorg" in wish_only
+    assert "In welk werk" in wish_only  # the sector question comes again
+    assert "diploma" in texts(stack.say(me, "nu werk ik in de bouw"))
+    for message in ('/inform{"education_level": "mbo2"}', '/inform{"age": "27-44"}', "Zwolle"):
+        stack.say(me, message)
+    out = texts(stack.say(me, '/inform{"goal": "switch"}'))
+    assert "Sector: Bouw" in out
+    first = out.split("Wie kan je opleiding betalen")[0].lower()
+    assert any(w in first for w in ("zorg", "verpleeg", "welzijn")), first
+
+
+def test_a_request_for_a_person_with_its_subject_keeps_the_subject(stack) -> None:
+    me = new_sender()
+    stack.say(me, "hallo")
+    stack.say(me, "ik wil een adviseur spreken over een opleiding tot verpleegkundige")
+    db = sqlite3.connect(stack.var_dir / "overstap.db")
+    row = db.execute(
+        "SELECT reason, open_question FROM handoff_requests WHERE conversation_id = ?", (me,)
+    ).fetchone()
+    assert row == ("asked", "ik wil een adviseur spreken over een opleiding tot verpleegkundige")

@@ -178,6 +178,26 @@ def test_the_time_out_event_is_not_the_persons_question() -> None:
     assert summary.build(events, {})["turns"] == 1
 
 
+@pytest.mark.parametrize(
+    ("request_text", "expected"),
+    [
+        ("ik wil een adviseur spreken over mijn studieschuld", "ik wil een adviseur spreken over mijn studieschuld"),
+        ("kan ik iemand bellen over de kosten van de opleiding?", "kan ik iemand bellen over de kosten van de opleiding?"),
+        ("ik wil een mens spreken", "ik zoek een cursus lassen"),
+        ("mag ik met een medewerker praten aub", "ik zoek een cursus lassen"),
+        ("/request_human", "ik zoek een cursus lassen"),
+    ],
+)  # fmt: skip
+def test_a_request_for_a_person_that_says_what_about_is_the_open_question(
+    request_text: str, expected: str
+) -> None:
+    events = [
+        user("ik zoek een cursus lassen", "search_courses"),
+        user(request_text, "request_human"),
+    ]
+    assert summary.open_question(events) == expected
+
+
 def test_reading_trouble_first_shorter_then_a_person() -> None:
     once = [user("ik snap het niet", "signal_reading_trouble")]
     messages, _ = run(ActionHandleReadingTrouble(), tracker("reading", once))
