@@ -13,6 +13,7 @@ from typing import Any
 from bot.handoff.signals import (
     READING_INTENT,
     TOPIC_INTENT,
+    TOPICS,
     count_reading_signals,
     is_garbled,
 )
@@ -86,7 +87,7 @@ def topic(events: Sequence[Mapping[str, Any]]) -> str | None:
         if intent_of(event) != TOPIC_INTENT:
             continue
         for entity in (event.get("parse_data") or {}).get("entities") or []:
-            if entity.get("entity") == "hard_topic":
+            if entity.get("entity") == "hard_topic" and entity.get("value") in TOPICS:
                 return str(entity.get("value"))
         return "other"
     return None

@@ -79,7 +79,10 @@ class HandoffSignals(GraphComponent, IntentClassifier):
                 "end": 0,
                 "extractor": self.__class__.__name__,
             }
-            message.set(ENTITIES, [*(message.get(ENTITIES) or []), found], add_to_output=True)
+            # The rule is surer than the model: a span the model also tagged with this
+            # entity (sometimes a stray word such as "met") is dropped.
+            kept = [e for e in message.get(ENTITIES) or [] if e.get("entity") != entity]
+            message.set(ENTITIES, [*kept, found], add_to_output=True)
         return messages
 
     @staticmethod

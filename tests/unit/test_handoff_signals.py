@@ -155,3 +155,43 @@ def test_office_hours_and_wait_are_settings_that_fail_loudly(tmp_path) -> None:
         Settings.from_env({**base, "OVERSTAP_OFFICE_HOURS": "altijd"})
     with pytest.raises(ConfigError, match="OVERSTAP_HANDOFF_WAIT_MINUTES"):
         Settings.from_env({**base, "OVERSTAP_HANDOFF_WAIT_MINUTES": "0"})
+
+
+def test_the_rule_replaces_a_stray_topic_span_of_the_model() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.nlp.handoff_signals import HandoffSignals
+
+    stray = {"entity": "hard_topic", "value": "met", "start": 12, "end": 15}
+    place = {"entity": "place", "value": "Zwolle", "start": 30, "end": 36}
+    message = Message(
+        data={
+            "text": "ik zit thuis met een burn-out in Zwolle",
+            "intent": {"name": "nlu_fallback", "confidence": 0.4},
+            "entities": [stray, place],
+        }
+    )
+    HandoffSignals({}).process([message])
+    assert message.get("intent")["name"] == "mention_hard_topic"
+    topics = [e for e in message.get("entities") if e["entity"] == "hard_topic"]
+    assert [e["value"] for e in topics] == ["illness"]
+    assert place in message.get("entities")
+
+
+def test_the_summary_topic_is_one_of_the_known_topics() -> None:
+    from bot.handoff import summary
+
+    event = {
+        "event": "user",
+        "text": "ik zit thuis met een burn-out",
+        "parse_data": {
+            "intent": {"name": "mention_hard_topic"},
+            "entities": [
+                {"entity": "hard_topic", "value": "met"},
+                {"entity": "hard_topic", "value": "illness"},
+            ],
+        },
+    }
+    assert summary.topic([event]) == "illness"
+    event["parse_data"]["entities"] = [{"entity": "hard_topic", "value": "met"}]
+    assert summary.topic([event]) == "other"
