@@ -87,6 +87,14 @@ class ValidateCallbackForm(FormValidationAction):
         text = str(value)
         if text in {"phone", "email"}:
             return {"callback_method": text}
+        # The number or address typed straight away answers both questions.
+        found = sealed_contact(tracker)
+        if found is not None and (contact.valid_email(found) or contact.valid_phone(found)):
+            method = "email" if contact.valid_email(found) else "phone"
+            return {
+                "callback_method": method,
+                "callback_contact": "[e-mail]" if method == "email" else "[telefoon]",
+            }
         if EMAIL_WORDS.search(text):
             return {"callback_method": "email"}
         if PHONE_WORDS.search(text):

@@ -290,6 +290,27 @@ def test_method_from_buttons_and_words() -> None:
     assert responses(messages) == ["utter_callback_method_unknown"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "redacted", "method"),
+    [("0612345678", "[telefoon]", "phone"), ("jan@example.nl", "[e-mail]", "email")],
+)
+def test_a_contact_typed_at_the_method_question_answers_both(
+    catalog, typed: str, redacted: str, method: str
+) -> None:
+    sealed = contact.seal(typed, SECRET)
+    slots = {"callback_consent": True, "handoff_id": "7"}
+    t = tracker("early", [user(redacted, "inform")], slots, {contact.METADATA_KEY: sealed})
+    messages, result = validate("callback_method", redacted, t)
+    assert messages == []
+    assert result == {"callback_method": method, "callback_contact": redacted}
+    t.slots.update(result)
+    messages, _ = run(ActionSaveCallback(), t)
+    assert responses(messages) == ["utter_callback_saved"]
+    saved = [c for c in catalog.handoff.callbacks() if c.conversation_id == "early"][-1]
+    assert saved.method == method and typed not in saved.contact_enc
+    assert contact.unseal(saved.contact_enc, SECRET) == typed
+
+
 def test_contact_comes_sealed_from_the_channel_and_is_stored_sealed(catalog) -> None:
     sealed = contact.seal("0612345678", SECRET)
     slots = {"callback_consent": True, "callback_method": "phone", "handoff_id": "7"}
