@@ -17,6 +17,14 @@ and a rule only looks back as far as it is long; both are far below the window, 
 `tests/unit/test_tracker_store.py` checks that against the trained model. Saving appends only
 the events added after loading. Reading a whole conversation (`retrieve_full_tracker`, used by
 the HTTP API's tracker endpoint, the widget's history and the console) is not windowed.
+
+When the database is unreachable, Rasa's `FailSafeTrackerStore` would log the error (with the
+SQL parameters, so the person's message) and forget: the next message finds no tracker and the
+conversation starts over. This store catches database errors itself instead. It keeps the last
+tracker of the `kept_conversations` most recent conversations in memory; during an outage a
+conversation goes on from there, its new events stay in memory, and they are written, in order,
+by the first read or save of that conversation after the database is back. Only the error's
+class name is logged.
 """
 
 from __future__ import annotations
@@ -39,14 +47,18 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_TURNS = 12
 MIN_WINDOW_TURNS = 10
 DEFAULT_CACHED_CONVERSATIONS = 2000
+DEFAULT_KEPT_CONVERSATIONS = 200
 # Set on a tracker this store loaded: how many of its events are already in the database.
 PERSISTED = "_overstap_persisted_events"
+# How many of its events went to the event broker (it may run ahead of the database).
+STREAMED = "_overstap_streamed_events"
 # In the metadata of the opening events that stand for the part before the window.
 WINDOW_MARK = "overstap_window_state"
 
@@ -75,6 +87,10 @@ def _cache_event_classes() -> None:
 _cache_event_classes()
 
 
+class TrackerDatabaseUnreachable(Exception):
+    """The tracker database could not be reached; the message says only the error's class."""
+
+
 class _EarlierState:
     """The state before the window of one conversation session, kept between messages."""
 
@@ -99,12 +115,16 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         *args: Any,
         window_turns: Optional[int] = None,
         cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
+        kept_conversations: int = DEFAULT_KEPT_CONVERSATIONS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.window_turns = max(MIN_WINDOW_TURNS, int(window_turns or DEFAULT_WINDOW_TURNS))
         self.cached_conversations = cached_conversations
+        self.kept_conversations = kept_conversations
         self._earlier: OrderedDict[str, _EarlierState] = OrderedDict()
+        # The last tracker of recent conversations, to go on with when the database is down.
+        self._kept: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         self._lock = threading.Lock()
         self._create_index()
 
@@ -127,7 +147,30 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     # -- reading ---------------------------------------------------------------------------
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        """The current session of `sender_id`, windowed; None for an unknown conversation."""
+        """The current session of `sender_id`, windowed; None for an unknown conversation.
+
+        With the database down: the tracker kept in memory, or a new one for a conversation
+        this process has not seen (it is written when the database is back).
+        """
+        with self._lock:
+            kept = self._kept.get(sender_id)
+        if kept is not None and getattr(kept, PERSISTED, 0) < len(kept.events):
+            try:
+                self._append_unsaved(kept)  # what an outage kept in memory, now written
+            except SQLAlchemyError as error:
+                self._unreachable(error)
+                return kept
+        try:
+            return self._retrieve_window(sender_id)
+        except SQLAlchemyError as error:
+            self._unreachable(error)
+            if kept is not None:
+                return kept
+            fresh = DialogueStateTracker(sender_id, self.domain.slots)
+            setattr(fresh, PERSISTED, 0)
+            return fresh
+
+    def _retrieve_window(self, sender_id: str) -> Optional[DialogueStateTracker]:
         with self.session_scope() as session:
             event = self.SQLEvent
             session_start = session.query(event.id).filter(
@@ -155,7 +198,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                 .all()
             )
             if not rows or self.domain is None:
-                self._forget(sender_id)
+                self._forget(sender_id, kept_tracker=True)  # also a conversation deleted
                 return None
             opening: list[Event] = []
             if window_start is not None:
@@ -197,9 +240,27 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
                 self._earlier.popitem(last=False)
         return opening_events(earlier.tracker)
 
-    def _forget(self, sender_id: str) -> None:
+    def _forget(self, sender_id: str, kept_tracker: bool = False) -> None:
         with self._lock:
             self._earlier.pop(sender_id, None)
+            if kept_tracker:
+                self._kept.pop(sender_id, None)
+
+    def _keep(self, tracker: DialogueStateTracker) -> None:
+        with self._lock:
+            self._kept[tracker.sender_id] = tracker
+            self._kept.move_to_end(tracker.sender_id)
+            while len(self._kept) > self.kept_conversations:
+                self._kept.popitem(last=False)
+
+    @staticmethod
+    def _unreachable(error: Exception) -> None:
+        # The error's text would hold the SQL parameters, so the person's message.
+        logger.error(
+            "Tracker database unreachable (%s): the conversation goes on from memory and is "
+            "written when the database is back.",
+            type(error).__name__,
+        )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -207,16 +268,33 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         """Append the events added since the tracker was loaded (or last saved)."""
         persisted = getattr(tracker, PERSISTED, None)
         if persisted is None:  # a tracker this store did not load: Rasa's own bookkeeping
-            await super().save(tracker)
+            try:
+                await super().save(tracker)
+            except SQLAlchemyError as error:
+                self._unreachable(error)
+                # Rasa's FailSafeTrackerStore logs this text and keeps the tracker in memory.
+                raise TrackerDatabaseUnreachable(type(error).__name__) from None
             setattr(tracker, PERSISTED, len(tracker.events))
             return
         await self.stream_events(tracker)
+        setattr(tracker, STREAMED, len(tracker.events))
+        try:
+            self._append_unsaved(tracker)
+        except SQLAlchemyError as error:
+            self._unreachable(error)  # kept below; written by the next read or save
+        self._keep(tracker)
+
+    def _append_unsaved(self, tracker: DialogueStateTracker) -> None:
+        """Write the tracker's events after the ones already in the database, in one commit."""
+        persisted = getattr(tracker, PERSISTED)
         new_events = list(itertools.islice(tracker.events, persisted, None))
+        if not new_events:
+            return
         with self.session_scope() as session:
             for event in new_events:
                 session.add(self._row(tracker.sender_id, event))
             session.commit()
-        setattr(tracker, PERSISTED, len(tracker.events))
+        setattr(tracker, PERSISTED, persisted + len(new_events))
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
         persisted = getattr(tracker, PERSISTED, None)
@@ -224,7 +302,8 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             await super().stream_events(tracker)
             return
         body = {"sender_id": tracker.sender_id}
-        for event in itertools.islice(tracker.events, persisted, None):
+        streamed = getattr(tracker, STREAMED, persisted)
+        for event in itertools.islice(tracker.events, streamed, None):
             body.update(event.as_dict())
             self.event_broker.publish(body)
 

@@ -265,3 +265,83 @@ def test_the_session_start_is_found_through_an_index(stores) -> None:
     windowed, _ = stores
     indexes = sa.inspect(windowed.engine).get_indexes("events")
     assert any(i["column_names"] == ["sender_id", "type_name", "id"] for i in indexes), indexes
+
+
+class outage:
+    """The database stops answering for the store: its events table is renamed away."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def _rename(self, old: str, new: str) -> None:
+        import sqlalchemy as sa
+
+        with self.store.engine.begin() as connection:
+            connection.execute(sa.text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+    def __enter__(self):
+        self._rename("events", "events_away")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._rename("events_away", "events")
+
+
+def test_a_database_outage_keeps_the_conversation_and_writes_it_afterwards(
+    stores, domain, caplog
+) -> None:
+    windowed, rasa = stores
+    conversation(windowed, "storing", 15, domain)
+    before = run(rasa.retrieve("storing"))
+    rng = random.Random(99)
+    with outage(windowed), caplog.at_level("DEBUG"):
+        tracker = run(windowed.retrieve("storing"))  # from memory, no error for Rasa
+        assert tracker.current_slot_values() == before.current_slot_values()
+        added = turn(rng, 15, domain)
+        write(windowed, "storing", added, domain, tracker)  # no exception
+        again = run(windowed.retrieve("storing"))
+        assert again.latest_message.text == "bericht 15"
+        more = turn(rng, 16, domain)
+        write(windowed, "storing", more, domain, again)
+        added += more
+    assert "Tracker database unreachable" in caplog.text
+    assert "bericht 1" not in caplog.text  # no message text in the log
+
+    # Back: the next read writes what was kept, in order, once.
+    tracker = run(windowed.retrieve("storing"))
+    assert tracker.latest_message.text == "bericht 16"
+    whole = run(rasa.retrieve("storing"))
+    users = [e.text for e in whole.events if isinstance(e, UserUttered)]
+    assert users == [f"bericht {n}" for n in range(17)]
+    assert len(whole.events) == len(before.events) + len(added)
+    assert [e.as_dict() for e in whole.events][-len(added) :] == [e.as_dict() for e in added]
+    assert not any(is_opening(e) for e in whole.events)
+    write(windowed, "storing", turn(rng, 17, domain), domain, tracker)
+    assert run(rasa.retrieve("storing")).latest_message.text == "bericht 17"
+
+
+def test_a_conversation_first_seen_during_an_outage_is_written_afterwards(stores, domain) -> None:
+    windowed, rasa = stores
+    with outage(windowed):
+        tracker = run(windowed.retrieve("nieuw"))
+        assert tracker is not None and len(tracker.events) == 0  # Rasa starts a session
+        write(
+            windowed, "nieuw",
+            [ActionExecuted("action_session_start"), SessionStarted(),
+             ActionExecuted("action_listen"), *turn(random.Random(1), 0, domain)],
+            domain, tracker,
+        )  # fmt: skip
+    run(windowed.retrieve("nieuw"))
+    whole = run(rasa.retrieve("nieuw"))
+    assert [e.text for e in whole.events if isinstance(e, UserUttered)] == ["bericht 0"]
+
+
+def test_a_tracker_rasa_made_itself_fails_without_its_text_in_the_error(stores, domain) -> None:
+    from bot.tracker_store import TrackerDatabaseUnreachable
+
+    windowed, _ = stores
+    tracker = DialogueStateTracker("eigen", domain.slots)
+    tracker.update(UserUttered("mijn geheime vraag", {"name": "greet", "confidence": 1.0}))
+    with outage(windowed), pytest.raises(TrackerDatabaseUnreachable) as raised:
+        run(windowed.save(tracker))
+    assert "geheime" not in str(raised.value)
