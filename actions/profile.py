@@ -128,7 +128,14 @@ def wished_in_conversation(tracker: Tracker) -> str | None:
 class ProfileValidators:
     """validate_<slot> methods shared by the form and by validation outside the form."""
 
-    def _reject(self, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
+    def _reject(
+        self, dispatcher: CollectingDispatcher, slot: str, tracker: Tracker
+    ) -> dict[str, Any]:
+        """An answer that does not fit: said so when it was this slot's question. A word picked
+        up for another slot ("werk" read as a goal in "ik werk") is dropped without a word,
+        and an earlier answer stays."""
+        if tracker.get_slot("requested_slot") != slot:
+            return {slot: previous_value(tracker, slot)}
         dispatcher.utter_message(response=f"utter_not_understood_{slot}")
         return {slot: None}
 
@@ -144,7 +151,7 @@ class ProfileValidators:
         entry = lexicon().find("work_situation", str(value))
         if entry:
             return {"work_situation": entry.id}
-        return self._reject(dispatcher, "work_situation")
+        return self._reject(dispatcher, "work_situation", tracker)
 
     def validate_sector(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -190,7 +197,7 @@ class ProfileValidators:
         ):
             # Work we have no word for is still an answer: search then ignores the sector.
             return {"sector": "other", "occupation": None}
-        return self._reject(dispatcher, "sector")
+        return self._reject(dispatcher, "sector", tracker)
 
     def validate_education_level(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -207,7 +214,7 @@ class ProfileValidators:
                 e for e in lex.by_kind["education_level"] if e.data.get("nlqf") == text.strip()
             )
         if entry is None:
-            return self._reject(dispatcher, "education_level")
+            return self._reject(dispatcher, "education_level", tracker)
         nlqf = str(entry.data.get("nlqf", UNKNOWN))
         return {"education_level": nlqf, "education_name": entry.id}
 
@@ -218,7 +225,7 @@ class ProfileValidators:
             return {"age": UNKNOWN}
         age = parse_age(str(value))
         if age is None:
-            return self._reject(dispatcher, "age")
+            return self._reject(dispatcher, "age", tracker)
         return {"age": age}
 
     def validate_region(
@@ -254,7 +261,7 @@ class ProfileValidators:
         province = province or lex.find("province", text)
         if province:
             return {"region": province.label, **empty, "province": province.id}
-        return self._reject(dispatcher, "region")
+        return self._reject(dispatcher, "region", tracker)
 
     def validate_goal(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -266,7 +273,7 @@ class ProfileValidators:
         entry = lexicon().get("goal", str(value)) or lexicon().find("goal", str(value))
         if entry:
             return {"goal": entry.id}
-        return self._reject(dispatcher, "goal")
+        return self._reject(dispatcher, "goal", tracker)
 
 
 class ValidateProfileForm(ProfileValidators, FormValidationAction):

@@ -269,3 +269,11 @@ def test_a_request_for_a_person_with_its_subject_keeps_the_subject(stack) -> Non
         "SELECT reason, open_question FROM handoff_requests WHERE conversation_id = ?", (me,)
     ).fetchone()
     assert row == ("asked", "ik wil een adviseur spreken over een opleiding tot verpleegkundige")
+
+
+def test_an_answer_is_not_told_off_for_a_question_not_yet_asked(stack) -> None:
+    me = new_sender()
+    stack.say(me, "/start_profile")
+    reply = texts(stack.say(me, "ik werk"))
+    assert "Kies wat het meest past" not in reply  # the goal question's complaint
+    assert "In welk werk" in reply

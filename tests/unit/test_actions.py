@@ -116,9 +116,26 @@ def test_region_from_place_and_postcode() -> None:
 
 def test_bad_answer_is_rejected_with_a_dutch_response() -> None:
     dispatcher = CollectingDispatcher()
-    result = ValidateProfileForm().validate_age("honderdvijftig", dispatcher, tracker(), DOMAIN)
+    asked = tracker({"requested_slot": "age"})
+    result = ValidateProfileForm().validate_age("honderdvijftig", dispatcher, asked, DOMAIN)
     assert result == {"age": None}
     assert responses(dispatcher.messages) == ["utter_not_understood_age"]
+
+
+def test_a_word_picked_up_for_another_question_is_dropped_without_a_word() -> None:
+    # "ik werk" at the work question: "werk" may be read as a goal, which is not asked yet.
+    earlier = [
+        {"event": "slot", "name": "goal", "value": "switch"},
+        {"event": "user", "text": "ik werk"},
+    ]
+    dispatcher = CollectingDispatcher()
+    t = tracker({"requested_slot": "work_situation"}, text="ik werk", events=earlier)
+    result = ValidateProfileForm().validate_goal("werk", dispatcher, t, DOMAIN)
+    assert result == {"goal": "switch"}  # an earlier answer stays
+    assert dispatcher.messages == []
+    first = tracker({"requested_slot": "work_situation"}, text="ik werk", events=earlier[1:])
+    assert ValidateProfileForm().validate_goal("werk", dispatcher, first, DOMAIN) == {"goal": None}
+    assert dispatcher.messages == []
 
 
 PROFILE = {
