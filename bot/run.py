@@ -235,9 +235,12 @@ def office_hours_line(settings: Settings) -> str:
     """The office hours and whether they are open now: outside them nobody can take a chat
     in the console and the bot offers a call-back, which puzzles whoever tries it at night."""
     hours = settings.hours
+    source = f"{hours.source}, niet op feestdagen" if hours.holidays else hours.source
     if hours.is_open():
-        return f"{hours.source} (nu open)"
-    return f"{hours.source} (nu dicht: de bot biedt terugbellen aan; zie OVERSTAP_OFFICE_HOURS)"
+        return f"{source} (nu open)"
+    today = hours.holiday_on()
+    why = f"vandaag is het {today}; " if today else ""
+    return f"{source} (nu dicht: {why}de bot biedt terugbellen aan; zie OVERSTAP_OFFICE_HOURS)"
 
 
 def run(settings: Settings) -> int:

@@ -81,6 +81,7 @@ class Settings:
     whatsapp_phone_number_id: str = ""
     whatsapp_graph_url: str = DEFAULT_GRAPH_URL
     office_hours: str = DEFAULT_OFFICE_HOURS
+    office_holidays: bool = True
     handoff_wait_minutes: int = 10
     console_session_minutes: int = 30
     # Finished inbox rows (only ids kept against redelivery) and delivery statuses are deleted
@@ -101,7 +102,7 @@ class Settings:
         """The parsed office hours (bot.handoff.hours.OfficeHours)."""
         from bot.handoff.hours import OfficeHours
 
-        return OfficeHours.parse(self.office_hours)
+        return OfficeHours.parse(self.office_hours, holidays=self.office_holidays)
 
     @property
     def spacy_model_dir(self) -> Path:
@@ -135,6 +136,7 @@ class Settings:
             "OVERSTAP_WHATSAPP_PHONE_NUMBER_ID": self.whatsapp_phone_number_id,
             "OVERSTAP_WHATSAPP_GRAPH_URL": self.whatsapp_graph_url,
             "OVERSTAP_OFFICE_HOURS": self.office_hours,
+            "OVERSTAP_OFFICE_HOLIDAYS": "ja" if self.office_holidays else "nee",
             "OVERSTAP_HANDOFF_WAIT_MINUTES": str(self.handoff_wait_minutes),
             "OVERSTAP_CONSOLE_SESSION_MINUTES": str(self.console_session_minutes),
             "OVERSTAP_WHATSAPP_RETENTION_DAYS": str(self.whatsapp_retention_days),
@@ -182,6 +184,7 @@ class Settings:
         from bot.handoff.hours import OfficeHours
 
         OfficeHours.parse(office_hours)  # fails loudly on a bad value
+        office_holidays = _bool("OVERSTAP_OFFICE_HOLIDAYS", get("OFFICE_HOLIDAYS", "ja"))
         # Meta redelivers a webhook for up to 7 days: a message id must be kept longer than
         # that, or a late redelivery would be answered a second time.
         retention_days = _int(
@@ -235,6 +238,7 @@ class Settings:
             whatsapp_phone_number_id=phone_number_id,
             whatsapp_graph_url=graph_url,
             office_hours=office_hours,
+            office_holidays=office_holidays,
             handoff_wait_minutes=_int(
                 "OVERSTAP_HANDOFF_WAIT_MINUTES", get("HANDOFF_WAIT_MINUTES", "10"), 1, 24 * 60
             ),

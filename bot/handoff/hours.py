@@ -2,6 +2,10 @@
 
 Format: one or more blocks separated by ";", each "days hh:mm-hh:mm", days as a range or a
 list of Dutch two-letter names: "ma-vr 09:00-17:00", "ma,wo,vr 09:00-12:30; di 13:00-17:00".
+
+With `holidays` (OVERSTAP_OFFICE_HOLIDAYS, on by default) the office is closed on the Dutch
+public holidays as the `holidays` package lists them (Nieuwjaarsdag, Pasen, Koningsdag,
+Hemelvaart, Pinksteren, Kerst), except Goede Vrijdag, which is a working day for most offices.
 """
 
 from __future__ import annotations
@@ -9,13 +13,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo
+
+import holidays as public_holidays
 
 from bot.errors import ConfigError
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+WORKING_HOLIDAYS = frozenset({"Goede Vrijdag"})
 BLOCK = re.compile(r"^([a-z,\- ]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -26,13 +34,25 @@ class Block:
     end: dt.time
 
 
+@lru_cache(maxsize=8)
+def _dutch_holidays(year: int) -> dict[dt.date, str]:
+    found = public_holidays.country_holidays("NL", years=year, language="nl")
+    return {day: name for day, name in found.items() if name not in WORKING_HOLIDAYS}
+
+
+def holiday(day: dt.date) -> str | None:
+    """The Dutch name of the public holiday on `day`, if the office is closed for it."""
+    return _dutch_holidays(day.year).get(day)
+
+
 @dataclass(frozen=True)
 class OfficeHours:
     blocks: tuple[Block, ...]
     source: str
+    holidays: bool = False
 
     @classmethod
-    def parse(cls, raw: str) -> OfficeHours:
+    def parse(cls, raw: str, holidays: bool = False) -> OfficeHours:
         text = raw.strip().lower()
         if not text:
             raise ConfigError("OVERSTAP_OFFICE_HOURS is leeg. Voorbeeld: ma-vr 09:00-17:00")
@@ -56,12 +76,20 @@ class OfficeHours:
             if end <= start:
                 raise ConfigError(f"OVERSTAP_OFFICE_HOURS: in {part!r} is het eind voor het begin.")
             blocks.append(Block(days, start, end))
-        return cls(tuple(blocks), raw.strip())
+        return cls(tuple(blocks), raw.strip(), holidays)
 
     def is_open(self, when: dt.datetime | None = None) -> bool:
         local = (when or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE)
+        if self.holiday_on(local):
+            return False
         now = local.time()
         return any(local.weekday() in b.days and b.start <= now < b.end for b in self.blocks)
+
+    def holiday_on(self, when: dt.datetime | None = None) -> str | None:
+        """The public holiday the office is closed for at `when` (Amsterdam time), if any."""
+        if not self.holidays:
+            return None
+        return holiday((when or dt.datetime.now(dt.timezone.utc)).astimezone(TIMEZONE).date())
 
     def describe(self) -> str:
         """Dutch, for the person: 'van maandag tot en met vrijdag, van 9:00 tot 17:00 uur'."""
@@ -70,7 +98,8 @@ class OfficeHours:
             parts.append(
                 f"{_describe_days(block.days)}, van {_clock(block.start)} tot {_clock(block.end)} uur"
             )
-        return " en ".join(parts)
+        text = " en ".join(parts)
+        return f"{text}, niet op feestdagen" if self.holidays else text
 
 
 def _days(spec: str) -> tuple[int, ...]:

@@ -45,6 +45,7 @@ def set_hours(monkeypatch, tmp_path, hours: str) -> None:
         {
             "OVERSTAP_VAR_DIR": str(tmp_path / "var"),
             "OVERSTAP_OFFICE_HOURS": hours,
+            "OVERSTAP_OFFICE_HOLIDAYS": "nee",  # always open, also when tests run on a holiday
             "OVERSTAP_SECRET_KEY": SECRET,
         }
     )

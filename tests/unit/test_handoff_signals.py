@@ -96,6 +96,33 @@ def test_office_hours_with_blocks() -> None:
     )
 
 
+def test_closed_on_dutch_public_holidays_but_not_on_good_friday() -> None:
+    hours = OfficeHours.parse("ma-vr 09:00-17:00", holidays=True)
+    noon = dt.time(12)
+
+    def on(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, noon, TIMEZONE)
+
+    for day, name in [
+        (dt.date(2026, 4, 6), "Tweede paasdag"),
+        (dt.date(2026, 4, 27), "Koningsdag"),
+        (dt.date(2026, 5, 14), "Hemelvaartsdag"),
+        (dt.date(2026, 5, 25), "Tweede Pinksterdag"),
+        (dt.date(2026, 12, 25), "Eerste Kerstdag"),
+        (dt.date(2027, 1, 1), "Nieuwjaarsdag"),
+    ]:
+        assert not hours.is_open(on(day)), day
+        assert hours.holiday_on(on(day)) == name
+    assert hours.is_open(on(dt.date(2026, 4, 3)))  # Goede Vrijdag: a working day
+    assert hours.is_open(on(dt.date(2026, 12, 7)))  # an ordinary Monday
+    assert hours.describe().endswith(", niet op feestdagen")
+    plain = OfficeHours.parse("ma-vr 09:00-17:00")
+    assert (
+        plain.is_open(on(dt.date(2026, 12, 25)))
+        and plain.holiday_on(on(dt.date(2026, 12, 25))) is None
+    )
+
+
 @pytest.mark.parametrize(
     "raw", ["", "maandag 9-17", "ma-vr 17:00-09:00", "vr-ma 09:00-17:00", "ma-vr 25:00-26:00"]
 )
@@ -153,6 +180,12 @@ def test_office_hours_and_wait_are_settings_that_fail_loudly(tmp_path) -> None:
     assert settings.env_for_children()["OVERSTAP_OFFICE_HOURS"] == "ma-vr 09:00-17:00"
     with pytest.raises(ConfigError, match="OVERSTAP_OFFICE_HOURS"):
         Settings.from_env({**base, "OVERSTAP_OFFICE_HOURS": "altijd"})
+    assert (
+        settings.hours.holidays and settings.env_for_children()["OVERSTAP_OFFICE_HOLIDAYS"] == "ja"
+    )
+    assert not Settings.from_env({**base, "OVERSTAP_OFFICE_HOLIDAYS": "nee"}).hours.holidays
+    with pytest.raises(ConfigError, match="OVERSTAP_OFFICE_HOLIDAYS"):
+        Settings.from_env({**base, "OVERSTAP_OFFICE_HOLIDAYS": "soms"})
     with pytest.raises(ConfigError, match="OVERSTAP_HANDOFF_WAIT_MINUTES"):
         Settings.from_env({**base, "OVERSTAP_HANDOFF_WAIT_MINUTES": "0"})
 
