@@ -18,11 +18,13 @@ from actions import common
 from actions.common import StoreUnavailable, call_store
 from actions.handoff import reset_callback
 from bot.handoff import contact, summary
+from bot.nlp.redact import PLACEHOLDERS
 
 WHATSAPP = "whatsapp"
 WHATSAPP_NUMBER = "whatsapp"  # stored instead of a number: the console looks the number up
 SEALED_MAX_AGE_S = 3600
 PHONE_WORDS = re.compile(r"\b(bel\w*|telefo\w*|phone|gebeld|mobiel|whatsapp)\b", re.IGNORECASE)
+VALID = {"email": contact.valid_email, "phone": contact.valid_phone}
 EMAIL_WORDS = re.compile(r"\b(e-?mail\w*|mail\w*)\b", re.IGNORECASE)
 
 
@@ -88,13 +90,10 @@ class ValidateCallbackForm(FormValidationAction):
         if text in {"phone", "email"}:
             return {"callback_method": text}
         # The number or address typed straight away answers both questions.
-        found = sealed_contact(tracker)
-        if found is not None and (contact.valid_email(found) or contact.valid_phone(found)):
-            method = "email" if contact.valid_email(found) else "phone"
-            return {
-                "callback_method": method,
-                "callback_contact": "[e-mail]" if method == "email" else "[telefoon]",
-            }
+        found = sealed_contact(tracker) or ""
+        typed = next((m for m in ("email", "phone") if VALID[m](found)), None)
+        if typed:
+            return {"callback_method": typed, "callback_contact": PLACEHOLDERS[typed]}
         if EMAIL_WORDS.search(text):
             return {"callback_method": "email"}
         if PHONE_WORDS.search(text):
@@ -108,15 +107,13 @@ class ValidateCallbackForm(FormValidationAction):
         if value is None:
             return {"callback_contact": None}  # a reset (see `reset_callback`), not an answer
         method = tracker.get_slot("callback_method")
+        method = "email" if method == "email" else "phone"
         found = sealed_contact(tracker)
-        ok = found is not None and (
-            contact.valid_email(found) if method == "email" else contact.valid_phone(found)
-        )
-        if not ok:
+        if found is None or not VALID[method](found):
             dispatcher.utter_message(response="utter_callback_contact_invalid")
             return {"callback_contact": None}
         # The slot only says that we have it; the value itself never enters the tracker.
-        return {"callback_contact": "[e-mail]" if method == "email" else "[telefoon]"}
+        return {"callback_contact": PLACEHOLDERS[method]}
 
 
 class ActionSaveCallback(Action):

@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import lexicon, render
 from bot.catalog.profile import UNKNOWN
+from bot.nlp.lexicon import Entry
 from bot.nlp.parse import AGE_GROUPS, parse_age, parse_postcode
 
 FORM_SLOTS = ("work_situation", "sector", "education_level", "age", "region", "goal")
@@ -86,30 +87,30 @@ def clauses(text: str) -> list[tuple[str, bool]]:
     ]
 
 
-def work_named(text: str) -> tuple[str, str | None] | None:
-    """(sector, occupation) of the first work named in `text`, from the lexicon."""
+def work_entry(text: str, fuzzy: bool = True) -> Entry | None:
+    """The occupation named in `text`, else the sector, from the lexicon."""
     lex = lexicon()
-    occupation = lex.find("occupation", text)
-    if occupation:
-        return occupation.data.get("sector"), occupation.id
-    sector = lex.find("sector", text)
-    return (sector.id, None) if sector else None
+    return lex.find("occupation", text, fuzzy=fuzzy) or lex.find("sector", text, fuzzy=fuzzy)
+
+
+def work_named(text: str) -> tuple[str, str | None] | None:
+    """(sector, occupation) of the work named in `text`."""
+    entry = work_entry(text)
+    if entry is None:
+        return None
+    if entry.kind == "occupation":
+        return entry.data.get("sector"), entry.id
+    return entry.id, None
 
 
 def wished_work(text: str) -> str | None:
     """The Dutch label of the work a message wishes for, if it names one in a wish clause."""
     if not text or text.startswith("/"):
         return None
-    lex = lexicon()
     for clause, wish in clauses(text):
-        if not wish:
-            continue
-        occupation = lex.find("occupation", clause, fuzzy=False)
-        if occupation:
-            return occupation.label
-        sector = lex.find("sector", clause, fuzzy=False)
-        if sector:
-            return sector.label
+        entry = work_entry(clause, fuzzy=False) if wish else None
+        if entry:
+            return entry.label
     return None
 
 

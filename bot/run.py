@@ -234,8 +234,10 @@ class Supervisor:
 def office_hours_line(settings: Settings) -> str:
     """The office hours and whether they are open now: outside them nobody can take a chat
     in the console and the bot offers a call-back, which puzzles whoever tries it at night."""
+    from bot.handoff.hours import HOLIDAYS_NOTE
+
     hours = settings.hours
-    source = f"{hours.source}, niet op feestdagen" if hours.holidays else hours.source
+    source = f"{hours.source}, {HOLIDAYS_NOTE}" if hours.holidays else hours.source
     if hours.is_open():
         return f"{source} (nu open)"
     today = hours.holiday_on()

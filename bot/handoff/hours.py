@@ -24,6 +24,7 @@ TIMEZONE = ZoneInfo("Europe/Amsterdam")
 DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WORKING_HOLIDAYS = frozenset({"Goede Vrijdag"})
+HOLIDAYS_NOTE = "niet op feestdagen"
 BLOCK = re.compile(r"^([a-z,\- ]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -99,7 +100,7 @@ class OfficeHours:
                 f"{_describe_days(block.days)}, van {_clock(block.start)} tot {_clock(block.end)} uur"
             )
         text = " en ".join(parts)
-        return f"{text}, niet op feestdagen" if self.holidays else text
+        return f"{text}, {HOLIDAYS_NOTE}" if self.holidays else text
 
 
 def _days(spec: str) -> tuple[int, ...]:

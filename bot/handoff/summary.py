@@ -69,13 +69,12 @@ def open_question(events: Sequence[Mapping[str, Any]]) -> str | None:
     """The person's last message that was a real question or answer, not a button or a request."""
     for event in reversed(user_turns(events)):
         text = event.get("text") or ""
+        intent = intent_of(event)
         if text.startswith("/"):
             continue
-        if intent_of(event) in CONTROL_INTENTS and not (
-            intent_of(event) in REQUEST_INTENTS and has_question(text)
-        ):
+        if intent in CONTROL_INTENTS and not (intent in REQUEST_INTENTS and has_question(text)):
             continue
-        if intent_of(event) == "nlu_fallback" and is_garbled(text):
+        if intent == "nlu_fallback" and is_garbled(text):
             continue
         return text
     return None
