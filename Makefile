@@ -23,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE = 1
 export SQLALCHEMY_SILENCE_UBER_WARNING = 1
 
 .PHONY: help run test setup deps node chromium lint format validate pytest test-stories \
-	test-nlu eval train lock clean
+	test-nlu eval train settings-docs lock clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -112,6 +112,9 @@ eval:  ## NLU intent and entity reports, confusion matrix and F1 per intent grou
 
 train: deps  ## train the Rasa model now, even when nothing changed
 	@$(PY) -m bot setup --force-train
+
+settings-docs: deps  ## make .env.example and the README's settings table from bot/settings.py
+	@$(PY) -m bot settings --write-docs
 
 lock:  ## rewrite constraints.txt from the current virtualenv
 	@$(PY) -m pip freeze --exclude-editable | grep -v '^overstap' > constraints.txt

@@ -15,8 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
-from actions.common import StoreUnavailable, call_store
+from actions.common import call_store
 from actions.handoff import reset_callback
+from bot.errors import StoreUnavailable
 from bot.handoff import contact, summary
 from bot.nlp.redact import PLACEHOLDERS
 
@@ -134,7 +135,7 @@ class ActionSaveCallback(Action):
         handoff_id = tracker.get_slot("handoff_id")
         try:
             await call_store(
-                common.catalog().handoff.record_callback,
+                common.handoff().record_callback,
                 tracker.sender_id,
                 method,
                 contact.seal(value, common.secret_key()),

@@ -1,4 +1,4 @@
-"""Shared behaviour of the custom actions: catalog access with timeouts, copy rendering, errors."""
+"""Shared behaviour of the custom actions: store access with timeouts, copy rendering, errors."""
 
 from __future__ import annotations
 
@@ -10,23 +10,16 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Tracker
 
-from bot.catalog.profile import Profile
+from bot.catalog.profile import PROFILE_SLOTS, Profile
 from bot.catalog.store import Catalog
-from bot.errors import CatalogError
+from bot.db import Database
+from bot.errors import CatalogError, DatabaseUnavailable, StoreUnavailable
+from bot.handoff.store import HandoffStore
 from bot.nlp.lexicon import Lexicon, default_lexicon
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-
-PROFILE_SLOTS = (
-    "work_situation", "sector", "occupation", "education_level", "education_name", "age",
-    "region", "province", "place", "region_lat", "region_lon", "goal",
-)  # fmt: skip
-
-
-class StoreUnavailable(Exception):
-    """The catalog did not answer in time or failed; the action apologises in Dutch."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,8 +33,19 @@ def secret_key() -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def database() -> Database:
+    """The application database of the action server: one engine for every store."""
+    return Database(settings())
+
+
+@functools.lru_cache(maxsize=1)
 def catalog() -> Catalog:
-    return Catalog(settings())
+    return Catalog(database())
+
+
+@functools.lru_cache(maxsize=1)
+def handoff() -> HandoffStore:
+    return HandoffStore(database().sessions)
 
 
 def lexicon() -> Lexicon:
@@ -60,7 +64,7 @@ async def call_store(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     except asyncio.TimeoutError as exc:
         logger.error("catalog call %s timed out after %.1fs", fn.__name__, timeout)
         raise StoreUnavailable from exc
-    except CatalogError as exc:
+    except (CatalogError, DatabaseUnavailable) as exc:
         logger.error("catalog call %s failed: %s", fn.__name__, type(exc).__name__)
         raise StoreUnavailable from exc
     except Exception as exc:  # a store failure must end in an apology, never in silence

@@ -11,9 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
-from actions.common import StoreUnavailable, call_store, lexicon, profile_from, render
+from actions.common import call_store, lexicon, profile_from, render
 from actions.search import euro
 from bot.catalog.models import Course, nlqf_rank
+from bot.errors import StoreUnavailable
 from bot.nlp.lexicon import normalize
 
 ASPECTS = ("kosten", "duur", "toelating", "plaats", "diploma", "start")

@@ -1,6 +1,6 @@
 """Two-step fallback: first 'Bedoel je ...?' with the likeliest meanings, then an adviser.
 
-Garbled typing that keeps coming counts as a sign that reading is hard (bot.handoff.signals).
+Garbled typing that keeps coming counts as a sign that reading is hard (bot.nlp.signals).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import render
-from bot.handoff.signals import count_reading_signals
+from bot.nlp.signals import count_reading_signals
 
 SUGGESTIBLE = {
     "start_profile", "search_courses", "ask_schemes", "ask_scheme", "ask_why_not", "request_human",

@@ -12,8 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
-from actions.common import StoreUnavailable, call_store
-from bot.handoff import signals, summary
+from actions.common import call_store
+from bot.errors import StoreUnavailable
+from bot.handoff import summary
+from bot.handoff.models import HandoffStatus
+from bot.nlp import signals
 
 CALLBACK_SLOTS = ("callback_consent", "callback_method", "callback_contact")
 
@@ -29,7 +32,7 @@ class ActionRequestHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        store = common.catalog().handoff
+        store = common.handoff()
         hours = common.settings().hours
         try:
             active = await call_store(store.active_for, tracker.sender_id)
@@ -44,7 +47,7 @@ class ActionRequestHandoff(Action):
                 summary.build(tracker.events, tracker.current_slot_values()),
                 summary.open_question(tracker.events),
                 tracker.get_latest_input_channel(),
-                "open" if open_now else "after_hours",
+                HandoffStatus.OPEN if open_now else HandoffStatus.AFTER_HOURS,
             )
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_handoff_failed")

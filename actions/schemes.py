@@ -11,7 +11,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import common
 from actions.common import (
-    StoreUnavailable,
     call_store,
     lexicon,
     profile_from,
@@ -20,6 +19,7 @@ from actions.common import (
 )
 from bot.catalog.eligibility import NO, Reason, main_reason
 from bot.catalog.models import Scheme
+from bot.errors import StoreUnavailable
 
 MAX_SCHEMES = 3
 ASKING_INTENTS = {"ask_scheme", "ask_why_not"}

@@ -9,7 +9,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import common
 from actions.common import (
-    StoreUnavailable,
     call_store,
     profile_from,
     render,
@@ -18,6 +17,7 @@ from actions.common import (
 )
 from bot.catalog.eligibility import Reason
 from bot.catalog.search import CourseHit
+from bot.errors import StoreUnavailable
 
 TOPIC_INTENTS = {"search_courses"}
 

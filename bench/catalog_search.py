@@ -101,7 +101,7 @@ def database_url(backend: str, size: int, seed: int, args: argparse.Namespace) -
 def build(backend: str, size: int, seed: int, args: argparse.Namespace) -> tuple[Catalog, dict]:
     """The catalog of this size, generated now or reused; with how long building took."""
     url = database_url(backend, size, seed, args)
-    catalog = Catalog(settings_for(url), url)
+    catalog = Catalog.open(settings_for(url), url)
     catalog.migrate()
     log_path = args.var / "builds.json"
     builds = json.loads(log_path.read_text()) if log_path.exists() else {}

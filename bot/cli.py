@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def cmd_build_nlp(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
     from bot.catalog.store import Catalog
 
-    catalog = Catalog(settings)
+    catalog = Catalog.open(settings)
     try:
         catalog.migrate()
         if args.catalog_command == "load":
@@ -66,7 +67,7 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.catalog.db import create_engine
+    from bot.db import create_engine
     from bot.whatsapp.identity import Identity
     from bot.whatsapp.store import WhatsAppStore
 
@@ -233,7 +234,7 @@ def cmd_advisor(args: argparse.Namespace, settings: Settings) -> int:
     from bot.catalog.store import Catalog
     from bot.console.auth import AccountError, Accounts
 
-    catalog = Catalog(settings)
+    catalog = Catalog.open(settings)
     try:
         catalog.migrate()
         accounts = Accounts(catalog.sessions)
@@ -268,6 +269,60 @@ def cmd_advisor(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         catalog.close()
+
+
+def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    """Show the settings in effect, or make .env.example and the README's table from the table."""
+    from bot import settings as table
+
+    if args.write_docs:
+        changed = table.write_docs()
+        for path in changed:
+            print(f"Bijgewerkt: {path.relative_to(table.PROJECT_ROOT)}")
+        if not changed:
+            print(".env.example en README.md kloppen al.")
+        return 0
+    if args.check_docs:
+        stale = table.stale_docs()
+        for path in stale:
+            print(
+                f"{path.relative_to(table.PROJECT_ROOT)} wijkt af van bot/settings.py. "
+                "Draai: overstap settings --write-docs",
+                file=sys.stderr,
+            )
+        return 1 if stale else 0
+    for row in table.table():
+        value = row.render(getattr(settings, row.name))
+        if row.spec.secret:
+            value = "(gezet)" if value else "(leeg)"
+        value = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value)  # a password in a URL
+        print(f"{row.var}={value}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    """The application database's migrations: check them against the code, or add one."""
+    from bot.db import Database, migrate
+
+    database = Database(settings)
+    try:
+        database.migrate()
+        differences = migrate.check(database.engine)
+        if args.db_command == "check":
+            if differences:
+                print(f"De tabellen in de code wijken af van de migraties: {differences}")
+                return 1
+            print("De migraties maken precies de tabellen uit de code.")
+            return 0
+        if not differences:
+            print("Niets te doen: de migraties maken al precies de tabellen uit de code.")
+            return 1
+        path = migrate.new_revision(database.engine, args.message)
+        print(f"Nieuwe migratie: {path}")
+        print("Lees hem na voor je hem gebruikt: autogenerate ziet niet alles (triggers, FTS5).")
+        return 0
+    finally:
+        database.close()
 
 
 def cmd_nlu_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -452,6 +507,31 @@ def build_parser() -> argparse.ArgumentParser:
         "OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS toestaan (dat gebeurt ook elk uur vanzelf)",
     )
     p.set_defaults(func=cmd_whatsapp)
+
+    p = sub.add_parser(
+        "settings",
+        help="de instellingen tonen (geheimen verborgen), of .env.example en de tabel in "
+        "README.md opnieuw maken uit bot/settings.py",
+    )
+    docs = p.add_mutually_exclusive_group()
+    docs.add_argument(
+        "--write-docs", action="store_true", help=".env.example en README.md bijwerken"
+    )
+    docs.add_argument(
+        "--check-docs",
+        action="store_true",
+        help="controleren of .env.example en README.md kloppen (uitkomst 1 als niet)",
+    )
+    p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser("db", help="migraties van de database: controleren of een nieuwe maken")
+    dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dsub.add_parser("check", help="controleren of de migraties de tabellen uit de code maken")
+    revision = dsub.add_parser(
+        "revision", help="een nieuwe migratie maken voor wat de code anders heeft (autogenerate)"
+    )
+    revision.add_argument("message", metavar="WAT", help="korte beschrijving, in het Engels")
+    p.set_defaults(func=cmd_db)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
     p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")

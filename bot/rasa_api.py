@@ -1,7 +1,9 @@
-"""A small client for Rasa's HTTP API (token auth, a timeout on every call, errors in one type).
+"""The one client for Rasa's HTTP API (token auth, a timeout on every call, errors in one type).
 
-Rasa runs with `--enable-api --auth-token` bound to 127.0.0.1 (bot/run.py); the console talks to
-it from the same machine. Conversation ids are quoted into the path, never trusted as-is.
+Rasa runs with `--enable-api --auth-token` bound to 127.0.0.1 (bot/run.py); the web app (the
+widget's history) and the console (takeover, transcripts) talk to it from the same machine.
+Conversation ids are quoted into the path, never trusted as-is. Every failure is a
+`bot.errors.RasaUnavailable`.
 """
 
 from __future__ import annotations
@@ -12,17 +14,13 @@ from urllib.parse import quote
 
 import requests
 
-from bot.errors import OverstapError
+from bot.errors import RasaUnavailable
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
-class RasaUnavailable(OverstapError):
-    """Rasa did not answer, answered with an error, or refused the token."""
-
-
-class RasaAPI:
+class RasaClient:
     def __init__(self, base_url: str, token: str, timeout_s: float = 5.0):
         self.base_url = base_url.rstrip("/")
         self.token = token
@@ -30,7 +28,7 @@ class RasaAPI:
         self.http = requests.Session()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RasaAPI:
+    def from_settings(cls, settings: Settings) -> RasaClient:
         return cls(settings.rasa_url, settings.rasa_token, settings.http_timeout_s)
 
     def _call(
@@ -40,6 +38,7 @@ class RasaAPI:
         path: str,
         params: dict[str, str] | None = None,
         body: Any = None,
+        need_json: bool = False,
     ) -> Any:
         url = f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/{path}"
         query = {"token": self.token, **(params or {})}
@@ -57,6 +56,9 @@ class RasaAPI:
         try:
             return response.json()
         except ValueError:
+            if need_json:
+                logger.error("Rasa API %s %s answered no JSON", method, path)
+                raise RasaUnavailable("Rasa gaf geen leesbaar antwoord.") from None
             return None
 
     def tracker(self, conversation_id: str) -> dict[str, Any]:
@@ -64,7 +66,17 @@ class RasaAPI:
         return self._call("GET", conversation_id, "tracker", {"include_events": "ALL"}) or {}
 
     def events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every event of the conversation, of every session."""
         return list(self.tracker(conversation_id).get("events") or [])
+
+    def conversation_events(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The events since the conversation's last restart, oldest first (the widget's history)."""
+        tracker = self._call(
+            "GET", conversation_id, "tracker", {"include_events": "AFTER_RESTART"}, need_json=True
+        )
+        if not isinstance(tracker, dict):
+            raise RasaUnavailable("Rasa gaf geen leesbaar antwoord.")
+        return [event for event in tracker.get("events") or [] if isinstance(event, dict)]
 
     def append(
         self, conversation_id: str, events: list[dict[str, Any]], send: bool = False

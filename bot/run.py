@@ -14,12 +14,13 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import requests
 import yaml
 
-from bot.settings import PROJECT_ROOT, Settings
+from bot.office_hours import HOLIDAYS_NOTE
+from bot.settings import PROJECT_ROOT, Settings, write_private
 from bot.setup import model_path, prepare_database
 
 START_TIMEOUT_S = 180
@@ -54,11 +55,31 @@ def tracker_store_config(url: str) -> dict:
         "username": parsed.username or "postgres",
     }
     if parsed.password:
-        config["password"] = parsed.password
+        config["password"] = unquote(parsed.password)
+    return config
+
+
+def lock_store_config(url: str) -> dict:
+    """Rasa's Redis lock store for a redis:// (or rediss://, with TLS) URL, with its password."""
+    parsed = urlparse(url)
+    config: dict = {
+        "type": "redis",
+        "url": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 6379,
+        "db": int((parsed.path or "/0").lstrip("/") or 0),
+        "key_prefix": "overstap",
+    }
+    if parsed.username:
+        config["username"] = unquote(parsed.username)
+    if parsed.password:
+        config["password"] = unquote(parsed.password)
+    if parsed.scheme == "rediss":
+        config["use_ssl"] = True
     return config
 
 
 def write_endpoints(settings: Settings) -> Path:
+    """var/endpoints.yml for Rasa. It can hold the database and Redis passwords: mode 0600."""
     endpoints: dict = {
         "action_endpoint": {"url": settings.actions_url},
         "tracker_store": {
@@ -67,17 +88,9 @@ def write_endpoints(settings: Settings) -> Path:
         },
     }
     if settings.redis_url:
-        parsed = urlparse(settings.redis_url)
-        endpoints["lock_store"] = {
-            "type": "redis",
-            "url": parsed.hostname or "127.0.0.1",
-            "port": parsed.port or 6379,
-            "db": int((parsed.path or "/0").lstrip("/") or 0),
-            "key_prefix": "overstap",
-        }
+        endpoints["lock_store"] = lock_store_config(settings.redis_url)
     path = settings.var_dir / "endpoints.yml"
-    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
-    return path
+    return write_private(path, yaml.safe_dump(endpoints, sort_keys=False))
 
 
 def child_env(settings: Settings) -> dict[str, str]:
@@ -234,8 +247,6 @@ class Supervisor:
 def office_hours_line(settings: Settings) -> str:
     """The office hours and whether they are open now: outside them nobody can take a chat
     in the console and the bot offers a call-back, which puzzles whoever tries it at night."""
-    from bot.handoff.hours import HOLIDAYS_NOTE
-
     hours = settings.hours
     source = f"{hours.source}, {HOLIDAYS_NOTE}" if hours.holidays else hours.source
     if hours.is_open():

@@ -34,7 +34,7 @@ def build_nlp(settings: Settings, force: bool = False) -> bool:
 
 
 def prepare_database(settings: Settings, force: bool = False) -> None:
-    catalog = Catalog(settings)
+    catalog = Catalog.open(settings)
     try:
         catalog.migrate()
         if force or not catalog.seed_is_current():

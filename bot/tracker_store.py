@@ -49,6 +49,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.errors import TrackerDatabaseUnreachable
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_WINDOW_TURNS = 12
@@ -85,10 +87,6 @@ def _cache_event_classes() -> None:
 
 
 _cache_event_classes()
-
-
-class TrackerDatabaseUnreachable(Exception):
-    """The tracker database could not be reached; the message says only the error's class."""
 
 
 class _EarlierState:

@@ -16,8 +16,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Course, Meta, SearchTerm
+from bot.catalog.models import Course, SearchTerm
 from bot.catalog.textsearch import ANALYZER_VERSION, analyzer, count_terms
+from bot.db import Meta
 
 META_KEY = "search_analyzer"
 

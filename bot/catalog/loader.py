@@ -12,7 +12,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.catalog import index
-from bot.catalog.models import Course, CourseLocation, Meta, Scheme, nlqf_rank
+from bot.catalog.models import COURSE_NLQF_LEVELS, Course, CourseLocation, Scheme, nlqf_rank
+from bot.db import Meta
 from bot.errors import CatalogImportError
 from bot.settings import PROJECT_ROOT
 
@@ -21,7 +22,6 @@ SCHEME_TYPES = {"subsidie", "lening", "advies", "fonds", "fiscaal", "werkgeversp
 SCHEME_STATUSES = {"actief", "beeindigd", "onzeker"}
 APPLICANTS = {"persoon", "werkgever"}
 MODES = {"distance-learning", "on campus", "online", "hybrid", "situated"}
-NLQF_VALUES = {"1", "2", "3", "4", "4+", "5", "6", "7", "8"}
 
 
 def seed_files(directory: Path = SEED_DIR) -> list[Path]:
@@ -90,7 +90,7 @@ def scheme_from_record(rec: dict, where: str) -> Scheme:
 def course_from_record(rec: dict, where: str) -> Course:
     _require(rec, ("id", "title", "provider", "sector", "source"), where)
     nlqf = None if rec.get("nlqf") is None else str(rec["nlqf"])
-    if nlqf is not None and nlqf not in NLQF_VALUES:
+    if nlqf is not None and nlqf not in COURSE_NLQF_LEVELS:
         raise CatalogImportError(f"{where}: onbekend NLQF-niveau {nlqf!r}")
     modes = list(rec.get("mode_of_delivery") or [])
     bad = [m for m in modes if m not in MODES]

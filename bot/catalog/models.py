@@ -1,4 +1,8 @@
-"""Tables of the application database: courses (OOAPI v5 shaped), schemes, handoff requests."""
+"""The catalog's tables: courses (OOAPI v5 shaped) with their places, schemes, search terms.
+
+Also the catalog's vocabularies: the NLQF levels in order and the modes of delivery that can be
+followed from home.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from sqlalchemy import (
     JSON,
     Column,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -16,11 +19,16 @@ from sqlalchemy import (
     String,
     Text,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import relationship
 
-Base = declarative_base()
+from bot.db import Base
 
-NLQF_ORDER = ["0", "1", "2", "3", "4", "4+", "5", "6", "7", "8"]
+# The levels of the Dutch qualifications framework (NLQF), lowest first: '4+' sits between 4
+# and 5. A person may have level 0 (no finished schooling); a course is at least level 1.
+NLQF_LEVELS = ("0", "1", "2", "3", "4", "4+", "5", "6", "7", "8")
+COURSE_NLQF_LEVELS = NLQF_LEVELS[1:]
+# OOAPI modes of delivery that can be followed from home.
+ONLINE_MODES = frozenset({"online", "distance-learning"})
 
 
 def nlqf_rank(level: str | None) -> int | None:
@@ -28,11 +36,7 @@ def nlqf_rank(level: str | None) -> int | None:
     if level is None:
         return None
     level = str(level)
-    return NLQF_ORDER.index(level) if level in NLQF_ORDER else None
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return NLQF_LEVELS.index(level) if level in NLQF_LEVELS else None
 
 
 class Course(Base):
@@ -121,27 +125,6 @@ class Scheme(Base):
         return self.valid_until is not None and self.valid_until <= today
 
 
-class HandoffRequest(Base):
-    """A person asked for (or needs) a human adviser; the summary saves them repeating themselves."""
-
-    __tablename__ = "handoff_requests"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    conversation_id = Column(String(120), nullable=False, index=True)
-    channel = Column(String(40))
-    reason = Column(String(40), nullable=False)  # asked, fallback, topic, literacy
-    open_question = Column(Text)  # redacted
-    summary = Column(JSON, nullable=False, default=dict)
-    # open -> claimed -> returned | closed; open -> expired (nobody in time, call-back offered);
-    # after_hours (outside office hours, call-back offered at once). See bot/handoff/store.py.
-    status = Column(String(20), nullable=False, default="open", index=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    claimed_by_id = Column(Integer)
-    claimed_by_name = Column(String(80))
-    claimed_at = Column(DateTime)
-    ended_at = Column(DateTime)
-
-
 class SearchTerm(Base):
     """Every index term with the number of courses that had it: the typo-tolerance dictionary."""
 
@@ -149,12 +132,3 @@ class SearchTerm(Base):
 
     term = Column(String(80), primary_key=True)
     docs = Column(Integer, nullable=False, default=0)
-
-
-class Meta(Base):
-    """Key/value facts about the database itself, such as the loaded seed's fingerprint."""
-
-    __tablename__ = "overstap_meta"
-
-    key = Column(String(60), primary_key=True)
-    value = Column(Text, nullable=False)

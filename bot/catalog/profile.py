@@ -9,6 +9,12 @@ from bot.catalog.models import nlqf_rank
 from bot.nlp.parse import age_bounds
 
 UNKNOWN = "unknown"  # the slot value for "weet ik niet" and "sla over"
+# The slots of the profile form and the ones set with them (the domain declares them): what the
+# bot knows of the person. The actions read a Profile from them; a handoff summary shows them.
+PROFILE_SLOTS = (
+    "work_situation", "sector", "occupation", "education_level", "education_name", "age",
+    "region", "province", "place", "region_lat", "region_lon", "goal",
+)  # fmt: skip
 
 
 def _known(value: Any) -> Any:

@@ -21,12 +21,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.catalog import index
 from bot.catalog.eligibility import Reason
-from bot.catalog.models import Course, nlqf_rank
+from bot.catalog.models import ONLINE_MODES, Course, nlqf_rank
 from bot.catalog.profile import Profile
 from bot.catalog.textsearch import QueryTerm, analyzer
 
 SHORTAGE_SECTORS = {"zorg", "kinderopvang", "onderwijs", "techniek", "installatie", "ict", "bouw"}
-ONLINE_MODES = {"online", "distance-learning"}
 VOCABULARY_TTL_S = 60.0
 # A topic match counts TEXT_BASE plus up to TEXT_WEIGHT by text rank; the typed word itself in
 # the title adds EXACT_WEIGHT, so it beats a course that only matched several synonyms.

@@ -9,42 +9,42 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import selectinload
 
-from bot.catalog import eligibility, importers, index, loader, migrate
-from bot.catalog.db import create_engine, session_factory, session_scope
-from bot.catalog.models import NLQF_ORDER, Course, HandoffRequest, Scheme
+from bot.catalog import eligibility, importers, index, loader
+from bot.catalog.models import NLQF_LEVELS, Course, Scheme
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, SearchResult, Vocabulary, search_courses
-from bot.errors import CatalogUnavailable
-from bot.handoff.store import HandoffStore
+from bot.db import Database, session_scope
 from bot.settings import Settings
 
 SCHEMES_TTL_S = 60.0
 
 
 class Catalog:
-    """Courses, schemes and handoff requests in the application database."""
+    """Courses and schemes in the application database."""
 
-    def __init__(self, settings: Settings, url: str | None = None):
-        self.settings = settings
-        self.engine = create_engine(settings, url)
-        self.sessions = session_factory(self.engine)
+    def __init__(self, database: Database):
+        self.database = database
+        self.settings: Settings = database.settings
+        self.engine = database.engine
+        self.sessions = database.sessions
         self.vocabulary = Vocabulary()
-        self.handoff = HandoffStore(self.sessions)
         self._schemes: tuple[float, list[Scheme]] | None = None
 
+    @classmethod
+    def open(cls, settings: Settings, url: str | None = None) -> Catalog:
+        """A catalog on a database of its own (the CLI, tests, benchmarks)."""
+        return cls(Database(settings, url))
+
     def close(self) -> None:
-        self.engine.dispose()
+        self.database.close()
 
     # -- schema and seed ---------------------------------------------------------------------
 
     def migrate(self) -> None:
-        try:
-            migrate.upgrade(self.engine)
-        except (OperationalError, DBAPIError) as exc:
-            raise CatalogUnavailable(f"De database is niet bereikbaar: {exc.orig}") from exc
+        """Migrate the whole database, then re-analyse the courses if the analyzer changed."""
+        self.database.migrate()
         with session_scope(self.sessions) as session:
             if not index.index_is_current(session):
                 index.reindex(session)
@@ -84,7 +84,7 @@ class Catalog:
             by_status = dict(
                 session.execute(select(Scheme.status, func.count()).group_by(Scheme.status)).all()
             )
-        nlqf_order = {level: i for i, level in enumerate(NLQF_ORDER)}
+        nlqf_order = {level: i for i, level in enumerate(NLQF_LEVELS)}
         return {
             "courses": courses,
             "courses_by_sector": dict(sorted(by_sector.items())),
@@ -168,19 +168,3 @@ class Catalog:
         schemes = {s.id: s for s in self.schemes()}
         answer = eligibility.why_not(profile, list(schemes.values()), today, asked)
         return answer, schemes
-
-    # -- handoff -------------------------------------------------------------------------------
-
-    def record_handoff(
-        self,
-        conversation_id: str,
-        reason: str,
-        summary: dict[str, Any],
-        open_question: str | None = None,
-        channel: str | None = None,
-        status: str = "open",
-    ) -> int:
-        return self.handoff.record(conversation_id, reason, summary, open_question, channel, status)
-
-    def handoffs(self, status: str | None = "open") -> list[HandoffRequest]:
-        return self.handoff.list_requests((status,) if status else None, limit=10_000)

@@ -40,8 +40,9 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bot.catalog import index
-from bot.catalog.models import Course, CourseLocation, Meta, SearchTerm, nlqf_rank
+from bot.catalog.models import ONLINE_MODES, Course, CourseLocation, SearchTerm, nlqf_rank
 from bot.catalog.textsearch import ANALYZER_VERSION, STOPWORDS, analyzer, count_terms
+from bot.db import Meta
 from bot.errors import CatalogError
 from bot.settings import PROJECT_ROOT
 
@@ -55,7 +56,6 @@ CHECK_EVERY = 1000  # every so many courses, the fast analysis is checked agains
 LARGE_LOAD = 50_000  # from this many courses, PostgreSQL builds the GIN index after the load
 UPDATED = dt.date(2026, 11, 1)
 URL_BASE = "https://example.org/overstap-synthetisch/"
-ONLINE_MODES = ("online", "distance-learning")
 
 # Dutch nouns that end compounds in course names: "heftruck" + "onderhoud".
 HEADS = """

@@ -10,9 +10,7 @@ from sanic.request import Request
 
 from bot.handoff import contact
 from bot.nlp.redact import redact
-from bot.settings import Settings
-
-MAX_MESSAGE_CHARS = 2000
+from bot.settings import MAX_MESSAGE_CHARS, Settings
 
 
 @functools.lru_cache(maxsize=1)

@@ -31,10 +31,9 @@ from bot.channels.messages import bot_message, clean_metadata
 from bot.channels.session import new_session_id, sign_session, verify_session
 from bot.handoff import contact
 from bot.nlp.redact import redact
-from bot.settings import Settings
+from bot.settings import MAX_MESSAGE_CHARS, Settings
 
 logger = logging.getLogger(__name__)
-MAX_MESSAGE_CHARS = 2000
 
 
 class WidgetOutput(SocketIOOutput):

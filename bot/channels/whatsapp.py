@@ -27,10 +27,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.catalog.db import create_engine
+from bot.db import create_engine
+from bot.errors import AgentNotReady, GraphError
 from bot.settings import Settings
 from bot.whatsapp import outbound
-from bot.whatsapp.graph import GraphClient, GraphError, RetryPolicy
+from bot.whatsapp.graph import GraphClient, RetryPolicy
 from bot.whatsapp.identity import Identity
 from bot.whatsapp.store import WINDOW_CLOSED, Claimed, Purged, WhatsAppStore
 from bot.whatsapp.texts import texts
@@ -75,10 +76,6 @@ def install_log_redaction() -> None:
         target = logging.getLogger(name)
         if not any(isinstance(f, WebhookQueryFilter) for f in target.filters):
             target.addFilter(WebhookQueryFilter())
-
-
-class AgentNotReady(Exception):
-    """Rasa has no model loaded yet: the message waits in the inbox."""
 
 
 class WhatsAppOutput(OutputChannel):

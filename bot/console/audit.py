@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.catalog.db import session_scope
 from bot.console.auth import AdvisorInfo
-from bot.handoff.models import AuditEntry
+from bot.console.models import AuditEntry
+from bot.db import session_scope
 
 ACTIONS = {
     "login": "ingelogd",

@@ -11,10 +11,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from bot.catalog.db import session_scope
-from bot.catalog.models import utcnow
-from bot.errors import OverstapError
-from bot.handoff.models import ROLES, Advisor, LoginAttempt
+from bot.console.models import ROLES, Advisor, LoginAttempt
+from bot.db import session_scope, utcnow
+from bot.errors import AccountError, RateLimited
 
 MIN_PASSWORD_CHARS = 10
 WINDOW = dt.timedelta(minutes=15)
@@ -25,14 +24,6 @@ NAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 _hasher = PasswordHasher()
 # Verified when the account does not exist, so a wrong name takes as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
-
-
-class AccountError(OverstapError):
-    """An account could not be made or changed; the message is Dutch."""
-
-
-class RateLimited(OverstapError):
-    """Too many failed logins from this address or for this account."""
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, inspect
 from sqlalchemy.orm import sessionmaker
 
-from bot.catalog.db import session_scope
-from bot.catalog.models import HandoffRequest
+from bot.console.models import ConversationNote, ConversationReview, ConversationTag
 from bot.console.transcripts import TrackerStore
-from bot.handoff.models import (
-    CallbackRequest,
-    ConversationNote,
-    ConversationReview,
-    ConversationTag,
-)
+from bot.db import session_scope
+from bot.handoff.models import CallbackRequest, HandoffRequest
 
 APP_TABLES = (
     (HandoffRequest, HandoffRequest.conversation_id),

@@ -1,13 +1,14 @@
-"""Tables of the advisor console: accounts, login attempts, audit log, call-backs, review data.
+"""Tables of the advisor console: accounts, login attempts, audit log, review data.
 
-They live in the application database next to handoff_requests (migration console01).
+Made by the migration 0005_console (revision console01), which also made callback_requests
+(bot.handoff.models).
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Text
 
-from bot.catalog.models import Base, utcnow
+from bot.db import Base, utcnow
 
 ROLES = ("adviseur", "beheerder")
 
@@ -60,23 +61,6 @@ class AuditEntry(Base):
     action = Column(String(40), nullable=False)
     conversation_id = Column(String(120), index=True)
     detail = Column(Text)
-
-
-class CallbackRequest(Base):
-    """A person asked to be called or mailed; the address is stored encrypted."""
-
-    __tablename__ = "callback_requests"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    conversation_id = Column(String(120), nullable=False, index=True)
-    handoff_id = Column(Integer)
-    channel = Column(String(40))
-    method = Column(String(10), nullable=False)  # phone, email
-    contact_enc = Column(Text, nullable=False)  # Fernet token (bot.handoff.contact)
-    status = Column(String(20), nullable=False, default="open", index=True)  # open, done
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    done_at = Column(DateTime)
-    done_by_name = Column(String(80))
 
 
 class ConversationNote(Base):

@@ -8,17 +8,12 @@ from collections import defaultdict
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
-from bot.catalog.db import session_scope
-from bot.catalog.models import utcnow
-from bot.errors import OverstapError
-from bot.handoff.models import ConversationNote, ConversationReview, ConversationTag
+from bot.console.models import ConversationNote, ConversationReview, ConversationTag
+from bot.db import session_scope, utcnow
+from bot.errors import ReviewError
 
 MAX_NOTE_CHARS = 4000
 TAG = re.compile(r"^[\w -]{1,40}$")
-
-
-class ReviewError(OverstapError):
-    """Bad input for a tag or note; the message is Dutch."""
 
 
 def clean_tag(tag: str) -> str:

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.handoff.hours import TIMEZONE
 from bot.handoff.summary import EXTERNAL_PREFIX
+from bot.office_hours import TIMEZONE
 
 TOP = 10
 

@@ -32,10 +32,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from bot.catalog.db import create_engine
-from bot.handoff.hours import TIMEZONE
-from bot.handoff.rasa_api import is_adviser
+from bot.db import create_engine
 from bot.handoff.summary import EXTERNAL_PREFIX
+from bot.office_hours import TIMEZONE
+from bot.rasa_api import is_adviser
 from bot.settings import Settings
 
 metadata = MetaData()

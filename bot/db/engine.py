@@ -1,4 +1,4 @@
-"""Database engine and sessions for the application database (SQLite or PostgreSQL)."""
+"""Engine and sessions of the application database (SQLite or PostgreSQL), and `Database`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.errors import CatalogUnavailable
+from bot.db import migrate
+from bot.errors import DatabaseUnavailable
 from bot.settings import Settings
 
 
@@ -67,9 +68,36 @@ def session_scope(factory: sessionmaker) -> Iterator[Session]:
         session.commit()
     except OperationalError as exc:
         session.rollback()
-        raise CatalogUnavailable("De database is niet bereikbaar.") from exc
+        raise DatabaseUnavailable("De database is niet bereikbaar.") from exc
     except Exception:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+class Database:
+    """The application database of one process: its engine, its sessions and its schema.
+
+    One per process, shared by the stores of every package (the catalog, handoff requests,
+    the console, WhatsApp), so they share one connection pool.
+    """
+
+    def __init__(self, settings: Settings, url: str | None = None) -> None:
+        self.settings = settings
+        self.engine = create_engine(settings, url)
+        self.sessions = session_factory(self.engine)
+
+    def scope(self) -> contextlib.AbstractContextManager[Session]:
+        """One unit of work (see `session_scope`)."""
+        return session_scope(self.sessions)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest revision (creates every table on an empty database)."""
+        try:
+            migrate.upgrade(self.engine)
+        except (OperationalError, DBAPIError) as exc:
+            raise DatabaseUnavailable(f"De database is niet bereikbaar: {exc.orig}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()

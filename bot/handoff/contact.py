@@ -5,7 +5,8 @@ call-back form could never read them. When a message is nothing but one phone nu
 e-mail address (the answer to "what is your number?"), the channel seals that value with a key
 derived from the secret key and passes the token in the message metadata. Only the call-back
 action opens it, and only after the person said yes; it stores the value encrypted again for
-the console. Nothing readable reaches the tracker store or the logs.
+the console. Nothing readable reaches the tracker store or the logs. (That a redacted message
+is such an answer, the NLU sees with bot.nlp.redact.is_contact_answer.)
 """
 
 from __future__ import annotations
@@ -18,15 +19,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot.nlp.redact import EMAIL, PHONE
+from bot.nlp.redact import CONTACT_FILLER, EMAIL, PHONE
 
 METADATA_KEY = "overstap_contact"
-# Words people put around the answer: "mijn nummer is 06 ...", "mail: a@b.nl".
-FILLER = re.compile(
-    r"\b(mijn|het|is|nummer|telefoonnummer|telefoon|tel|mobiel|e-?mail|e-?mailadres|adres|"
-    r"mail|op|naar|dat|graag|bel|mij|me|maar|ja|hoor|je|kunt)\b",
-    re.IGNORECASE,
-)
 
 
 def capture(text: str | None) -> str | None:
@@ -38,22 +33,10 @@ def capture(text: str | None) -> str | None:
     if len(emails) + len(phones) != 1:
         return None
     value = (emails or phones)[0]
-    rest = FILLER.sub(" ", text.replace(value, " "))
+    rest = CONTACT_FILLER.sub(" ", text.replace(value, " "))
     if re.search(r"[^\W_]", rest):  # more than the answer: not a reply to our question
         return None
     return normalise_email(value) if emails else normalise_phone(value)
-
-
-def is_contact_answer(redacted: str | None) -> bool:
-    """The redacted text is only a phone or e-mail placeholder: the answer to our question.
-
-    Redaction leaves "[telefoon]"; the NLU would guess an intent from that word alone (it
-    guessed "talk to a human" from "telefoon"), so the NLU component makes it an `inform`.
-    """
-    if not redacted or ("[telefoon]" not in redacted and "[e-mail]" not in redacted):
-        return False
-    rest = FILLER.sub(" ", redacted.replace("[telefoon]", " ").replace("[e-mail]", " "))
-    return not re.search(r"[^\W_]", rest)
 
 
 def normalise_phone(value: str) -> str:

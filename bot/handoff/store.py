@@ -14,14 +14,19 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
-from bot.catalog.db import session_scope
-from bot.catalog.models import HandoffRequest, utcnow
-from bot.handoff.hours import OfficeHours
-from bot.handoff.models import CallbackRequest
+from bot.db import session_scope, utcnow
+from bot.handoff.models import (
+    ACTIVE,
+    ENDED_BY_ADVISER,
+    CallbackRequest,
+    CallbackStatus,
+    HandoffRequest,
+    HandoffStatus,
+)
 from bot.nlp.redact import redact
+from bot.office_hours import OfficeHours
 
-WAITING = ("open",)
-ACTIVE = ("open", "claimed")
+OPEN, CLAIMED = HandoffStatus.OPEN, HandoffStatus.CLAIMED
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class HandoffStore:
         summary: dict[str, Any],
         open_question: str | None = None,
         channel: str | None = None,
-        status: str = "open",
+        status: str = OPEN,
     ) -> int:
         with session_scope(self.sessions) as session:
             request = HandoffRequest(
@@ -102,9 +107,9 @@ class HandoffStore:
         with session_scope(self.sessions) as session:
             result = session.execute(
                 update(HandoffRequest)
-                .where(HandoffRequest.id == request_id, HandoffRequest.status == "open")
+                .where(HandoffRequest.id == request_id, HandoffRequest.status == OPEN)
                 .values(
-                    status="claimed",
+                    status=CLAIMED,
                     claimed_by_id=advisor_id,
                     claimed_by_name=advisor_name,
                     claimed_at=utcnow(),
@@ -119,13 +124,13 @@ class HandoffStore:
 
     def unclaim(self, request_id: int, advisor_id: int) -> bool:
         """Give a request back to the queue (the pause in Rasa failed)."""
-        return self._move(request_id, advisor_id, "claimed", "open", clear_claim=True)
+        return self._move(request_id, advisor_id, CLAIMED, OPEN, clear_claim=True)
 
     def end(self, request_id: int, advisor_id: int, status: str) -> bool:
         """The advisor hands back to the bot ('returned') or closes ('closed')."""
-        if status not in {"returned", "closed"}:
+        if status not in ENDED_BY_ADVISER:
             raise ValueError(status)
-        return self._move(request_id, advisor_id, "claimed", status)
+        return self._move(request_id, advisor_id, CLAIMED, status)
 
     def _move(
         self, request_id: int, advisor_id: int, old: str, new: str, clear_claim: bool = False
@@ -159,7 +164,7 @@ class HandoffStore:
         """
         now_utc = now or dt.datetime.now(dt.timezone.utc)
         naive_now = now_utc.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        query = select(HandoffRequest.id).where(HandoffRequest.status == "open")
+        query = select(HandoffRequest.id).where(HandoffRequest.status == OPEN)
         if hours.is_open(now_utc):
             query = query.where(HandoffRequest.created_at <= naive_now - wait)
         query = query.order_by(HandoffRequest.created_at).limit(5)
@@ -169,8 +174,8 @@ class HandoffStore:
             with session_scope(self.sessions) as session:
                 result = session.execute(
                     update(HandoffRequest)
-                    .where(HandoffRequest.id == request_id, HandoffRequest.status == "open")
-                    .values(status="expired", ended_at=naive_now)
+                    .where(HandoffRequest.id == request_id, HandoffRequest.status == OPEN)
+                    .values(status=HandoffStatus.EXPIRED, ended_at=naive_now)
                     .execution_options(synchronize_session=False)
                 )
                 if result.rowcount == 1:
@@ -194,13 +199,13 @@ class HandoffStore:
                 channel=channel,
                 method=method,
                 contact_enc=contact_enc,
-                status="open",
+                status=CallbackStatus.OPEN,
             )
             session.add(callback)
             session.flush()
             return int(callback.id)
 
-    def callbacks(self, status: str | None = "open") -> list[CallbackRequest]:
+    def callbacks(self, status: str | None = CallbackStatus.OPEN) -> list[CallbackRequest]:
         with session_scope(self.sessions) as session:
             query = select(CallbackRequest).order_by(CallbackRequest.created_at)
             if status:
@@ -215,8 +220,10 @@ class HandoffStore:
         with session_scope(self.sessions) as session:
             result = session.execute(
                 update(CallbackRequest)
-                .where(CallbackRequest.id == callback_id, CallbackRequest.status == "open")
-                .values(status="done", done_at=utcnow(), done_by_name=advisor_name)
+                .where(
+                    CallbackRequest.id == callback_id, CallbackRequest.status == CallbackStatus.OPEN
+                )
+                .values(status=CallbackStatus.DONE, done_at=utcnow(), done_by_name=advisor_name)
                 .execution_options(synchronize_session=False)
             )
             return result.rowcount == 1

@@ -10,11 +10,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.handoff.signals import (
+from bot.catalog.profile import PROFILE_SLOTS
+from bot.handoff.models import HandoffReason
+from bot.nlp.signals import (
     READING_INTENT,
     TOPIC_INTENT,
     TOPICS,
     count_reading_signals,
+    intent_of,
     is_garbled,
 )
 
@@ -22,10 +25,8 @@ CONTROL_INTENTS = {
     "request_human", "request_callback", "affirm", "deny", "greet", "start_profile",
     READING_INTENT,
 }  # fmt: skip
-PROFILE_SLOTS = (
-    "work_situation", "sector", "occupation", "education_level", "education_name", "age",
-    "region", "province", "place", "goal",
-)  # fmt: skip
+# The coordinates of the region say nothing to an adviser the region itself does not.
+SUMMARY_PROFILE_SLOTS = tuple(s for s in PROFILE_SLOTS if s not in {"region_lat", "region_lon"})
 REQUEST_INTENTS = {"request_human", "request_callback"}
 # The words of a bare request for a person. What is left of a request after these is what
 # the person wants to talk about: "ik wil een adviseur spreken over mijn schulden".
@@ -41,7 +42,6 @@ REQUEST_WORDS = frozenset(
     """.split()
 )
 EXTERNAL_PREFIX = "EXTERNAL: "
-REASONS = ("asked", "fallback", "topic", "literacy")
 
 
 def is_external(event: Mapping[str, Any]) -> bool:
@@ -53,10 +53,6 @@ def is_external(event: Mapping[str, Any]) -> bool:
 
 def user_turns(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [e for e in events if e.get("event") == "user" and not is_external(e)]
-
-
-def intent_of(event: Mapping[str, Any]) -> str | None:
-    return ((event.get("parse_data") or {}).get("intent") or {}).get("name")
 
 
 def has_question(text: str) -> bool:
@@ -92,21 +88,23 @@ def topic(events: Sequence[Mapping[str, Any]]) -> str | None:
     return None
 
 
-def reason(events: Sequence[Mapping[str, Any]]) -> str:
+def reason(events: Sequence[Mapping[str, Any]]) -> HandoffReason:
     """Why the handoff happened: a hard topic, reading trouble, not understood, or asked."""
     turns = user_turns(events)
     if topic(events):
-        return "topic"
+        return HandoffReason.TOPIC
     recent = turns[-4:-1]
     if count_reading_signals(events) >= 2 or any(intent_of(t) == READING_INTENT for t in recent):
-        return "literacy"
+        return HandoffReason.LITERACY
     previous = turns[-2] if len(turns) >= 2 else {}
-    return "fallback" if intent_of(previous) == "nlu_fallback" else "asked"
+    if intent_of(previous) == "nlu_fallback":
+        return HandoffReason.FALLBACK
+    return HandoffReason.ASKED
 
 
 def build(events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "profile": {s: slots.get(s) for s in PROFILE_SLOTS if slots.get(s) is not None},
+        "profile": {s: slots.get(s) for s in SUMMARY_PROFILE_SLOTS if slots.get(s) is not None},
         "search_topic": slots.get("search_topic"),
         "shown_courses": list(slots.get("last_results") or []),
         "topic": topic(events),

@@ -12,31 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from bot.catalog.models import HandoffRequest
-from bot.errors import OverstapError
+from bot.errors import NotYours, RasaUnavailable
 from bot.handoff import copy
-from bot.handoff.hours import OfficeHours
-from bot.handoff.rasa_api import (
-    RasaAPI,
-    RasaUnavailable,
-    adviser_metadata,
-    bot_event,
-    pause_event,
-    resume_event,
-)
+from bot.handoff.models import HandoffRequest, HandoffStatus
 from bot.handoff.store import ClaimResult, HandoffStore
+from bot.office_hours import OfficeHours
+from bot.rasa_api import RasaClient, adviser_metadata, bot_event, pause_event, resume_event
+from bot.settings import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
-MAX_MESSAGE_CHARS = 2000
 TIMEOUT_INTENT = "request_callback"
 
 
-class NotYours(OverstapError):
-    """The request is not (or no longer) taken by this advisor."""
-
-
 class Takeover:
-    def __init__(self, store: HandoffStore, rasa: RasaAPI):
+    def __init__(self, store: HandoffStore, rasa: RasaClient):
         self.store = store
         self.rasa = rasa
 
@@ -57,7 +46,11 @@ class Takeover:
 
     def mine(self, request_id: int, advisor_id: int) -> HandoffRequest:
         request = self.store.get(request_id)
-        if request is None or request.status != "claimed" or request.claimed_by_id != advisor_id:
+        if (
+            request is None
+            or request.status != HandoffStatus.CLAIMED
+            or request.claimed_by_id != advisor_id
+        ):
             raise NotYours("Dit gesprek is niet (meer) van jou.")
         return request
 
@@ -77,7 +70,7 @@ class Takeover:
             [resume_event(), bot_event(left["text"], buttons=left.get("buttons"))],
             send=True,
         )
-        self.store.end(request_id, advisor_id, "returned")
+        self.store.end(request_id, advisor_id, HandoffStatus.RETURNED)
 
     def close(self, request_id: int, advisor_id: int) -> None:
         request = self.mine(request_id, advisor_id)
@@ -86,7 +79,7 @@ class Takeover:
         self.rasa.append(
             request.conversation_id, [bot_event(closed["text"]), resume_event()], send=True
         )
-        self.store.end(request_id, advisor_id, "closed")
+        self.store.end(request_id, advisor_id, HandoffStatus.CLOSED)
 
     def expire_one(self, wait: dt.timedelta, hours: OfficeHours) -> HandoffRequest | None:
         """One unit of the time-out worker: expire one request, offer that person a call-back."""

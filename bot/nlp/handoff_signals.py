@@ -1,7 +1,7 @@
 """Rasa NLU component: hard topics and reading trouble found by rule override the intent.
 
 It also makes a message that is only a redacted phone number or e-mail address an `inform`
-(the answer to the call-back form's question; bot/handoff/contact.py).
+(the answer to the call-back form's question; bot/nlp/redact.py, bot/handoff/contact.py).
 
 Runs after the FallbackClassifier (config.yml), so a message about debt or a burn-out is
 recognised whatever DIET made of it, also when it was not understood. DIET learns the same
@@ -29,7 +29,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.handoff import contact, signals
+from bot.nlp import signals
+from bot.nlp.redact import is_contact_answer
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -61,7 +62,7 @@ class HandoffSignals(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if contact.is_contact_answer(message.get(TEXT)):
+            if is_contact_answer(message.get(TEXT)):
                 self._set_intent(message, "inform")
                 continue
             signal = self.lexicon.detect(message.get(TEXT))

@@ -21,6 +21,13 @@ STREET = re.compile(
     re.IGNORECASE,
 )
 
+# Words people put around a phone number or e-mail address given as an answer: "mijn nummer is 06 ...", "mail: a@b.nl".
+CONTACT_FILLER = re.compile(
+    r"\b(mijn|het|is|nummer|telefoonnummer|telefoon|tel|mobiel|e-?mail|e-?mailadres|adres|"
+    r"mail|op|naar|dat|graag|bel|mij|me|maar|ja|hoor|je|kunt)\b",
+    re.IGNORECASE,
+)
+
 PLACEHOLDERS = {
     "email": "[e-mail]",
     "iban": "[iban]",
@@ -55,6 +62,21 @@ def redact(text: str | None) -> str | None:
     )
     text = POSTCODE_FULL.sub(lambda m: m.group(1), text)
     return text
+
+
+def is_contact_answer(redacted: str | None) -> bool:
+    """The redacted text is only a phone or e-mail placeholder: the answer to our question.
+
+    Redaction leaves "[telefoon]"; the NLU would guess an intent from that word alone (it
+    guessed "talk to a human" from "telefoon"), so the NLU component makes it an `inform`.
+    The value itself travels sealed (bot/handoff/contact.py).
+    """
+    placeholders = (PLACEHOLDERS["phone"], PLACEHOLDERS["email"])
+    if not redacted or not any(p in redacted for p in placeholders):
+        return False
+    for placeholder in placeholders:
+        redacted = redacted.replace(placeholder, " ")
+    return not re.search(r"[^\W_]", CONTACT_FILLER.sub(" ", redacted))
 
 
 def _looks_like_iban(candidate: str) -> bool:

@@ -24,10 +24,11 @@ from starlette.staticfiles import StaticFiles
 from bot.catalog.store import Catalog
 from bot.channels.messages import history
 from bot.channels.session import verify_session
-from bot.errors import CatalogError, RasaUnavailable
+from bot.db import Database
+from bot.errors import CatalogError, DatabaseUnavailable, RasaUnavailable
+from bot.rasa_api import RasaClient
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web import console, security
-from bot.web.rasa_api import RasaApi
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -143,15 +144,19 @@ def create_app(
         autoescape=select_autoescape(["html"]),
     )
     state: dict[str, Catalog] = {}
-    rasa = RasaApi(settings)
+    rasa = RasaClient.from_settings(settings)
     widget = WidgetBundle(settings, SOCKET_IO_CLIENT, WIDGET_SOURCE)
 
     def get_catalog() -> Catalog:
+        """The catalog on the application database, opened on first use."""
         if catalog is not None:
             return catalog
         if "catalog" not in state:
-            state["catalog"] = Catalog(settings)
+            state["catalog"] = Catalog(Database(settings))
         return state["catalog"]
+
+    def get_database() -> Database:
+        return get_catalog().database
 
     def page(name: str) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(server=settings.public_web_url))
@@ -186,11 +191,11 @@ def create_app(
     async def health(request: Request) -> JSONResponse:
         try:
             stats = get_catalog().stats()
-        except CatalogError:
+        except (CatalogError, DatabaseUnavailable):
             return JSONResponse({"status": "error", "database": "onbereikbaar"}, status_code=503)
         return JSONResponse({"status": "ok", "courses": stats["courses"]})
 
-    console_routes, console_lifespan, _console = console.build(settings, get_catalog, templates)
+    console_routes, console_lifespan, _console = console.build(settings, get_database, templates)
 
     rasa_origin = settings.public_rasa_url
     ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")

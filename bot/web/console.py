@@ -21,16 +21,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.catalog.store import Catalog
 from bot.console import export, stats
 from bot.console.audit import AuditLog
-from bot.console.auth import AccountError, Accounts, RateLimited
+from bot.console.auth import Accounts
 from bot.console.avg import delete_conversation
-from bot.console.reviews import ReviewError, Reviews
+from bot.console.reviews import Reviews
 from bot.console.transcripts import Filters, TrackerStore, tracker_engine, turns
+from bot.db import Database
+from bot.errors import AccountError, NotYours, RasaUnavailable, RateLimited, ReviewError
 from bot.handoff import contact
-from bot.handoff.rasa_api import RasaAPI, RasaUnavailable
-from bot.handoff.takeover import NotYours, Takeover
+from bot.handoff.models import ACTIVE, CallbackStatus, HandoffStatus
+from bot.handoff.store import HandoffStore
+from bot.handoff.takeover import Takeover
+from bot.rasa_api import RasaClient
 from bot.settings import Settings
 from bot.web import labels
 from bot.web.security import (
@@ -55,31 +58,35 @@ class Console:
     """Everything the console needs, opened on first use."""
 
     settings: Settings
-    get_catalog: Callable[[], Catalog]
+    get_database: Callable[[], Database]
 
     @property
-    def catalog(self) -> Catalog:
-        return self.get_catalog()
+    def database(self) -> Database:
+        return self.get_database()
 
     @cached_property
     def accounts(self) -> Accounts:
-        return Accounts(self.catalog.sessions)
+        return Accounts(self.database.sessions)
 
     @cached_property
     def audit(self) -> AuditLog:
-        return AuditLog(self.catalog.sessions)
+        return AuditLog(self.database.sessions)
 
     @cached_property
     def reviews(self) -> Reviews:
-        return Reviews(self.catalog.sessions)
+        return Reviews(self.database.sessions)
 
     @cached_property
-    def rasa(self) -> RasaAPI:
-        return RasaAPI.from_settings(self.settings)
+    def handoff(self) -> HandoffStore:
+        return HandoffStore(self.database.sessions)
+
+    @cached_property
+    def rasa(self) -> RasaClient:
+        return RasaClient.from_settings(self.settings)
 
     @cached_property
     def takeover(self) -> Takeover:
-        return Takeover(self.catalog.handoff, self.rasa)
+        return Takeover(self.handoff, self.rasa)
 
     @cached_property
     def tracker(self) -> TrackerStore:
@@ -94,16 +101,16 @@ class Console:
         from bot.whatsapp.identity import Identity
         from bot.whatsapp.store import WhatsAppStore
 
-        store = WhatsAppStore(self.catalog.engine, Identity(self.settings.pseudonym_key))
+        store = WhatsAppStore(self.database.engine, Identity(self.settings.pseudonym_key))
         address = store.address(pseudonym)
         if address is None or not address.wa_id:
             return None
         return "+" + address.wa_id
 
 
-def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Environment):
+def build(settings: Settings, get_database: Callable[[], Database], templates: Environment):
     """The console's routes and its background worker (handoff time-outs)."""
-    console = Console(settings, get_catalog)
+    console = Console(settings, get_database)
     idle_s = settings.console_session_minutes * 60
 
     def login_required(role: str | None = None):
@@ -205,18 +212,18 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
     @login_required()
     async def queue_api(request: Request) -> Response:
         advisor = request.state.advisor
-        items = await run(console.catalog.handoff.list_requests, ("open", "claimed"))
+        items = await run(console.handoff.list_requests, ACTIVE)
         body = {
-            "open": [request_json(i) for i in items if i.status == "open"],
+            "open": [request_json(i) for i in items if i.status == HandoffStatus.OPEN],
             "mine": [
                 request_json(i)
                 for i in items
-                if i.status == "claimed" and i.claimed_by_id == advisor.id
+                if i.status == HandoffStatus.CLAIMED and i.claimed_by_id == advisor.id
             ],
             "others": [
                 request_json(i)
                 for i in items
-                if i.status == "claimed" and i.claimed_by_id != advisor.id
+                if i.status == HandoffStatus.CLAIMED and i.claimed_by_id != advisor.id
             ],
         }
         return no_store(JSONResponse(body))
@@ -233,10 +240,10 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
         except RasaUnavailable:
             return redirect("/adviseur/wachtrij", "De bot is niet bereikbaar. Probeer het zo nog eens.", request)  # fmt: skip
         if result.won:
-            item = await run(console.catalog.handoff.get, request_id)
+            item = await run(console.handoff.get, request_id)
             await run(console.audit.record, advisor, "claim", item.conversation_id)
             return redirect(f"/adviseur/verzoek/{request_id}")
-        if result.status == "claimed":
+        if result.status == HandoffStatus.CLAIMED:
             message = f"Al opgepakt door {result.holder}."
         elif result.status is None:
             message = "Dit verzoek bestaat niet meer."
@@ -247,17 +254,17 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
     @login_required()
     async def takeover_page(request: Request) -> Response:
         advisor = request.state.advisor
-        item = await run(console.catalog.handoff.get, request_id_of(request))
+        item = await run(console.handoff.get, request_id_of(request))
         if item is None:
             return page(request, "error", 404, message="Dit verzoek bestaat niet.")
         await run(console.audit.record, advisor, "view", item.conversation_id, "live")
-        mine = item.status == "claimed" and item.claimed_by_id == advisor.id
+        mine = item.status == HandoffStatus.CLAIMED and item.claimed_by_id == advisor.id
         return page(request, "takeover", request_=item, mine=mine, active="queue")
 
     @login_required()
     async def takeover_messages(request: Request) -> Response:
         advisor = request.state.advisor
-        item = await run(console.catalog.handoff.get, request_id_of(request))
+        item = await run(console.handoff.get, request_id_of(request))
         if item is None:
             return JSONResponse({"error": "Bestaat niet."}, status_code=404)
         try:
@@ -272,7 +279,7 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
         body = {
             "status": item.status,
             "status_label": labels.status(item),
-            "mine": item.status == "claimed" and item.claimed_by_id == advisor.id,
+            "mine": item.status == HandoffStatus.CLAIMED and item.claimed_by_id == advisor.id,
             "turns": shown,
             "next": max([after, *(t["i"] for t in shown)]),
         }
@@ -302,7 +309,7 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
             return JSONResponse(
                 {"error": "Versturen lukt niet: de bot is niet bereikbaar."}, status_code=503
             )
-        item = await run(console.catalog.handoff.get, request_id_of(request))
+        item = await run(console.handoff.get, request_id_of(request))
         await run(console.audit.record, advisor, "message", item.conversation_id)
         return JSONResponse({"ok": True})
 
@@ -317,7 +324,7 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
                 return redirect("/adviseur/wachtrij", str(exc), request)
             except RasaUnavailable:
                 return redirect(f"/adviseur/verzoek/{request_id}", "De bot is niet bereikbaar. Probeer het zo nog eens.", request)  # fmt: skip
-            item = await run(console.catalog.handoff.get, request_id)
+            item = await run(console.handoff.get, request_id)
             await run(console.audit.record, advisor, action, item.conversation_id)
             return redirect("/adviseur/wachtrij", flash, request)
 
@@ -330,15 +337,13 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
         advisor = request.state.advisor
         key = console.settings.secret_key
         items = []
-        for callback in await run(console.catalog.handoff.callbacks, "open"):
+        for callback in await run(console.handoff.callbacks, CallbackStatus.OPEN):
             value = contact.unseal(callback.contact_enc, key)
             if value == "whatsapp":
                 number = await run(console.whatsapp_number, callback.conversation_id)
                 value = f"{number} (WhatsApp)" if number else "WhatsApp-nummer onbekend"
             item = (
-                await run(console.catalog.handoff.get, callback.handoff_id)
-                if callback.handoff_id
-                else None
+                await run(console.handoff.get, callback.handoff_id) if callback.handoff_id else None
             )
             items.append(
                 {"callback": callback, "contact": value or "(niet te lezen)", "request": item}
@@ -350,9 +355,9 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
     async def callback_done(request: Request) -> Response:
         advisor = request.state.advisor
         callback_id = int(request.path_params["callback_id"])
-        callback = await run(console.catalog.handoff.callback, callback_id)
+        callback = await run(console.handoff.callback, callback_id)
         if callback and await run(
-            console.catalog.handoff.finish_callback, callback_id, advisor.display_name
+            console.handoff.finish_callback, callback_id, advisor.display_name
         ):
             await run(console.audit.record, advisor, "callback_done", callback.conversation_id)
         return redirect("/adviseur/terugbellen", "Afgehandeld.", request)
@@ -401,7 +406,7 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
     @login_required()
     async def transcripts_page(request: Request) -> Response:
         filters, raw = parse_filters(request)
-        handed = await run(console.catalog.handoff.conversation_ids)
+        handed = await run(console.handoff.conversation_ids)
         reviewed = await run(console.reviews.reviewed_ids)
         tags = await run(console.reviews.all_tags)
         rows = await run(
@@ -427,7 +432,7 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
         advisor = request.state.advisor
         cid = conversation_id_of(request)
         events = await run(console.tracker.events, cid)
-        handoffs = await run(console.catalog.handoff.for_conversation, cid)
+        handoffs = await run(console.handoff.for_conversation, cid)
         if not events and not handoffs:
             return page(request, "error", 404, message="Dit gesprek bestaat niet (meer).")
         await run(console.audit.record, advisor, "view", cid)
@@ -514,7 +519,7 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
         form = await request.form()
         if form.get("zeker") != "ja":
             return redirect(f"/adviseur/gesprekken/{cid}", "Zet eerst het vinkje.", request)
-        deleted = await run(delete_conversation, console.catalog.sessions, console.tracker, cid)
+        deleted = await run(delete_conversation, console.database.sessions, console.tracker, cid)
         await run(console.audit.record, advisor, "delete", cid, deleted.detail())
         return redirect("/adviseur/gesprekken", "Het gesprek is overal verwijderd.", request)
 
@@ -523,7 +528,7 @@ def build(settings: Settings, get_catalog: Callable[[], Catalog], templates: Env
     async def compute_stats() -> stats.Stats:
         since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=STATS_DAYS + 1)).timestamp()
         events = await run(console.tracker.all_events, since)
-        handed = await run(console.catalog.handoff.conversation_ids)
+        handed = await run(console.handoff.conversation_ids)
         return stats.compute(events, handed, dt.date.today(), STATS_DAYS)
 
     @login_required()

@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.catalog.models import HandoffRequest
 from bot.console.audit import ACTIONS
 from bot.console.transcripts import Turn
-from bot.handoff.hours import TIMEZONE
+from bot.handoff.models import HandoffReason, HandoffRequest, HandoffStatus
+from bot.office_hours import TIMEZONE
 
-REASONS = {
-    "asked": "vroeg om een mens",
-    "fallback": "bot begreep het niet",
-    "topic": "moeilijk onderwerp",
-    "literacy": "lezen is moeilijk",
-}
 TOPICS = {
     "debt": "schulden of geldzorgen",
     "illness": "ziekte of burn-out",
@@ -24,14 +18,6 @@ TOPICS = {
     "other": "anders",
 }
 CHANNELS = {"socketio": "website", "rest": "REST", "whatsapp": "WhatsApp"}
-STATUSES = {
-    "open": "wacht op een adviseur",
-    "claimed": "bij {name}",
-    "returned": "teruggegeven aan de bot",
-    "closed": "afgesloten",
-    "expired": "niemand op tijd: terugbellen aangeboden",
-    "after_hours": "buiten kantoortijd: terugbellen aangeboden",
-}
 PROFILE = {
     "work_situation": ("Werk nu", "work_situation"),
     "sector": ("Sector", "sector"),
@@ -45,7 +31,10 @@ WHO = {"person": "Persoon", "bot": "Bot", "system": "Systeem", "action": "Actie"
 
 
 def reason(code: str | None) -> str:
-    return REASONS.get(code or "", code or "–")
+    try:
+        return HandoffReason(code).label
+    except ValueError:
+        return code or "–"
 
 
 def topic(code: str | None) -> str:
@@ -57,7 +46,11 @@ def channel(code: str | None) -> str:
 
 
 def status(request: HandoffRequest) -> str:
-    return STATUSES.get(request.status, request.status).format(name=request.claimed_by_name or "?")
+    try:
+        label = HandoffStatus(request.status).label
+    except ValueError:
+        return request.status
+    return label.format(name=request.claimed_by_name or "?")
 
 
 def when(value: dt.datetime | None) -> str:

@@ -26,19 +26,11 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util import Retry
 
+from bot.errors import GraphError
+
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-
-
-class GraphError(Exception):
-    """A send that failed for good. `code` is Meta's error code when it gave one."""
-
-    def __init__(self, status: int, code: int | None, title: str):
-        super().__init__(f"WhatsApp send failed: HTTP {status}, error code {code}")
-        self.status = status
-        self.code = code
-        self.title = title
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
 
-from bot.catalog.models import Base, utcnow
+from bot.db import Base, utcnow
 
 
 class WhatsAppContact(Base):

@@ -19,10 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.catalog import migrate
-from bot.catalog.db import session_factory, session_scope
-from bot.catalog.models import utcnow
+from bot.db import migrate, session_factory, session_scope, utcnow
 from bot.nlp.redact import redact
+from bot.settings import MAX_MESSAGE_CHARS
 from bot.whatsapp.identity import Address, Identity
 from bot.whatsapp.models import (
     WhatsAppContact,
@@ -32,7 +31,6 @@ from bot.whatsapp.models import (
 )
 from bot.whatsapp.webhook import Inbound, Notification, StatusEvent
 
-MAX_MESSAGE_CHARS = 2000
 WINDOW_CLOSED = 131047  # more than 24 hours since the person last wrote: only templates allowed
 # A status only moves to a higher rank: read never becomes delivered again.
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}

@@ -27,7 +27,7 @@ from whatsapp_fakes import (
     FakeGraph,
 )
 
-from bot.handoff.hours import DAYS
+from bot.office_hours import DAYS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MODEL = PROJECT_ROOT / "models" / "overstap.tar.gz"

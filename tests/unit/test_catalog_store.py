@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.catalog.models import HandoffRequest
 from bot.catalog.profile import Profile
+from bot.handoff.models import HandoffRequest
+from bot.handoff.store import HandoffStore
 
 STATUS_TABLE_SCHEMES = {
     "stap", "llk", "ontwikkeladvies", "slim", "slim_scholing", "uwv_ww_scholing", "scholingsvoucher",
@@ -76,7 +77,7 @@ def test_paging_returns_new_results(catalog) -> None:
 
 
 def test_handoff_is_recorded_with_redacted_question(catalog) -> None:
-    request_id = catalog.record_handoff(
+    request_id = HandoffStore(catalog.sessions).record(
         "conv-1", "asked", {"profile": {"sector": "zorg"}}, "bel me op 0612345678", "rest"
     )
     with catalog.sessions() as session:

@@ -71,7 +71,7 @@ def test_whatsapp_purge_deletes_what_is_past_its_retention(tmp_path) -> None:
 
     from sqlalchemy import text
 
-    from bot.catalog.db import create_engine
+    from bot.db import create_engine
     from bot.settings import Settings
     from bot.whatsapp.identity import Identity
     from bot.whatsapp.store import WhatsAppStore

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.console import stats
-from bot.handoff.hours import TIMEZONE
+from bot.office_hours import TIMEZONE
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -10,19 +10,20 @@ import json
 import threading
 import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
 
-from bot.catalog.models import utcnow
-from bot.catalog.store import Catalog
 from bot.console import export
 from bot.console.audit import AuditLog
 from bot.console.auth import AccountError, Accounts, RateLimited
 from bot.console.avg import delete_conversation
 from bot.console.reviews import ReviewError, Reviews
 from bot.console.transcripts import Filters, TrackerStore, Turn, tracker_engine, turns
-from bot.handoff.hours import OfficeHours
+from bot.db import Database, utcnow
+from bot.handoff.store import HandoffStore
+from bot.office_hours import OfficeHours
 from bot.settings import Settings
 
 PASSWORD = "een lang wachtwoord"
@@ -48,10 +49,12 @@ def db(request, tmp_path_factory):
         url = f"sqlite:///{tmp / 'overstap.db'}"
     else:
         url = request.getfixturevalue("module_postgres_database")
-    catalog = Catalog(make_settings(tmp, OVERSTAP_DATABASE_URL=url))
-    catalog.migrate()
-    yield catalog
-    catalog.close()
+    database = Database(make_settings(tmp, OVERSTAP_DATABASE_URL=url))
+    database.migrate()
+    yield SimpleNamespace(
+        sessions=database.sessions, engine=database.engine, handoff=HandoffStore(database.sessions)
+    )
+    database.close()
 
 
 def unique(prefix: str) -> str:

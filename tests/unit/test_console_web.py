@@ -18,6 +18,7 @@ from webserver import serve
 from bot.catalog.store import Catalog
 from bot.console.audit import AuditLog
 from bot.console.auth import Accounts
+from bot.db import Database
 from bot.settings import Settings
 from bot.web import security
 from bot.web.app import create_app
@@ -45,12 +46,12 @@ def site(tmp_path_factory):
         OVERSTAP_SECRET_KEY="web test secret",
         OVERSTAP_RASA_TOKEN="web test token",
     )
-    catalog = Catalog(settings)
+    catalog = Catalog.open(settings)
     catalog.migrate()
     accounts = Accounts(catalog.sessions)
     accounts.create("adv", PASSWORD, "adviseur", "Anna")
     accounts.create("admin", PASSWORD, "beheerder", "Bert")
-    tracker = Catalog(settings, settings.tracker_url)  # only for its engine on the tracker file
+    tracker = Database(settings, settings.tracker_url)  # only for its engine on the tracker file
     with tracker.engine.begin() as conn:
         conn.execute(
             text(

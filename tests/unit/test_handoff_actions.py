@@ -18,7 +18,8 @@ from actions.callback import (
 from actions.fallback import ActionHandleFallback
 from actions.handoff import CALLBACK_SLOTS, ActionHandleReadingTrouble, ActionRequestHandoff
 from bot.handoff import contact, summary
-from bot.handoff.hours import OfficeHours
+from bot.handoff.store import HandoffStore
+from bot.office_hours import OfficeHours
 from bot.settings import Settings
 
 SECRET = "test secret for sealing contact details"
@@ -37,6 +38,7 @@ def user(text: str, intent: str, entities: list | None = None, **extra) -> dict:
 @pytest.fixture(autouse=True)
 def use_catalog(monkeypatch, catalog, tmp_path):
     monkeypatch.setattr(common, "catalog", lambda: catalog)
+    monkeypatch.setattr(common, "handoff", lambda: HandoffStore(catalog.sessions))
     set_hours(monkeypatch, tmp_path, ALWAYS_OPEN)
 
 
@@ -82,8 +84,22 @@ def run(action, t: Tracker) -> tuple[list[dict], list[dict]]:
     return dispatcher.messages, events
 
 
+def requests_of(catalog, sender: str) -> list:
+    return [
+        h
+        for h in HandoffStore(catalog.sessions).list_requests(limit=10_000)
+        if h.conversation_id == sender
+    ]
+
+
 def latest_request(catalog, sender: str):
-    return [h for h in catalog.handoffs(None) if h.conversation_id == sender][-1]
+    return requests_of(catalog, sender)[-1]
+
+
+def callbacks_of(catalog, sender: str) -> list:
+    return [
+        c for c in HandoffStore(catalog.sessions).callbacks(None) if c.conversation_id == sender
+    ]
 
 
 def test_asked_inside_office_hours_is_queued_with_a_summary(catalog) -> None:
@@ -104,7 +120,7 @@ def test_asked_inside_office_hours_is_queued_with_a_summary(catalog) -> None:
     # Asking again while waiting does not make a second request.
     messages, _ = run(ActionRequestHandoff(), tracker("queued", events, PROFILE))
     assert responses(messages) == ["utter_handoff_already_queued"]
-    assert len([h for h in catalog.handoffs(None) if h.conversation_id == "queued"]) == 1
+    assert len(requests_of(catalog, "queued")) == 1
 
 
 def test_outside_office_hours_offers_a_call_back_at_once(catalog, monkeypatch) -> None:
@@ -307,7 +323,7 @@ def test_a_contact_typed_at_the_method_question_answers_both(
     t.slots.update(result)
     messages, _ = run(ActionSaveCallback(), t)
     assert responses(messages) == ["utter_callback_saved"]
-    saved = [c for c in catalog.handoff.callbacks() if c.conversation_id == "early"][-1]
+    saved = callbacks_of(catalog, "early")[-1]
     assert saved.method == method and typed not in saved.contact_enc
     assert contact.unseal(saved.contact_enc, SECRET) == typed
 
@@ -320,7 +336,7 @@ def test_contact_comes_sealed_from_the_channel_and_is_stored_sealed(catalog) -> 
     assert result == {"callback_contact": "[telefoon]"}  # never the number itself
     messages, _ = run(ActionSaveCallback(), t)
     assert responses(messages) == ["utter_callback_saved"]
-    saved = [c for c in catalog.handoff.callbacks() if c.conversation_id == "callback"][-1]
+    saved = callbacks_of(catalog, "callback")[-1]
     assert saved.method == "phone" and saved.handoff_id == 7
     assert "0612345678" not in saved.contact_enc
     assert contact.unseal(saved.contact_enc, SECRET) == "0612345678"
@@ -360,5 +376,5 @@ def test_on_whatsapp_the_number_is_not_asked(catalog) -> None:
     assert slots_needed == ["callback_consent", "callback_method"]
     messages, _ = run(ActionSaveCallback(), t)
     assert responses(messages) == ["utter_callback_saved"]
-    saved = [c for c in catalog.handoff.callbacks() if c.conversation_id == "wa-pseudonym"][-1]
+    saved = callbacks_of(catalog, "wa-pseudonym")[-1]
     assert contact.unseal(saved.contact_enc, SECRET) == "whatsapp"

@@ -8,8 +8,9 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.handoff import contact
-from bot.handoff.hours import TIMEZONE, OfficeHours
-from bot.handoff.signals import detect, is_garbled
+from bot.nlp.redact import is_contact_answer
+from bot.nlp.signals import detect, is_garbled
+from bot.office_hours import TIMEZONE, OfficeHours
 
 
 @pytest.mark.parametrize(
@@ -168,7 +169,7 @@ def test_sealed_contact_opens_only_with_the_same_key() -> None:
     ],
 )
 def test_a_redacted_contact_alone_is_an_answer(redacted: str, answer: bool) -> None:
-    assert contact.is_contact_answer(redacted) is answer
+    assert is_contact_answer(redacted) is answer
 
 
 def test_office_hours_and_wait_are_settings_that_fail_loudly(tmp_path) -> None:

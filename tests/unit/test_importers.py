@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, or_, select
 
-from bot.catalog.db import session_scope
 from bot.catalog.importers import detect_format
 from bot.catalog.models import Course
 from bot.catalog.store import Catalog
+from bot.db import session_scope
 from bot.errors import CatalogImportError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,9 +8,9 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.catalog import loader
-from bot.catalog.db import session_scope
 from bot.catalog.models import Course, Scheme
 from bot.catalog.store import Catalog
+from bot.db import session_scope
 from bot.errors import CatalogImportError
 
 SEED = Path(loader.__file__).resolve().parents[2] / "data" / "catalog"
@@ -27,7 +27,7 @@ def seed_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def store(settings) -> Catalog:
-    catalog = Catalog(settings)
+    catalog = Catalog.open(settings)
     catalog.migrate()
     yield catalog
     catalog.close()

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import delete, select, text
 
 from bot.catalog import index
-from bot.catalog.db import session_scope
-from bot.catalog.models import Course, CourseLocation, Meta, SearchTerm
+from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, search_courses
 from bot.catalog.store import Catalog
+from bot.db import Meta, session_scope
 
 TODAY = dt.date(2026, 11, 23)
 GRONINGEN = (53.2194, 6.5665)
@@ -73,7 +73,7 @@ def catalog(request, tmp_path, settings_for) -> Iterator[Catalog]:
         url = f"sqlite:///{tmp_path / 'search.db'}"
     else:
         url = request.getfixturevalue("module_postgres_database")
-    cat = Catalog(settings_for(url))
+    cat = Catalog.open(settings_for(url))
     cat.migrate()
     with session_scope(cat.sessions) as session:
         session.execute(delete(CourseLocation))

@@ -46,12 +46,12 @@ def domain() -> Domain:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def stores(request, tmp_path, domain, module_postgres_database):
+def stores(request, tmp_path, domain):
     """(windowed store, Rasa's store) over the same events table."""
     if request.param == "sqlite":
         config = {"dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
     else:
-        url = make_url(module_postgres_database)
+        url = make_url(request.getfixturevalue("module_postgres_database"))
         config = {
             "dialect": "postgresql", "host": url.host, "port": url.port,
             "db": url.database, "username": url.username,
@@ -337,7 +337,7 @@ def test_a_conversation_first_seen_during_an_outage_is_written_afterwards(stores
 
 
 def test_a_tracker_rasa_made_itself_fails_without_its_text_in_the_error(stores, domain) -> None:
-    from bot.tracker_store import TrackerDatabaseUnreachable
+    from bot.errors import TrackerDatabaseUnreachable
 
     windowed, _ = stores
     tracker = DialogueStateTracker("eigen", domain.slots)

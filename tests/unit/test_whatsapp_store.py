@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import text, update
 from whatsapp_fakes import PHONE, load, text_payload
 
-from bot.catalog.db import create_engine, session_scope
-from bot.catalog.models import utcnow
+from bot.db import create_engine, session_scope, utcnow
 from bot.settings import Settings
 from bot.whatsapp.identity import Identity
 from bot.whatsapp.models import (

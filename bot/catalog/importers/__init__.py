@@ -16,13 +16,12 @@ from bot.catalog.importers import csvfile, ooapi
 from bot.catalog.importers.common import (
     Context,
     ImportReport,
-    Invalid,
     Issue,
     Places,
     text_limit,
     write_courses,
 )
-from bot.errors import CatalogImportError
+from bot.errors import CatalogImportError, InvalidValue
 
 FORMATS = ("ooapi", "csv")
 PARSERS = {"ooapi": ooapi.parse, "csv": csvfile.parse}
@@ -69,7 +68,7 @@ def import_file(
     try:
         source = text_limit((source or f"{label}-import: {path.name}").strip(), "source", "bron")
         provider = text_limit(provider.strip(), "provider", "aanbieder") if provider else None
-    except Invalid as exc:
+    except InvalidValue as exc:
         raise CatalogImportError(str(exc)) from None
     ctx = Context(
         source=source,

@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from bot.catalog.models import Course, CourseLocation, nlqf_rank
+from bot.catalog.models import (
+    COURSE_NLQF_LEVELS,
+    ONLINE_MODES,
+    Course,
+    CourseLocation,
+    nlqf_rank,
+)
+from bot.errors import InvalidValue
 from bot.nlp.lexicon import Lexicon, default_lexicon
 
 T = TypeVar("T")
@@ -29,7 +36,6 @@ PROGRESS_MIN = 300
 # Records per database round trip when reading existing courses and when flushing.
 BATCH = 500
 
-NLQF_VALUES = ("1", "2", "3", "4", "4+", "5", "6", "7", "8")
 # OOAPI v5 enum `level`; the comment of the enum gives the matching NLQF level.
 LEVELS = {
     "secondary vocational education": None,
@@ -54,7 +60,6 @@ MODES = {
     "hybrid": "hybride",
     "situated": "op locatie",
 }
-ONLINE_MODES = {"online", "distance-learning"}
 # OOAPI v5 enum `modeOfStudy`, with the Dutch words of the specification.
 MODES_OF_STUDY = {
     "full-time": "fulltime",
@@ -68,10 +73,6 @@ DURATION = re.compile(
     r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
 )
 DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
-
-
-class Invalid(ValueError):
-    """A value is wrong; the message is Dutch and says what is expected."""
 
 
 @dataclass(frozen=True)
@@ -171,28 +172,28 @@ class Parsed:
     invalid: int = 0
 
 
-# -- value checks: each returns the clean value or raises Invalid with a Dutch message --------
+# -- value checks: each returns the clean value or raises InvalidValue with a Dutch message --------
 
 
 def text_limit(value: str, column: str, label: str) -> str:
-    """The text itself, or Invalid when it is longer than its database column allows."""
+    """The text itself, or InvalidValue when it is longer than its database column allows."""
     limit = Course.__table__.c[column].type.length
     if limit and len(value) > limit:
-        raise Invalid(f"{label} is te lang ({len(value)} tekens, hoogstens {limit})")
+        raise InvalidValue(f"{label} is te lang ({len(value)} tekens, hoogstens {limit})")
     return value
 
 
 def parse_nlqf(value: Any) -> str:
     text = str(value).strip()
-    if text not in NLQF_VALUES:
-        raise Invalid(f"niveau '{value}' bestaat niet. Kies 1 tot en met 8, of 4+")
+    if text not in COURSE_NLQF_LEVELS:
+        raise InvalidValue(f"niveau '{value}' bestaat niet. Kies 1 tot en met 8, of 4+")
     return text
 
 
 def parse_level(value: Any) -> str:
     text = str(value).strip()
     if text not in LEVELS:
-        raise Invalid(f"soort opleiding '{value}' bestaat niet. Kies uit: {', '.join(LEVELS)}")
+        raise InvalidValue(f"soort opleiding '{value}' bestaat niet. Kies uit: {', '.join(LEVELS)}")
     return text
 
 
@@ -207,7 +208,7 @@ def parse_mode(value: Any) -> str:
     for mode, dutch in MODES.items():
         if text in (mode, dutch):
             return mode
-    raise Invalid(f"lesvorm '{value}' bestaat niet. Kies uit: {', '.join(MODES)}")
+    raise InvalidValue(f"lesvorm '{value}' bestaat niet. Kies uit: {', '.join(MODES)}")
 
 
 def parse_mode_of_study(value: Any) -> str:
@@ -215,13 +216,13 @@ def parse_mode_of_study(value: Any) -> str:
     for mode, dutch in MODES_OF_STUDY.items():
         if text in (mode, dutch):
             return mode
-    raise Invalid(f"studievorm '{value}' bestaat niet. Kies uit: {', '.join(MODES_OF_STUDY)}")
+    raise InvalidValue(f"studievorm '{value}' bestaat niet. Kies uit: {', '.join(MODES_OF_STUDY)}")
 
 
 def parse_duration(value: Any) -> str:
     text = str(value).strip().upper()
     if not DURATION.match(text):
-        raise Invalid(f"duur '{value}' klopt niet. Schrijf bijvoorbeeld P1Y (1 jaar) of P6M")
+        raise InvalidValue(f"duur '{value}' klopt niet. Schrijf bijvoorbeeld P1Y (1 jaar) of P6M")
     return text_limit(text, "duration", "duur")
 
 
@@ -235,7 +236,7 @@ def parse_date(value: Any, dutch: bool = False) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         hint = "JJJJ-MM-DD of DD-MM-JJJJ" if dutch else "JJJJ-MM-DD"
-        raise Invalid(f"datum '{value}' klopt niet. Schrijf {hint}") from None
+        raise InvalidValue(f"datum '{value}' klopt niet. Schrijf {hint}") from None
 
 
 def parse_price(value: Any) -> float:
@@ -246,16 +247,16 @@ def parse_price(value: Any) -> float:
     elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?", text):
         amount = float(text.replace(".", "").replace(",", "."))
     elif re.fullmatch(r"-\d+(?:[.,]\d+)?", text):
-        raise Invalid(f"prijs '{value}' is negatief")
+        raise InvalidValue(f"prijs '{value}' is negatief")
     else:
-        raise Invalid(f"prijs '{value}' is geen getal")
+        raise InvalidValue(f"prijs '{value}' is geen getal")
     return amount
 
 
 def parse_url(value: Any, label: str = "link") -> str:
     text = str(value).strip()
     if not re.match(r"https?://\S+$", text):
-        raise Invalid(f"{label} '{value}' is geen webadres. Begin met https://")
+        raise InvalidValue(f"{label} '{value}' is geen webadres. Begin met https://")
     return text_limit(text, "url", label)
 
 
@@ -274,7 +275,7 @@ class Places:
             return text
         entry = self.lexicon.lookup("sector", text)
         if entry is None:
-            raise Invalid(
+            raise InvalidValue(
                 f"sector '{value}' is onbekend. Kies uit: {', '.join(sorted(self.sector_ids))}"
             )
         return entry.id
@@ -285,7 +286,7 @@ class Places:
             return text.lower()
         entry = self.lexicon.lookup("province", text)
         if entry is None:
-            raise Invalid(f"provincie '{value}' is onbekend")
+            raise InvalidValue(f"provincie '{value}' is onbekend")
         return entry.id
 
     def location(
@@ -317,13 +318,13 @@ class Places:
         by_postcode = self.lexicon.province_for_postcode(postcode or "")
         if by_postcode is not None:
             return LocationData(place=name, province=by_postcode.id, lat=lat, lon=lon)
-        raise Invalid(f"plaats '{place}' is onbekend. {hint}")
+        raise InvalidValue(f"plaats '{place}' is onbekend. {hint}")
 
 
 def text_limit_location(place: str) -> None:
     limit = CourseLocation.__table__.c["place"].type.length
     if len(place) > limit:
-        raise Invalid(f"plaats is te lang ({len(place)} tekens, hoogstens {limit})")
+        raise InvalidValue(f"plaats is te lang ({len(place)} tekens, hoogstens {limit})")
 
 
 def split_list(cell: str) -> list[str]:

@@ -18,7 +18,6 @@ from typing import Any
 from bot.catalog.importers.common import (
     Context,
     CourseData,
-    Invalid,
     Issue,
     Parsed,
     parse_date,
@@ -34,7 +33,7 @@ from bot.catalog.importers.common import (
     text_limit,
     unique,
 )
-from bot.errors import CatalogImportError
+from bot.errors import CatalogImportError, InvalidValue
 
 
 @dataclass(frozen=True)
@@ -175,7 +174,7 @@ def course_from_row(
         for item in items:
             try:
                 out.append(parse_one(item))
-            except Invalid as exc:
+            except InvalidValue as exc:
                 issues.append(Issue(where, str(exc)))
         return out if name in LIST_COLUMNS else (out[0] if out else None)
 
@@ -233,6 +232,6 @@ def text_limit_or_issue(
 ) -> str:
     try:
         return text_limit(value, column, label)
-    except Invalid as exc:
+    except InvalidValue as exc:
         issues.append(Issue(where, str(exc)))
         return value

@@ -32,7 +32,6 @@ from typing import Any
 from bot.catalog.importers.common import (
     Context,
     CourseData,
-    Invalid,
     Issue,
     Parsed,
     nlqf_of_level,
@@ -47,7 +46,7 @@ from bot.catalog.importers.common import (
     text_limit,
     unique,
 )
-from bot.errors import CatalogImportError
+from bot.errors import CatalogImportError, InvalidValue
 
 ID_PREFIX = "ooapi:"
 BUNDLE_KEYS = ("organizations", "programs", "courses", "offerings")
@@ -126,7 +125,7 @@ def entries(value: Any, path: str) -> list[tuple[str, Any]]:
     if isinstance(value, dict) and isinstance(value.get("items"), list):
         items_path = join(path, "items")
         return [(join(items_path, i), v) for i, v in enumerate(value["items"])]
-    raise Invalid("verwacht een lijst, of een pagina met 'items'")
+    raise InvalidValue("verwacht een lijst, of een pagina met 'items'")
 
 
 def load(path: Path) -> Any:
@@ -150,13 +149,13 @@ def top_level(data: Any, name: str) -> list[tuple[str, Any]]:
             if key in data:
                 try:
                     found.extend(entries(data[key], key))
-                except Invalid as exc:
+                except InvalidValue as exc:
                     raise CatalogImportError(f"{name}: {key}: {exc}.") from None
         return found
     if isinstance(data, list) or (isinstance(data, dict) and "items" in data):
         try:
             return entries(data, "")
-        except Invalid as exc:
+        except InvalidValue as exc:
             raise CatalogImportError(f"{name}: items: {exc}.") from None
     raise CatalogImportError(
         f"{name}: geen OOAPI-gegevens gevonden. Verwacht: een pagina met 'items', "
@@ -192,7 +191,7 @@ def parse(path: Path, ctx: Context) -> Parsed:
         if nested is not None:
             try:
                 found = entries(nested, join(item.path, "offerings"))
-            except Invalid as exc:
+            except InvalidValue as exc:
                 resource.issues.append(Issue(join(item.path, "offerings"), str(exc)))
                 found = []
             for opath, obj in found:
@@ -272,7 +271,7 @@ def pick_language(value: Any) -> str:
     if isinstance(value, str):
         return value.strip()
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise Invalid("verwacht een lijst met 'language' en 'value'")
+        raise InvalidValue("verwacht een lijst met 'language' en 'value'")
     texts = [(str(v.get("language") or ""), str(v.get("value") or "").strip()) for v in value]
     texts = [(lang, text) for lang, text in texts if text]
     for want in ("nl-NL", "nl", "en-GB", "en"):
@@ -292,7 +291,7 @@ def course_from_resource(
     def attempt(key: str, check: Callable[..., Any], *args: Any, within: str = base) -> Any:
         try:
             return check(*args)
-        except Invalid as exc:
+        except InvalidValue as exc:
             issues.append(Issue(join(within, key) if key else within, str(exc)))
             return None
 
@@ -394,46 +393,46 @@ def offering_facts(item: Item, attempt: Callable[..., Any], ctx: Context) -> Off
 
 
 def fail(message: str) -> None:
-    raise Invalid(message)
+    raise InvalidValue(message)
 
 
 def one_of(value: Any, allowed: tuple[str, ...], label: str) -> str:
     if value not in allowed:
-        raise Invalid(f"{label} '{value}' bestaat niet. Kies uit: {', '.join(allowed)}")
+        raise InvalidValue(f"{label} '{value}' bestaat niet. Kies uit: {', '.join(allowed)}")
     return value
 
 
 def teaching_language(value: Any) -> str:
     if not isinstance(value, str) or not LANGUAGE_CODE.match(value):
-        raise Invalid(f"taalcode '{value}' klopt niet. Gebruik drie letters, zoals nld of eng")
+        raise InvalidValue(f"taalcode '{value}' klopt niet. Gebruik drie letters, zoals nld of eng")
     return value
 
 
 def modes_of_delivery(value: Any) -> list[str]:
     if not isinstance(value, list):
-        raise Invalid("verwacht een lijst met lesvormen")
+        raise InvalidValue("verwacht een lijst met lesvormen")
     return [parse_mode(v) for v in value]
 
 
 def string_list(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise Invalid("verwacht een lijst met woorden")
+        raise InvalidValue("verwacht een lijst met woorden")
     return value
 
 
 def total_cost(cost: Any) -> float | None:
     """The amount of an OOAPI Cost of type 'total costs' in euro; None for other cost types."""
     if not isinstance(cost, dict) or not cost.get("costType"):
-        raise Invalid("costType ontbreekt")
+        raise InvalidValue("costType ontbreekt")
     if cost["costType"] != "total costs":
         return None
     amount, currency = cost.get("amount"), cost.get("currency") or "EUR"
     if amount in (None, ""):
-        raise Invalid("prijs (amount) ontbreekt")
+        raise InvalidValue("prijs (amount) ontbreekt")
     if not AMOUNT.match(str(amount)):
-        raise Invalid(f"prijs '{amount}' is geen getal. Schrijf bijvoorbeeld 1250.50")
+        raise InvalidValue(f"prijs '{amount}' is geen getal. Schrijf bijvoorbeeld 1250.50")
     if currency != "EUR":
-        raise Invalid(f"munteenheid '{currency}' wordt niet ondersteund. Alleen EUR")
+        raise InvalidValue(f"munteenheid '{currency}' wordt niet ondersteund. Alleen EUR")
     return float(amount)
 
 
@@ -477,7 +476,7 @@ def primary_code(value: Any, other_codes: Any) -> str | None:
     """The crebo or CROHO code if the resource has one (in primaryCode or otherCodes), else
     its primaryCode."""
     if value is not None and (not isinstance(value, dict) or not value.get("code")):
-        raise Invalid("verwacht een object met 'codeType' en 'code'")
+        raise InvalidValue("verwacht een object met 'codeType' en 'code'")
     codes = [value, *(other_codes if isinstance(other_codes, list) else [])]
     codes = [c for c in codes if isinstance(c, dict) and c.get("code")]
     chosen = next((c for c in codes if c.get("codeType") == "crohoCreboCode"), value)
@@ -488,11 +487,11 @@ def primary_code(value: Any, other_codes: Any) -> str | None:
 
 def study_load(value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise Invalid("verwacht 'studyLoadUnit' en 'value'")
+        raise InvalidValue("verwacht 'studyLoadUnit' en 'value'")
     unit, amount = value.get("studyLoadUnit"), value.get("value")
     one_of(unit, STUDY_LOAD_UNITS, "eenheid")
     if not isinstance(amount, int | float) or isinstance(amount, bool) or amount < 0:
-        raise Invalid(f"studielast '{amount}' is geen getal")
+        raise InvalidValue(f"studielast '{amount}' is geen getal")
     return {"unit": unit, "value": amount}
 
 
@@ -503,7 +502,7 @@ def organization_name(ref: Any, organizations: dict[str, Any]) -> str | None:
         return None
     try:
         name = pick_language(ref.get("name") or [])
-    except Invalid:
+    except InvalidValue:
         name = ""
     return name or str(ref.get("shortName") or "").strip() or None
 
@@ -525,7 +524,7 @@ def provider_of(
         if name:
             try:
                 return text_limit(name, "provider", "naam van de aanbieder")
-            except Invalid as exc:
+            except InvalidValue as exc:
                 issues.append(Issue(join(resource.item.path, "organization"), str(exc)))
                 return None
     if ctx.provider:
@@ -554,7 +553,7 @@ def sector_of(obj: dict[str, Any], base: str, ctx: Context, issues: list[Issue])
     if ext.get("sector"):
         try:
             return ctx.places.sector(ext["sector"])
-        except Invalid as exc:
+        except InvalidValue as exc:
             issues.append(Issue(join(base, "ext.sector"), str(exc)))
             return None
     code = str(obj.get("fieldsOfStudy") or "").strip()

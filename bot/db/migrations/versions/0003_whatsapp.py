@@ -1,6 +1,6 @@
 """whatsapp channel: contacts (pseudonym, encrypted address), inbox, statuses, send errors
 
-Revision ID: wa01
+Revision ID: wa01 (the third step)
 Revises: 0002
 """
 

@@ -8,8 +8,8 @@ checking the few matching rows: ~10 ms instead of ~0.2 ms at 100k courses (measu
 bench/catalog_search.py). A target of 1000 keeps ~10,000 lexemes. Only plans change, never
 results. SQLite's planner always starts from FTS5 here, so it needs nothing.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0003 (the fourth step; the id is older than the file name)
+Revises: wa01
 """
 
 from alembic import op

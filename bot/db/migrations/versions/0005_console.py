@@ -2,7 +2,7 @@
 claim columns on handoff_requests
 
 Revision ID: console01
-Revises: wa01
+Revises: 0003
 """
 
 import sqlalchemy as sa
