@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
@@ -84,6 +85,16 @@ def render(domain: dict[str, Any], response: str, **values: Any) -> str:
     except (KeyError, IndexError, ValueError):
         logger.error("response %s needs values it did not get", response)
         return text
+
+
+def dutch_date(domain: dict[str, Any], day: dt.date | None) -> str:
+    """A date as a person reads it, the one format the bot uses: '1 september 2027'.
+
+    The month names are responses (utter_month_1 .. utter_month_12), like all Dutch copy.
+    """
+    if day is None:
+        return ""
+    return f"{day.day} {render(domain, f'utter_month_{day.month}')} {day.year}"
 
 
 def profile_from(tracker: Tracker) -> Profile:

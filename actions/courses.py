@@ -95,10 +95,6 @@ def level_text(domain: DomainDict, course: Course) -> str | None:
     return None
 
 
-def dutch_date(domain: DomainDict, day: dt.date) -> str:
-    return f"{day.day} {render(domain, f'utter_month_{day.month}')} {day.year}"
-
-
 def upcoming_dates(course: Course, today: dt.date) -> list[dt.date]:
     dates = []
     for raw in course.start_dates or []:
@@ -176,7 +172,9 @@ def course_facts(
             return [render(domain, "utter_course_start_unknown")]
         return [
             render(
-                domain, "utter_course_start", dates=", ".join(dutch_date(domain, d) for d in dates)
+                domain,
+                "utter_course_start",
+                dates=", ".join(common.dutch_date(domain, d) for d in dates),
             )
         ]
     return []

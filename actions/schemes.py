@@ -25,10 +25,6 @@ MAX_SCHEMES = 3
 ASKING_INTENTS = {"ask_scheme", "ask_why_not"}
 
 
-def dutch_date(value: dt.date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value else ""
-
-
 def scheme_ids_in(entities: list[dict] | None, text: str | None = None) -> list[str]:
     """Scheme ids named by `scheme` entities, or else anywhere in the text."""
     lex = lexicon()
@@ -153,7 +149,7 @@ class ActionExplainScheme(Action):
             amount=scheme.amount or "",
             how_to_apply=scheme.how_to_apply or "",
             source=(scheme.sources or [""])[0],
-            last_verified=dutch_date(scheme.last_verified),
+            last_verified=common.dutch_date(domain, scheme.last_verified),
             note=note,
         )
         return []

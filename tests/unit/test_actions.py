@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -211,6 +212,18 @@ def test_active_scheme_is_answered_from_its_record(catalog) -> None:
     assert responses(messages) == ["utter_scheme_info"]
     assert messages[0]["explanation"] == record.explanation_b1
     assert messages[0]["source"] == record.sources[0]
+    day = record.last_verified  # the one date format a person sees: "1 september 2026"
+    assert messages[0]["last_verified"] == f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+MONTHS = "januari februari maart april mei juni juli augustus september oktober november december"
+MONTHS = MONTHS.split()
+
+
+def test_dates_are_written_the_way_people_say_them() -> None:
+    assert common.dutch_date(DOMAIN, dt.date(2027, 3, 1)) == "1 maart 2027"
+    assert common.dutch_date(DOMAIN, dt.date(2026, 12, 31)) == "31 december 2026"
+    assert common.dutch_date(DOMAIN, None) == ""
 
 
 def test_an_uncertain_fact_is_shown_with_an_ended_scheme(catalog) -> None:
