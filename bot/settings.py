@@ -30,7 +30,21 @@ from typing import Any
 from bot.errors import ConfigError
 from bot.office_hours import OfficeHours
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+def _project_root() -> Path:
+    """The project folder: data/, the Rasa files (config.yml, domain), var/ and models/.
+
+    In a clone (also with `pip install -e .`) that is the package's parent. A package installed
+    with `pip install .` lives in site-packages, without the project's data: then it is the
+    folder the command runs in, which must be a copy of the project.
+    """
+    clone = Path(__file__).resolve().parent.parent
+    if (clone / "config.yml").is_file() and (clone / "data" / "lexicon").is_dir():
+        return clone
+    return Path.cwd().resolve()
+
+
+PROJECT_ROOT = _project_root()
 PREFIX = "OVERSTAP_"
 # The longest message the project passes on: from a person (any channel) or from an adviser.
 MAX_MESSAGE_CHARS = 2000
