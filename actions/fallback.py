@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import render
-from bot.nlp.signals import count_reading_signals
+from bot.nlp.signals import count_reading_signals, intent_of
 
 SUGGESTIBLE = {
     "start_profile", "search_courses", "ask_schemes", "ask_scheme", "ask_why_not", "request_human",
@@ -25,8 +25,7 @@ def misses_in_a_row(tracker: Tracker) -> int:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
-        if intent != "nlu_fallback":
+        if intent_of(event) != "nlu_fallback":
             break
         count += 1
     return count

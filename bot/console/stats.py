@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.handoff.summary import EXTERNAL_PREFIX
+from bot.nlp.signals import intent_of
 from bot.office_hours import TIMEZONE
 
 TOP = 10
@@ -55,7 +56,7 @@ def compute(
             continue
         day = dt.datetime.fromtimestamp(event.get("timestamp") or 0, TIMEZONE).date()
         first_seen.setdefault(sender, day)
-        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        intent = intent_of(event)
         stats.user_turns += 1
         if intent:
             intents[intent] += 1

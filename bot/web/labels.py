@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.console.audit import ACTIONS
 from bot.console.transcripts import Turn
-from bot.handoff.models import HandoffReason, HandoffRequest, HandoffStatus
+from bot.handoff.models import ACTIVE, WAITING, HandoffReason, HandoffRequest, HandoffStatus
 from bot.office_hours import TIMEZONE
 
 TOPICS = {
@@ -51,6 +51,15 @@ def status(request: HandoffRequest) -> str:
     except ValueError:
         return request.status
     return label.format(name=request.claimed_by_name or "?")
+
+
+def is_waiting(request: HandoffRequest) -> bool:
+    return request.status in WAITING
+
+
+def is_active(request: HandoffRequest) -> bool:
+    """Waiting, or with an adviser: the live page can still show it."""
+    return request.status in ACTIVE
 
 
 def when(value: dt.datetime | None) -> str:
