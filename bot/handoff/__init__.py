@@ -1,1 +1,1 @@
-"""Handoff to a human adviser: the summary of what the bot learned."""
+"""Handoff to a human adviser: requests and call-backs, the summary, the live takeover."""
