@@ -20,10 +20,7 @@ MAX_WORDS_PER_SENTENCE = 15
 
 
 def responses() -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        found.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
-    return found
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
 
 def plain(text: str) -> str:
