@@ -18,15 +18,13 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from bot.nlp.lexicon import words_pattern
 from bot.nlp.redact import EMAIL, PHONE
 
 METADATA_KEY = "overstap_contact"
-# Words people put around the answer: "mijn nummer is 06 ...", "mail: a@b.nl".
-FILLER = re.compile(
-    r"\b(mijn|het|is|nummer|telefoonnummer|telefoon|tel|mobiel|e-?mail|e-?mailadres|adres|"
-    r"mail|op|naar|dat|graag|bel|mij|me|maar|ja|hoor|je|kunt)\b",
-    re.IGNORECASE,
-)
+# Words people put around the answer: "mijn nummer is 06 ...", "mail: a@b.nl"
+# (data/lexicon/words.yml).
+FILLER = words_pattern("contact_filler_words", re.IGNORECASE)
 
 
 def capture(text: str | None) -> str | None:

@@ -17,6 +17,7 @@ from bot.handoff.signals import (
     count_reading_signals,
     is_garbled,
 )
+from bot.nlp.lexicon import words
 
 CONTROL_INTENTS = {
     "request_human", "request_callback", "affirm", "deny", "greet", "start_profile",
@@ -27,19 +28,10 @@ PROFILE_SLOTS = (
     "region", "province", "place", "goal",
 )  # fmt: skip
 REQUEST_INTENTS = {"request_human", "request_callback"}
-# The words of a bare request for a person. What is left of a request after these is what
-# the person wants to talk about: "ik wil een adviseur spreken over mijn schulden".
-REQUEST_WORDS = frozenset(
-    """
-    ik wil wel graag een de het met iemand mens persoon echt adviseur adviseuse
-    loopbaanadviseur medewerker coach spreken praten chatten bellen gebeld worden
-    kan kun kunt mag ik mij me je jij u mijn contact hulp help helpen alsjeblieft aub pls
-    ff even nu liever geen bot robot computer door naar doorverbinden terugbellen
-    teruggebeld bel zou willen hebben mogelijk is dat daar over om nou toch meteen snel
-    direct asap hallo hoi dag goedemorgen goedemiddag goedenavond dank bedankt alstublieft
-    vraag vragen stellen
-    """.split()
-)
+# The words of a bare request for a person (data/lexicon/words.yml). What is left of a request
+# after these is what the person wants to talk about: "ik wil een adviseur spreken over mijn
+# schulden".
+REQUEST_WORDS = frozenset(words("request_words"))
 EXTERNAL_PREFIX = "EXTERNAL: "
 REASONS = ("asked", "fallback", "topic", "literacy")
 

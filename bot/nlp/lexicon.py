@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,8 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 LEXICON_DIR = PROJECT_ROOT / "data" / "lexicon"
+# Word lists the code reads messages with; not part of the entity ruler (see pipeline.py).
+WORDS_FILE = LEXICON_DIR / "words.yml"
 
 # Entity labels the ruler emits; they are also Rasa entity names in the domain.
 RULER_KINDS = ("sector", "occupation", "education_level", "place", "province", "scheme")
@@ -258,3 +261,39 @@ def read_scheme_aliases(path: Path) -> list[dict]:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     return Lexicon.load()
+
+
+@lru_cache(maxsize=4)
+def word_lists(path: Path = WORDS_FILE) -> dict[str, Any]:
+    """Every list in data/lexicon/words.yml, read once."""
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def words(name: str) -> tuple[str, ...]:
+    """A named word list from data/lexicon/words.yml, in file order."""
+    found = word_lists().get(name)
+    if not isinstance(found, list):
+        raise KeyError(f"no word list {name!r} in {WORDS_FILE.name}")
+    return tuple(str(w) for w in found)
+
+
+def word_map(name: str) -> dict[str, Any]:
+    """A named mapping from data/lexicon/words.yml (word -> value), in file order."""
+    found = word_lists().get(name)
+    if not isinstance(found, dict):
+        raise KeyError(f"no word mapping {name!r} in {WORDS_FILE.name}")
+    return {str(k): v for k, v in found.items()}
+
+
+def alternation(items: Iterable[str]) -> str:
+    """A regex group matching any of `items`; an item ending in * matches any ending."""
+    parts = [
+        re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
+        for w in sorted(items, key=len, reverse=True)  # longest first
+    ]
+    return "(?:" + "|".join(parts) + ")"
+
+
+def words_pattern(name: str, flags: int = 0) -> re.Pattern[str]:
+    """A regex that finds any word of a word list as a whole word."""
+    return re.compile(r"\b" + alternation(words(name)) + r"\b", flags)
