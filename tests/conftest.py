@@ -75,25 +75,33 @@ def _temporary_database(prefix: str) -> Iterator[str]:
     admin.dispose()
 
 
+def _seeded_catalog(directory: Path, url: str) -> Catalog:
+    catalog = Catalog(make_settings(directory, OVERSTAP_DATABASE_URL=url))
+    catalog.migrate()
+    catalog.load_seed()
+    return catalog
+
+
 @pytest.fixture(scope="session")
-def seeded_catalogs(tmp_path_factory: pytest.TempPathFactory, postgres_database: str):
-    """The seed catalog loaded once into SQLite and once into PostgreSQL."""
+def sqlite_catalog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalog]:
+    """The seed catalog loaded once into SQLite."""
     tmp = tmp_path_factory.mktemp("catalog")
-    catalogs = {}
-    for backend, url in (
-        ("sqlite", f"sqlite:///{tmp / 'overstap.db'}"),
-        ("postgres", postgres_database),
-    ):
-        settings = make_settings(tmp, OVERSTAP_DATABASE_URL=url)
-        catalog = Catalog(settings)
-        catalog.migrate()
-        catalog.load_seed()
-        catalogs[backend] = catalog
-    yield catalogs
-    for catalog in catalogs.values():
-        catalog.close()
+    catalog = _seeded_catalog(tmp, f"sqlite:///{tmp / 'overstap.db'}")
+    yield catalog
+    catalog.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_catalog(
+    tmp_path_factory: pytest.TempPathFactory, postgres_database: str
+) -> Iterator[Catalog]:
+    """The seed catalog loaded once into PostgreSQL."""
+    catalog = _seeded_catalog(tmp_path_factory.mktemp("catalog_pg"), postgres_database)
+    yield catalog
+    catalog.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def catalog(request: pytest.FixtureRequest, seeded_catalogs: dict[str, Catalog]) -> Catalog:
-    return seeded_catalogs[request.param]
+def catalog(request: pytest.FixtureRequest) -> Catalog:
+    """The seeded catalog on each backend; the SQLite variant never touches PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_catalog")

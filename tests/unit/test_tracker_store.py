@@ -46,12 +46,12 @@ def domain() -> Domain:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def stores(request, tmp_path, domain, module_postgres_database):
+def stores(request, tmp_path, domain):
     """(windowed store, Rasa's store) over the same events table."""
     if request.param == "sqlite":
         config = {"dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
-    else:
-        url = make_url(module_postgres_database)
+    else:  # only the postgres variant asks for a PostgreSQL database
+        url = make_url(request.getfixturevalue("module_postgres_database"))
         config = {
             "dialect": "postgresql", "host": url.host, "port": url.port,
             "db": url.database, "username": url.username,
