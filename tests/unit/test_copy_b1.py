@@ -50,16 +50,21 @@ def test_response_is_b1(name: str, text: str) -> None:
 
 
 def channel_texts() -> list[tuple[str, str]]:
-    """The channels' own texts, one YAML file of name: text per channel package."""
-    from bot.whatsapp.texts import load_texts
+    """The channels' own texts, one YAML file of name: text per package: WhatsApp's and the
+    chat widget's."""
+    from bot.web.texts import load_texts as load_widget_texts
+    from bot.whatsapp.texts import load_texts as load_whatsapp_texts
 
-    loaders = {ROOT / "bot" / "whatsapp" / "texts.yml": load_texts}
+    loaders = {
+        ROOT / "bot" / "whatsapp" / "texts.yml": lambda path: vars(load_whatsapp_texts(path)),
+        ROOT / "bot" / "web" / "texts.yml": load_widget_texts,
+    }
     found = sorted((ROOT / "bot").rglob("texts.yml"))
     assert found == sorted(loaders), f"a texts file without a loader here: {found}"
     return [
         (f"{path.parent.name}.{name}", text)
         for path, load in loaders.items()
-        for name, text in vars(load(path)).items()
+        for name, text in load(path).items()
     ]
 
 
