@@ -23,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE = 1
 export SQLALCHEMY_SILENCE_UBER_WARNING = 1
 
 .PHONY: help run test setup deps node chromium lint format validate pytest test-stories \
-	test-nlu eval train lock clean shell interactive
+	test-nlu eval train lock clean check shell interactive
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -36,6 +36,19 @@ test: setup chromium  ## the same set-up, then lint, data validation and every t
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 	@$(MAKE) --no-print-directory validate pytest test-stories test-nlu
 	@echo "==> make test: everything passed"
+
+# The quick loop: lint and every test that needs no trained model, no PostgreSQL and no browser
+# (pytest markers rasa, postgres, browser). The PostgreSQL URL points at a closed port, so a test
+# that reaches for PostgreSQL without its marker fails here instead of passing quietly.
+check: deps  ## lint and the fast tests: no model, PostgreSQL or browser (under two minutes)
+	@started=$$SECONDS; \
+	echo "==> lint (ruff)"; \
+	$(VENV)/bin/ruff check .; \
+	$(VENV)/bin/ruff format --check .; \
+	echo "==> pytest -m 'not rasa and not postgres and not browser'"; \
+	OVERSTAP_TEST_POSTGRES_URL=postgresql://make-check@127.0.0.1:1/no_postgres_in_make_check \
+		$(PY) -m pytest -q -m "not rasa and not postgres and not browser"; \
+	echo "==> make check: passed in $$((SECONDS - started)) s"
 
 $(VENV)/bin/python:
 	@if [ -z "$(PYTHON310)" ]; then \
