@@ -131,7 +131,7 @@ define with_action_server
 	mkdir -p var/log; \
 	port_free() { ! $(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(0.3); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' "$$1"; }; \
 	if ! port_free 5055; then \
-		if curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:5055/health; then \
+		if curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5055/health; then \
 			echo "==> using the action server already running on 127.0.0.1:5055"; \
 		else echo "Port 5055 is taken by something that is not an action server." >&2; exit 1; fi; \
 	else \
@@ -140,7 +140,7 @@ define with_action_server
 		trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null; echo "==> action server stopped"' EXIT; \
 		trap 'exit 130' INT TERM; \
 		for i in $$(seq 120); do \
-			curl -fsS -o /dev/null --max-time 2 http://127.0.0.1:5055/health && break; \
+			curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5055/health && break; \
 			kill -0 $$actions_pid 2>/dev/null || { tail -20 var/log/actions-dev.log; exit 1; }; \
 			sleep 0.5; done; \
 	fi; \
