@@ -40,7 +40,7 @@ test: setup chromium  ## the same set-up, then lint, data validation and every t
 # The quick loop: lint and every test that needs no trained model, no PostgreSQL and no browser
 # (pytest markers rasa, postgres, browser). The PostgreSQL URL points at a closed port, so a test
 # that reaches for PostgreSQL without its marker fails here instead of passing quietly.
-check: deps  ## lint and the fast tests: no model, PostgreSQL or browser (under two minutes)
+check: deps  ## lint and the fast tests: no model, PostgreSQL or browser
 	@started=$$SECONDS; \
 	echo "==> lint (ruff)"; \
 	$(VENV)/bin/ruff check .; \
