@@ -143,6 +143,8 @@ define with_action_server
 			curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5055/health && break; \
 			kill -0 $$actions_pid 2>/dev/null || { tail -20 var/log/actions-dev.log; exit 1; }; \
 			sleep 0.5; done; \
+		curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5055/health || { \
+			echo "The action server did not answer within a minute; see var/log/actions-dev.log" >&2; exit 1; }; \
 	fi; \
 	port=5005; \
 	if ! port_free $$port; then \
@@ -152,7 +154,7 @@ endef
 
 shell: setup  ## talk to the model in the terminal (starts the action server for the duration)
 	@$(with_action_server); \
-	echo "==> rasa shell (loading the model takes about 30 s; /stop or Ctrl-C ends it)"; \
+	echo "==> rasa shell (loading the model takes about 30 s; /stop ends it, or Ctrl-C twice)"; \
 	$(RASA_LOAD) shell --port $$port
 
 interactive: setup  ## rasa interactive on the trained model (starts the action server for the duration)
