@@ -23,7 +23,7 @@ export PYTHONDONTWRITEBYTECODE = 1
 export SQLALCHEMY_SILENCE_UBER_WARNING = 1
 
 .PHONY: help run test setup deps node chromium lint format validate pytest test-stories \
-	test-nlu eval train settings-docs lock clean
+	test-nlu eval train settings-docs lock clean check shell interactive
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -36,6 +36,19 @@ test: setup chromium  ## the same set-up, then lint, data validation and every t
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 	@$(MAKE) --no-print-directory validate pytest test-stories test-nlu
 	@echo "==> make test: everything passed"
+
+# The quick loop: lint and every test that needs no trained model, no PostgreSQL and no browser
+# (pytest markers rasa, postgres, browser). The PostgreSQL URL points at a closed port, so a test
+# that reaches for PostgreSQL without its marker fails here instead of passing quietly.
+check: deps  ## lint and the fast tests: no model, PostgreSQL or browser
+	@started=$$SECONDS; \
+	echo "==> lint (ruff)"; \
+	$(VENV)/bin/ruff check .; \
+	$(VENV)/bin/ruff format --check .; \
+	echo "==> pytest -m 'not rasa and not postgres and not browser'"; \
+	OVERSTAP_TEST_POSTGRES_URL=postgresql://make-check@127.0.0.1:1/no_postgres_in_make_check \
+		$(PY) -m pytest -q -m "not rasa and not postgres and not browser"; \
+	echo "==> make check: passed in $$((SECONDS - started)) s"
 
 $(VENV)/bin/python:
 	@if [ -z "$(PYTHON310)" ]; then \
@@ -82,7 +95,7 @@ format:  ## format the code with ruff
 validate:  ## rasa data validate (fails on errors and on warnings other than unused responses)
 	@echo "==> rasa data validate"
 	@mkdir -p results
-	@$(RASA) data validate --domain domain > results/validate.log 2>&1 || { cat results/validate.log; exit 1; }
+	@$(RASA) data validate > results/validate.log 2>&1 || { cat results/validate.log; exit 1; }
 	@if grep -E "UserWarning|WARNING" results/validate.log | grep -v "is not used in any story or rule"; then \
 		echo "rasa data validate: fix the warnings above" >&2; exit 1; fi
 	@echo "    data is valid"
@@ -109,6 +122,45 @@ eval:  ## NLU intent and entity reports, confusion matrix and F1 per intent grou
 	@$(RASA_LOAD) test nlu --nlu tests/nlu_test.yml --out results/nlu --model models/overstap.tar.gz
 	@test -f results/nlu/intent_confusion_matrix.png || { echo "no confusion matrix was written" >&2; exit 1; }
 	@$(PY) -m bot nlu-score results/nlu --min-f1 0
+
+# `make shell` and `make interactive` need the action server (endpoints.yml: 127.0.0.1:5055).
+# One already answering there (from `make run`) is used; otherwise one is started for the
+# duration of the command (log in var/log/actions-dev.log) and stopped afterwards. Rasa itself
+# listens on 5005, or on a free port when 5005 is taken.
+define with_action_server
+	mkdir -p var/log; \
+	port_free() { ! $(PY) -c 'import socket,sys; s=socket.socket(); s.settimeout(0.3); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))) != 0)' "$$1"; }; \
+	if ! port_free 5055; then \
+		if curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5055/health; then \
+			echo "==> using the action server already running on 127.0.0.1:5055"; \
+		else echo "Port 5055 is taken by something that is not an action server." >&2; exit 1; fi; \
+	else \
+		echo "==> starting the action server on 127.0.0.1:5055 (log: var/log/actions-dev.log)"; \
+		$(PY) -m rasa_sdk --actions actions --port 5055 > var/log/actions-dev.log 2>&1 & actions_pid=$$!; \
+		trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null; echo "==> action server stopped"' EXIT; \
+		trap 'exit 130' INT TERM; \
+		for i in $$(seq 120); do \
+			curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5055/health && break; \
+			kill -0 $$actions_pid 2>/dev/null || { tail -20 var/log/actions-dev.log; exit 1; }; \
+			sleep 0.5; done; \
+		curl -fs -o /dev/null --max-time 2 http://127.0.0.1:5055/health || { \
+			echo "The action server did not answer within a minute; see var/log/actions-dev.log" >&2; exit 1; }; \
+	fi; \
+	port=5005; \
+	if ! port_free $$port; then \
+		port=$$($(PY) -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+		echo "==> port 5005 is taken (make run?); Rasa listens on $$port"; fi
+endef
+
+shell: setup  ## talk to the model in the terminal (starts the action server for the duration)
+	@$(with_action_server); \
+	echo "==> rasa shell (loading the model takes about 30 s; /stop ends it, or Ctrl-C twice)"; \
+	$(RASA_LOAD) shell --port $$port
+
+interactive: setup  ## rasa interactive on the trained model (starts the action server for the duration)
+	@$(with_action_server); \
+	echo "==> rasa interactive (story graph on http://localhost:$$((port + 1))/visualization.html)"; \
+	$(RASA_LOAD) interactive --model models/overstap.tar.gz --port $$port
 
 train: deps  ## train the Rasa model now, even when nothing changed
 	@$(PY) -m bot setup --force-train

@@ -19,14 +19,15 @@ from actions.common import call_store
 from actions.handoff import reset_callback
 from bot.errors import StoreUnavailable
 from bot.handoff import contact, summary
+from bot.nlp.lexicon import words_pattern
 from bot.nlp.redact import PLACEHOLDERS
 
 WHATSAPP = "whatsapp"
 WHATSAPP_NUMBER = "whatsapp"  # stored instead of a number: the console looks the number up
 SEALED_MAX_AGE_S = 3600
-PHONE_WORDS = re.compile(r"\b(bel\w*|telefo\w*|phone|gebeld|mobiel|whatsapp)\b", re.IGNORECASE)
+PHONE_WORDS = words_pattern("phone_words", re.IGNORECASE)
 VALID = {"email": contact.valid_email, "phone": contact.valid_phone}
-EMAIL_WORDS = re.compile(r"\b(e-?mail\w*|mail\w*)\b", re.IGNORECASE)
+EMAIL_WORDS = words_pattern("email_words", re.IGNORECASE)
 
 
 def sealed_contact(tracker: Tracker) -> str | None:

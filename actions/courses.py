@@ -15,9 +15,8 @@ from actions.common import call_store, lexicon, profile_from, render
 from actions.search import euro
 from bot.catalog.models import Course, nlqf_rank
 from bot.errors import StoreUnavailable
-from bot.nlp.lexicon import normalize
+from bot.nlp.lexicon import normalize, word_map, words
 
-ASPECTS = ("kosten", "duur", "toelating", "plaats", "diploma", "start")
 # OOAPI level of a course -> the education level in data/lexicon/levels.yml that names it.
 LEVEL_IDS = {
     "secondary vocational education 1": "mbo1",
@@ -28,18 +27,11 @@ LEVEL_IDS = {
     "bachelor": "hbo",
     "master": "master",
 }
-ORDINALS = {
-    "eerste": 0, "1e": 0, "1ste": 0, "nummer 1": 0, "bovenste": 0,
-    "tweede": 1, "2e": 1, "2de": 1, "nummer 2": 1, "middelste": 1,
-    "derde": 2, "3e": 2, "3de": 2, "nummer 3": 2,
-    "vierde": 3, "4e": 3, "vijfde": 4, "5e": 4,
-}  # fmt: skip
-LAST_WORDS = {"laatste", "onderste"}
-# Words in course titles that do not tell one course from another.
-GENERIC_WORDS = {
-    "opleiding", "cursus", "training", "niveau", "medewerker", "basis", "voor", "met", "van",
-    "de", "het", "een", "en", "in", "op", "tot", "mbo", "hbo", "online",
-}  # fmt: skip
+# Words that point at one of the courses shown (data/lexicon/words.yml): the place in the list,
+# counted from 0, of "de tweede"; "de laatste"; title words that do not tell courses apart.
+ORDINALS = {word: int(place) - 1 for word, place in word_map("course_ordinals").items()}
+LAST_WORDS = frozenset(words("course_last_words"))
+GENERIC_WORDS = frozenset(words("course_title_generic_words"))
 ISO_DURATION = re.compile(r"^P(\d+)([YMWD])$")
 MAX_DATES = 3
 MAX_PLACES = 4
@@ -51,7 +43,8 @@ def asked_aspects(tracker: Tracker) -> list[str]:
     found = [
         str(e.get("value"))
         for e in latest.get("entities") or []
-        if e.get("entity") == "course_aspect" and str(e.get("value")) in ASPECTS
+        if e.get("entity") == "course_aspect"
+        and lexicon().get("course_aspect", str(e.get("value")))
     ]
     if found:
         return list(dict.fromkeys(found))

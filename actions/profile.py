@@ -12,7 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import lexicon, render
 from bot.catalog.profile import UNKNOWN
-from bot.nlp.lexicon import Entry
+from bot.nlp.lexicon import Entry, words_pattern
 from bot.nlp.parse import AGE_GROUPS, parse_age, parse_postcode
 
 FORM_SLOTS = ("work_situation", "sector", "education_level", "age", "region", "goal")
@@ -33,11 +33,10 @@ SELF_DESCRIBING_INTENTS = frozenset({"inform", "start_profile", "change_answer",
 # "Ik werk in de bouw, maar ik wil de zorg in": the work someone wishes for is not their
 # sector. A message is cut into clauses; a clause with a wish word names wished work,
 # unless it says the person wants to leave or keep their work ("ik wil weg uit de zorg").
-CLAUSE_BREAK = re.compile(r"[,.;:!?]|\b(?:maar|en|want|omdat|of|dus|alleen|later)\b")
-WISH_WORDS = re.compile(
-    r"\b(?:wil|wilt|willen|wou|zou|zoudt|droom|worden|omscholen|overstappen|switchen)\b"
-)
-KEEP_OR_LEAVE_WORDS = re.compile(r"\b(?:niet meer|stoppen|stop|weg|blijven|ophouden)\b")
+# The words are in data/lexicon/words.yml.
+CLAUSE_BREAK = re.compile(r"[,.;:!?]|" + words_pattern("clause_breaks").pattern)
+WISH_WORDS = words_pattern("wish_words")
+KEEP_OR_LEAVE_WORDS = words_pattern("keep_or_leave_words")
 
 
 def _is_unknown(value: Any) -> bool:

@@ -6,12 +6,15 @@ mode, which traces the whole training step: on this 2-core machine DIET and TED 
 that trace; prediction still runs as a traced tf.function, and the loaded weights are the
 same, so predictions do not change (tests/unit/test_rasa_cli.py compares them). Measured:
 model load 60 s -> 22 s. Also: action server replies are validated without re-checking the
-fixed schema each time (`patch_action_validation`).
+fixed schema each time (`patch_action_validation`), and `rasa test` from the project root skips
+JSON that cannot be training data (`patch_test_data_scan`, also applied for plain `rasa`).
 """
 
 from __future__ import annotations
 
 import sys
+
+from bot.rasa_compat import patch_test_data_scan
 
 
 def patch_model_loading() -> None:
@@ -83,6 +86,7 @@ def patch_action_validation() -> None:
 def main() -> None:
     patch_model_loading()
     patch_action_validation()
+    patch_test_data_scan()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

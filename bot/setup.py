@@ -14,7 +14,7 @@ from bot.nlp import pipeline
 from bot.settings import PROJECT_ROOT, Settings
 
 MODEL_NAME = "overstap"
-TRAINING_INPUTS = ("config.yml", "domain", "data/nlu", "data/rules", "data/stories")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/rules", "data/stories")
 
 
 def step(message: str) -> None:
@@ -70,14 +70,14 @@ def train(settings: Settings, force: bool = False) -> bool:
     fingerprint = training_fingerprint(settings)
     model = model_path(settings)
     if not force and model.exists() and stamp.exists() and stamp.read_text().strip() == fingerprint:
-        step("Rasa model is up to date (nothing in data/, domain/ or config.yml changed)")
+        step("Rasa model is up to date (nothing in data/, domain.yml or config.yml changed)")
         return False
     step("training the Rasa model (data, domain or config changed; takes a few minutes)")
     started = time.monotonic()
     rasa = Path(sys.executable).parent / "rasa"
+    # Rasa's own defaults find config.yml, domain.yml and data/ in the project root.
     cmd = [
-        str(rasa), "train", "--domain", "domain", "--fixed-model-name", MODEL_NAME, "--out", str(settings.models_dir),
-        "--force",
+        str(rasa), "train", "--fixed-model-name", MODEL_NAME, "--out", str(settings.models_dir), "--force",
     ]  # fmt: skip
     result = subprocess.run(cmd, cwd=PROJECT_ROOT, check=False)
     if result.returncode != 0 or not model.exists():

@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select, text
@@ -24,14 +25,20 @@ from bot.catalog.eligibility import Reason
 from bot.catalog.models import ONLINE_MODES, Course, nlqf_rank
 from bot.catalog.profile import Profile
 from bot.catalog.textsearch import QueryTerm, analyzer
+from bot.nlp.lexicon import default_lexicon
 
-SHORTAGE_SECTORS = {"zorg", "kinderopvang", "onderwijs", "techniek", "installatie", "ict", "bouw"}
 VOCABULARY_TTL_S = 60.0
 # A topic match counts TEXT_BASE plus up to TEXT_WEIGHT by text rank; the typed word itself in
 # the title adds EXACT_WEIGHT, so it beats a course that only matched several synonyms.
 TEXT_BASE = 1.0
 TEXT_WEIGHT = 2.0
 EXACT_WEIGHT = 2.0
+
+
+@lru_cache(maxsize=1)
+def shortage_sectors() -> frozenset[str]:
+    """Sectors with many vacancies: `shortage: true` in data/lexicon/sectors.yml."""
+    return frozenset(e.id for e in default_lexicon().by_kind["sector"] if e.data.get("shortage"))
 
 
 @dataclass(frozen=True)
@@ -269,7 +276,9 @@ def score_course(
     if profile.sector and course.sector == profile.sector and goal != "switch":
         score += 2
         reasons.append(Reason("course_sector", {"sector": course.sector}))
-    elif goal == "switch" and course.sector in SHORTAGE_SECTORS and course.sector != profile.sector:
+    elif (
+        goal == "switch" and course.sector in shortage_sectors() and course.sector != profile.sector
+    ):
         score += 1.5
         reasons.append(Reason("course_shortage", {"sector": course.sector}))
 

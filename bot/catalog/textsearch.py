@@ -18,22 +18,26 @@ from dataclasses import dataclass
 import snowballstemmer
 import yaml
 
-from bot.nlp.lexicon import normalize
+from bot.nlp.lexicon import normalize, words
 from bot.settings import PROJECT_ROOT
 
 ANALYZER_VERSION = "1"  # bump when documents change; stored documents are then rebuilt
 SYNONYMS_FILE = PROJECT_ROOT / "data" / "lexicon" / "synonyms.yml"
 
-# Words that say nothing about the topic of a course search.
-STOPWORDS = frozenset(
-    """
-    ik je jij u we wij ze zij hij het de een en of in op aan met voor van naar over bij als dat die
-    dit wat wie waar hoe wil zou graag zoek zoeken zoekt cursus cursussen opleiding opleidingen
-    training trainingen iets ergens heb hebben is zijn ben kan kun kunnen mag moet wordt worden
-    mijn me mij jouw er ook nog meer welke welk hebt een paar leren doen tot gaan ga om
-    alsjeblieft aub pls ff even dan maar want niet geen wel heel erg echt hallo hoi
-    """.split()
-)
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """Words that say nothing about the topic of a course search (data/lexicon/words.yml),
+    read on first use, not at import."""
+    return frozenset(words("search_stopwords"))
+
+
+def __getattr__(name: str):
+    if name == "STOPWORDS":
+        return stopwords()
+    raise AttributeError(name)
+
+
 _WORD = re.compile(r"[a-z0-9]+")
 MIN_PART = 5  # shortest compound head worth indexing; shorter ones are often names ("niek")
 MIN_MODIFIER = 4  # "hef" in "heftruck" is no topic; shorter first parts split too eagerly
@@ -123,7 +127,7 @@ class Analyzer:
         self, text: str | None, vocabulary: dict[str, int] | None = None, typo_words: int = 3
     ) -> list[QueryTerm]:
         """The terms of a query. With the index vocabulary, unknown words get typo corrections."""
-        words = [w for w in _WORD.findall(normalize(text or "")) if w not in STOPWORDS]
+        words = [w for w in _WORD.findall(normalize(text or "")) if w not in stopwords()]
         words = [w for w in words if len(w) > 1 or w.isdigit()]
         terms: list[QueryTerm] = []
         i = 0

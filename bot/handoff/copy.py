@@ -1,6 +1,6 @@
 """The Dutch texts the console sends to a person, read from the domain's response YAML.
 
-Every sentence a person reads lives in domain/*.yml; the console says "an advisor joined" and
+Every sentence a person reads lives in domain.yml; the console says "an advisor joined" and
 "the advisor left" through Rasa's HTTP API, so it takes those texts from the same place.
 """
 
@@ -14,15 +14,12 @@ import yaml
 
 from bot.settings import PROJECT_ROOT
 
-DOMAIN_DIR = PROJECT_ROOT / "domain"
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
 
 @lru_cache(maxsize=1)
-def responses(directory: Path = DOMAIN_DIR) -> dict[str, list[dict[str, Any]]]:
-    found: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted(directory.glob("*.yml")):
-        found.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
-    return found
+def responses(path: Path = DOMAIN_FILE) -> dict[str, list[dict[str, Any]]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}
 
 
 def message(response: str, /, **values: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.catalog.profile import PROFILE_SLOTS
 from bot.handoff.models import HandoffReason
+from bot.nlp.lexicon import word_set
 from bot.nlp.signals import (
     READING_INTENT,
     TOPIC_INTENT,
@@ -28,19 +29,6 @@ CONTROL_INTENTS = {
 # The coordinates of the region say nothing to an adviser the region itself does not.
 SUMMARY_PROFILE_SLOTS = tuple(s for s in PROFILE_SLOTS if s not in {"region_lat", "region_lon"})
 REQUEST_INTENTS = {"request_human", "request_callback"}
-# The words of a bare request for a person. What is left of a request after these is what
-# the person wants to talk about: "ik wil een adviseur spreken over mijn schulden".
-REQUEST_WORDS = frozenset(
-    """
-    ik wil wel graag een de het met iemand mens persoon echt adviseur adviseuse
-    loopbaanadviseur medewerker coach spreken praten chatten bellen gebeld worden
-    kan kun kunt mag ik mij me je jij u mijn contact hulp help helpen alsjeblieft aub pls
-    ff even nu liever geen bot robot computer door naar doorverbinden terugbellen
-    teruggebeld bel zou willen hebben mogelijk is dat daar over om nou toch meteen snel
-    direct asap hallo hoi dag goedemorgen goedemiddag goedenavond dank bedankt alstublieft
-    vraag vragen stellen
-    """.split()
-)
 EXTERNAL_PREFIX = "EXTERNAL: "
 
 
@@ -57,8 +45,11 @@ def user_turns(events: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
 
 def has_question(text: str) -> bool:
     """True when a request for a person also says what it is about ("... over mijn schulden")."""
-    words = re.findall(r"[a-zà-ÿ0-9]+", text.lower())
-    return any(w not in REQUEST_WORDS and len(w) > 3 for w in words)
+    # What is left after the words of a bare request for a person (data/lexicon/words.yml) is
+    # what the person wants to talk about: "ik wil een adviseur spreken over mijn schulden".
+    request_words = word_set("request_words")
+    found = re.findall(r"[a-zà-ÿ0-9]+", text.lower())
+    return any(w not in request_words and len(w) > 3 for w in found)
 
 
 def open_question(events: Sequence[Mapping[str, Any]]) -> str | None:

@@ -31,6 +31,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp import signals
 from bot.nlp.redact import is_contact_answer
+from bot.rasa_compat import patch_test_data_scan
+
+# Rasa imports this module in every process that loads the model, also in plain `rasa test`
+# from the project root, which would otherwise stop at its own training cache.
+patch_test_data_scan()
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

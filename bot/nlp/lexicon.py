@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,11 @@ import yaml
 from bot.settings import PROJECT_ROOT
 
 LEXICON_DIR = PROJECT_ROOT / "data" / "lexicon"
+# Word lists the code reads messages with; not part of the entity ruler (see pipeline.py).
+WORDS_FILE = LEXICON_DIR / "words.yml"
+
+# PyYAML's safe loader in C when libyaml is there: the same data, read 9x faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Entity labels the ruler emits; they are also Rasa entity names in the domain.
 RULER_KINDS = ("sector", "occupation", "education_level", "place", "province", "scheme")
@@ -101,7 +107,8 @@ class Lexicon:
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
         def read(name: str) -> dict:
             path = directory / name
-            return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+            text = path.read_text(encoding="utf-8") if path.exists() else "{}"
+            return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506
 
         entries: list[Entry] = []
 
@@ -258,3 +265,61 @@ def read_scheme_aliases(path: Path) -> list[dict]:
 @lru_cache(maxsize=1)
 def default_lexicon() -> Lexicon:
     return Lexicon.load()
+
+
+@lru_cache(maxsize=4)
+def word_lists(path: Path = WORDS_FILE) -> dict[str, Any]:
+    """Every list in data/lexicon/words.yml, read once."""
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def words(name: str) -> tuple[str, ...]:
+    """A named word list from data/lexicon/words.yml, in file order."""
+    found = word_lists().get(name)
+    if not isinstance(found, list):
+        raise KeyError(f"no word list {name!r} in {WORDS_FILE.name}")
+    return tuple(str(w) for w in found)
+
+
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """A named word list as a set, read on first use."""
+    return frozenset(words(name))
+
+
+def word_map(name: str) -> dict[str, Any]:
+    """A named mapping from data/lexicon/words.yml (word -> value), in file order."""
+    found = word_lists().get(name)
+    if not isinstance(found, dict):
+        raise KeyError(f"no word mapping {name!r} in {WORDS_FILE.name}")
+    return {str(k): v for k, v in found.items()}
+
+
+def alternation(items: Iterable[str]) -> str:
+    """A regex group matching any of `items`; an item ending in * matches any ending."""
+    parts = [
+        re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w)
+        for w in sorted(items, key=len, reverse=True)  # longest first
+    ]
+    return "(?:" + "|".join(parts) + ")"
+
+
+class LazyPattern:
+    """A regex compiled on first use, so that importing a module never reads data/ (an
+    installed package can show `overstap --help` without the project's data folder)."""
+
+    def __init__(self, build: Callable[[], str], flags: int = 0) -> None:
+        self._build = build
+        self._flags = flags
+
+    @cached_property
+    def compiled(self) -> re.Pattern[str]:
+        return re.compile(self._build(), self._flags)
+
+    def __getattr__(self, name: str) -> Any:  # sub, search, finditer, pattern, ...
+        return getattr(self.compiled, name)
+
+
+def words_pattern(name: str, flags: int = 0) -> LazyPattern:
+    """A regex that finds any word of a word list as a whole word."""
+    return LazyPattern(lambda: r"\b" + alternation(words(name)) + r"\b", flags)

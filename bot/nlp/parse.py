@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from bot.nlp.lexicon import normalize
-
-UNITS = {
-    "nul": 0, "een": 1, "eén": 1, "één": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5,
-    "zes": 6, "zeven": 7, "acht": 8, "negen": 9,
-}  # fmt: skip
-TEENS = {
-    "tien": 10, "elf": 11, "twaalf": 12, "dertien": 13, "veertien": 14, "vijftien": 15,
-    "zestien": 16, "zeventien": 17, "achttien": 18, "negentien": 19,
-}  # fmt: skip
-TENS = {
-    "twintig": 20, "dertig": 30, "veertig": 40, "vijftig": 50, "zestig": 60,
-    "zeventig": 70, "tachtig": 80, "negentig": 90,
-}  # fmt: skip
+from bot.nlp.lexicon import alternation, default_lexicon, normalize, word_map
 
 # Age buckets offered as buttons; the slot stores the bucket id or an exact age.
 AGE_GROUPS = {
@@ -31,22 +19,36 @@ POSTCODE_RE = re.compile(r"\b([1-9]\d{3})\s?([a-zA-Z]{2})?\b")
 
 
 def dutch_number(word: str) -> int | None:
-    """Read a Dutch number word from 0 to 99, e.g. 'vijfenveertig' -> 45."""
+    """Read a Dutch number word from 0 to 99, e.g. 'vijfenveertig' -> 45.
+
+    The words are the lexicon's `number_words` (data/lexicon/answers.yml); the rest is
+    composed: a unit, "en", a tens word.
+    """
     word = normalize(word).replace(" ", "").replace("-", "")
     if word.isdigit():
         return int(word)
-    if word in UNITS:
-        return UNITS[word]
-    if word in TEENS:
-        return TEENS[word]
-    if word in TENS:
-        return TENS[word]
-    match = re.fullmatch(
-        r"([a-z]+?)(?:en|ën)(twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig)", word
-    )
-    if match and match.group(1) in UNITS and UNITS[match.group(1)] > 0:
-        return UNITS[match.group(1)] + TENS[match.group(2)]
+    numbers = default_lexicon().number_words
+    if word in numbers:
+        return numbers[word]
+    match = _compound_number().fullmatch(word)
+    if match and 0 < numbers.get(match.group(1), 0) < 10:
+        return numbers[match.group(1)] + numbers[match.group(2)]
     return None
+
+
+@lru_cache(maxsize=1)
+def _compound_number() -> re.Pattern[str]:
+    tens = [w for w, n in default_lexicon().number_words.items() if n >= 20 and n % 10 == 0]
+    return re.compile(r"([a-z]+?)en(" + alternation(tens) + ")")
+
+
+@lru_cache(maxsize=1)
+def _age_group_phrases() -> dict[str, re.Pattern[str]]:
+    """Phrases that name an age group ("jonger dan 27"), from data/lexicon/words.yml."""
+    return {
+        group: re.compile(r"\b" + alternation(normalize(p) for p in phrases) + r"\b")
+        for group, phrases in word_map("age_group_phrases").items()
+    }
 
 
 def parse_age(text: str) -> str | None:
@@ -57,10 +59,9 @@ def parse_age(text: str) -> str | None:
     if raw in AGE_GROUPS:
         return raw
     norm = normalize(raw)
-    if re.search(r"\b(jonger dan 27|onder de 27)\b", norm):
-        return "<27"
-    if re.search(r"\b(57 of ouder|ouder dan 57|boven de 57)\b", norm):
-        return "57+"
+    for group, phrase in _age_group_phrases().items():
+        if phrase.search(norm):
+            return group
     for number in re.findall(r"\b(\d{1,3})\b", norm):
         value = int(number)
         if 14 <= value <= 99:

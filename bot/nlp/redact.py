@@ -9,24 +9,24 @@ from __future__ import annotations
 
 import re
 
+from bot.nlp.lexicon import LazyPattern, alternation, words, words_pattern
+
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?(?:[A-Z0-9]{4}\s?){2,7}[A-Z0-9]{1,4}\b", re.IGNORECASE)
 # Dutch mobile and landline numbers, with or without +31/0031 and separators.
 PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s-]?(?:\(0\))?[\s-]?\d(?:[\s-]?\d){7,9}(?!\d)")
 NINE_DIGITS = re.compile(r"(?<!\d)(\d{4}[.\s]?\d{2}[.\s]?\d{3}|\d{9})(?!\d)")
 POSTCODE_FULL = re.compile(r"\b([1-9]\d{3})\s?(?!SA|SD|SS)[A-Z]{2}\b", re.IGNORECASE)
-STREET = re.compile(
-    r"\b[\w'.-]*(?:straat|laan|weg|plein|gracht|kade|singel|dreef|hof|pad|steeg|dijk|park|ring|"
-    r"plantsoen|markt|erf|baan|wal)\s+\d{1,5}\s?[a-zA-Z]?(?:[-\s]?\d{1,4})?\b",
+# A street name (its last part from data/lexicon/words.yml) followed by a house number.
+STREET = LazyPattern(
+    lambda: r"\b[\w'.-]*" + alternation(words("street_suffixes"))
+    + r"\s+\d{1,5}\s?[a-zA-Z]?(?:[-\s]?\d{1,4})?\b",
     re.IGNORECASE,
-)
+)  # fmt: skip
 
-# Words people put around a phone number or e-mail address given as an answer: "mijn nummer is 06 ...", "mail: a@b.nl".
-CONTACT_FILLER = re.compile(
-    r"\b(mijn|het|is|nummer|telefoonnummer|telefoon|tel|mobiel|e-?mail|e-?mailadres|adres|"
-    r"mail|op|naar|dat|graag|bel|mij|me|maar|ja|hoor|je|kunt)\b",
-    re.IGNORECASE,
-)
+# Words people put around a phone number or e-mail address given as an answer: "mijn nummer is
+# 06 ...", "mail: a@b.nl" (data/lexicon/words.yml).
+CONTACT_FILLER = words_pattern("contact_filler_words", re.IGNORECASE)
 
 PLACEHOLDERS = {
     "email": "[e-mail]",

@@ -29,11 +29,13 @@ from bot.errors import CatalogError, DatabaseUnavailable, RasaUnavailable
 from bot.rasa_api import RasaClient
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web import console, security
+from bot.web.texts import TEXTS_FILE, load_texts
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 SOCKET_IO_CLIENT = PROJECT_ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 WIDGET_SOURCE = HERE / "static" / "widget.js"
+WIDGET_TEXTS = TEXTS_FILE
 NO_STORE = {"Cache-Control": "no-store"}
 # Sites embed /widget.js under a fixed URL, so browsers may keep it only briefly and then ask
 # again with its ETag; an unchanged script costs a 304 without a body.
@@ -61,9 +63,13 @@ class SecurityHeaders(BaseHTTPMiddleware):
 
 
 def widget_bundle(
-    settings: Settings, client_path: Path = SOCKET_IO_CLIENT, source_path: Path = WIDGET_SOURCE
+    settings: Settings,
+    client_path: Path = SOCKET_IO_CLIENT,
+    source_path: Path = WIDGET_SOURCE,
+    texts_path: Path = WIDGET_TEXTS,
 ) -> str:
-    """widget.js with the socket.io client inside it, so that one script tag is enough.
+    """widget.js with the socket.io client and the widget's texts inside it, so that one script
+    tag is enough.
 
     The client's UMD wrapper sees a local `module` and exports into it, so the host page gets
     no global `io` and an AMD loader on the page is left alone.
@@ -73,7 +79,11 @@ def widget_bundle(
         for line in client_path.read_text().splitlines()
         if not line.startswith("//# sourceMappingURL")
     )
-    config = {"socketUrl": settings.public_rasa_url, "socketPath": "/socket.io"}
+    config = {
+        "socketUrl": settings.public_rasa_url,
+        "socketPath": "/socket.io",
+        "texts": load_texts(texts_path),
+    }
     return (
         "/*! Overstap chat widget (EUPL-1.2); contains socket.io-client (MIT). */\n"
         "(function () {\n"
@@ -90,14 +100,16 @@ def widget_bundle(
 class WidgetBundle:
     """The assembled widget.js, built once and again only when a source file changes.
 
-    The key is each source's mtime and size: one stat per request instead of reading and
-    joining some 70 KB of script.
+    The key is each source's mtime and size (the socket.io client, the script, its texts): one
+    stat per request instead of reading and joining some 70 KB of script. The ETag is a hash
+    of the result, so a changed text reaches browsers like a changed script.
     """
 
-    def __init__(self, settings: Settings, client: Path, source: Path) -> None:
+    def __init__(self, settings: Settings, client: Path, source: Path, texts: Path) -> None:
         self.settings = settings
         self.client = client
         self.source = source
+        self.texts = texts
         self._key: tuple[int, ...] | None = None
         self._body = b""
         self._etag = ""
@@ -106,11 +118,11 @@ class WidgetBundle:
 
     def current(self) -> tuple[bytes, str]:
         """(script, ETag); raises FileNotFoundError when a source is missing."""
-        client, source = self.client.stat(), self.source.stat()
-        key = (client.st_mtime_ns, client.st_size, source.st_mtime_ns, source.st_size)
+        stats = [path.stat() for path in (self.client, self.source, self.texts)]
+        key = tuple(n for s in stats for n in (s.st_mtime_ns, s.st_size))
         with self._lock:
             if key != self._key:
-                body = widget_bundle(self.settings, self.client, self.source).encode()
+                body = widget_bundle(self.settings, self.client, self.source, self.texts).encode()
                 self._body = body
                 self._etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
                 self._key = key
@@ -145,7 +157,7 @@ def create_app(
     )
     state: dict[str, Catalog] = {}
     rasa = RasaClient.from_settings(settings)
-    widget = WidgetBundle(settings, SOCKET_IO_CLIENT, WIDGET_SOURCE)
+    widget = WidgetBundle(settings, SOCKET_IO_CLIENT, WIDGET_SOURCE, WIDGET_TEXTS)
 
     def get_catalog() -> Catalog:
         """The catalog on the application database, opened on first use."""

@@ -7,6 +7,11 @@ import re
 
 import pytest
 
+from bot.web.texts import load_texts
+
+# The widget's own texts (bot/web/texts.yml), as the browser shows them.
+T = load_texts()
+
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
 
@@ -32,14 +37,14 @@ def test_whole_conversation_in_the_browser(stack, browser) -> None:
     page.wait_for_selector("text=Wat doe je nu?")
     click(page, "In loondienst")
     page.wait_for_selector("text=In welk werk")
-    page.get_by_label("Jouw bericht").fill("ik ben lasser")
-    page.get_by_role("button", name="Stuur").click()
+    page.get_by_label(T["message_label"]).fill("ik ben lasser")
+    page.get_by_role("button", name=T["send"]).click()
     page.wait_for_selector("text=hoogste diploma")
     click(page, "Mbo 2")
     page.wait_for_selector("text=Hoe oud ben je")
     click(page, "45 tot 57")
     page.wait_for_selector("text=Waar woon je")
-    page.get_by_label("Jouw bericht").fill("Eindhoven")
+    page.get_by_label(T["message_label"]).fill("Eindhoven")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Wat wil je het liefst")
     click(page, "Beter in mijn werk")
@@ -59,7 +64,7 @@ def test_whole_conversation_in_the_browser(stack, browser) -> None:
     assert cards.count() >= 3
     for i in range(3):
         link = cards.nth(i).locator(".msg__action a")
-        assert link.inner_text().startswith("Meer informatie")
+        assert link.inner_text().startswith(T["more_info"])
         assert link.get_attribute("href").startswith("https://")
         assert link.get_attribute("rel") == "noopener noreferrer"
 
@@ -86,7 +91,7 @@ def test_message_text_is_never_rendered_as_html(stack, browser) -> None:
     page.goto(stack.web_url + "/")
     page.wait_for_selector(".choices", timeout=20000)
     payload = '<img src=x onerror="window.__xss=1"><b>vet</b>'
-    page.get_by_label("Jouw bericht").fill(payload)
+    page.get_by_label(T["message_label"]).fill(payload)
     page.keyboard.press("Enter")
     page.wait_for_selector(".msg--user")
     assert page.locator(".msg--user .msg__body").last.inner_text() == payload

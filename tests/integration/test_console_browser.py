@@ -10,6 +10,11 @@ import re
 
 import pytest
 
+from bot.web.texts import load_texts
+
+# The widget's own texts (bot/web/texts.yml), as the browser shows them.
+T = load_texts()
+
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
 XSS_IMG = 'Ik zoek werk in de zorg <img src=x onerror="window.__xss=1">'
@@ -47,7 +52,7 @@ def open_chat(browser, stack):
 
 
 def say(chat, text: str) -> None:
-    chat.get_by_label("Jouw bericht").fill(text)
+    chat.get_by_label(T["message_label"]).fill(text)
     chat.keyboard.press("Enter")
 
 
@@ -56,8 +61,8 @@ def ask_for_human(chat, question: str) -> None:
     bot_before = chat.locator(".msg--bot").count()
     say(chat, question)
     chat.locator(".msg--bot").nth(bot_before).wait_for(timeout=30000)
-    footer = chat.get_by_role("group", name="Hulp")
-    footer.get_by_role("button", name="Praat met adviseur").click()
+    footer = chat.get_by_role("group", name=T["help_label"])
+    footer.get_by_role("button", name=T["request_human"]).click()
     chat.wait_for_selector("text=Ik zoek een adviseur voor je", timeout=30000)
 
 
@@ -108,7 +113,9 @@ def test_takeover_round_trip_and_hand_back(browser, stack, advisers) -> None:
     assert (
         advisor_message.locator(".msg__body").inner_text() == "Hoi! Ik ben Anna. Vertel het maar."
     )
-    assert advisor_message.locator(".msg__who").inner_text() == "Anna, adviseur (een mens):"
+    assert advisor_message.locator(".msg__who").inner_text() == T["adviser_named"].format(
+        name="Anna"
+    )
 
     say(chat, "Mijn werkgever betaalt de opleiding niet meer")
     anna.locator("#turns .turn--person").filter(

@@ -10,6 +10,11 @@ import sqlite3
 
 import pytest
 
+from bot.web.texts import load_texts
+
+# The widget's own texts (bot/web/texts.yml), as the browser shows them.
+T = load_texts()
+
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
 
@@ -21,7 +26,7 @@ def open_chat(browser, stack):
 
 
 def say(chat, text: str) -> None:
-    chat.get_by_label("Jouw bericht").fill(text)
+    chat.get_by_label(T["message_label"]).fill(text)
     chat.keyboard.press("Enter")
 
 
@@ -33,7 +38,9 @@ def ask_for_human(chat, question: str) -> None:
     bot_before = chat.locator(".msg--bot").count()
     say(chat, question)
     chat.locator(".msg--bot").nth(bot_before).wait_for(timeout=30000)
-    chat.get_by_role("group", name="Hulp").get_by_role("button", name="Praat met adviseur").click()
+    chat.get_by_role("group", name=T["help_label"]).get_by_role(
+        "button", name=T["request_human"]
+    ).click()
 
 
 def log_in(browser, stack, name: str, password: str):

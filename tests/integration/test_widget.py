@@ -13,6 +13,12 @@ from urllib.parse import urlparse
 
 import pytest
 
+from bot.web.texts import load_texts
+
+# The widget's own texts (bot/web/texts.yml), as the browser shows them.
+T = load_texts()
+CLOSE = f"{T['close']} {T['close_hidden']}"
+
 pytestmark = [pytest.mark.rasa, pytest.mark.browser]
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -22,7 +28,7 @@ SHADOW = "document.querySelector('overstap-chat').shadowRoot"
 
 def open_widget(page, url: str) -> None:
     page.goto(url)
-    page.get_by_role("button", name="Stel je vraag").click()
+    page.get_by_role("button", name=T["launcher"]).click()
     page.wait_for_selector(".choices", timeout=30000)  # Rasa's greeting with its buttons
 
 
@@ -31,7 +37,7 @@ def click(page, title: str) -> None:
 
 
 def say(page, text: str) -> None:
-    page.get_by_label("Jouw bericht").fill(text)
+    page.get_by_label(T["message_label"]).fill(text)
     page.keyboard.press("Enter")
 
 
@@ -115,7 +121,7 @@ def test_one_script_tag_embeds_the_widget_on_another_site(stack, browser, site) 
     assert page.evaluate("typeof window.io") == "undefined"  # the socket.io client stays inside
 
     # The site's CSS does not reach the widget; a light brand colour gets dark text.
-    send = page.get_by_role("button", name="Stuur")
+    send = page.get_by_role("button", name=T["send"])
     style = send.evaluate(
         "el => { const s = getComputedStyle(el); return [s.textTransform, s.letterSpacing,"
         " s.fontFamily, s.backgroundColor, s.color, s.fontSize]; }"
@@ -142,7 +148,7 @@ def test_keyboard_opens_and_closes_and_focus_comes_back(stack, browser) -> None:
     context = browser.new_context()
     page = context.new_page()
     page.goto(stack.web_url + "/demo")
-    launcher = page.get_by_role("button", name="Stel je vraag")
+    launcher = page.get_by_role("button", name=T["launcher"])
     assert launcher.get_attribute("aria-expanded") == "false"
     launcher.focus()
     page.keyboard.press("Enter")
@@ -152,7 +158,7 @@ def test_keyboard_opens_and_closes_and_focus_comes_back(stack, browser) -> None:
     assert active_element(page)["id"] == "message"  # the labelled input has focus
 
     # Tab order after the input, each stop with a visible focus outline.
-    for expected in ("Stuur", "Praat met adviseur", "Ik snap het niet", "Wis gesprek"):
+    for expected in (T["send"], T["request_human"], T["reading_trouble"], T["clear"]):
         page.keyboard.press("Tab")
         focused = active_element(page)
         assert focused["text"] == expected
@@ -165,7 +171,7 @@ def test_keyboard_opens_and_closes_and_focus_comes_back(stack, browser) -> None:
 
     page.keyboard.press("Enter")
     assert active_element(page)["id"] == "message"
-    page.get_by_role("button", name="Sluit de chat").focus()
+    page.get_by_role("button", name=CLOSE).focus()
     page.keyboard.press("Enter")
     assert "launcher" in active_element(page)["cls"]
     context.close()
@@ -176,28 +182,52 @@ def test_help_buttons_are_always_in_reach(stack, browser) -> None:
     page = context.new_page()
     open_widget(page, stack.web_url + "/demo")
     # The greeting offers an adviser too; the footer has that button, so it shows once.
-    assert page.get_by_role("button", name="Praat met adviseur", exact=True).count() == 1
+    assert page.get_by_role("button", name=T["request_human"], exact=True).count() == 1
     click(page, "Ja, we beginnen")
     page.wait_for_selector("text=Wat doe je nu?")
 
     # "Ik snap het niet" takes the reading-help path: shorter words, and the same question
     # again (it does not answer the question with "I don't know").
-    footer = page.get_by_role("group", name="Hulp")
-    footer.get_by_role("button", name="Ik snap het niet").click()
+    footer = page.get_by_role("group", name=T["help_label"])
+    footer.get_by_role("button", name=T["reading_trouble"]).click()
     page.locator(".msg--user").nth(1).wait_for()
-    assert page.locator(".msg--user").last.inner_text().endswith("Ik snap het niet")
+    assert page.locator(".msg--user").last.inner_text().endswith(T["reading_trouble"])
     page.wait_for_selector("text=Ik zeg het korter", timeout=30000)
     page.locator(".msg--bot", has_text="Wat doe je nu?").nth(1).wait_for(timeout=30000)
     page.wait_for_timeout(1000)  # nothing comes after the question asked again
     assert "Wat doe je nu?" in page.locator(".msg--bot").last.inner_text()
 
-    # The second time, it offers a person.
-    footer.get_by_role("button", name="Ik snap het niet").click()
+    # The second time, it offers a person. Its "Ja, graag" sends the footer button's payload
+    # under another title: it answers the question, so it is shown.
+    footer.get_by_role("button", name=T["reading_trouble"]).click()
     page.wait_for_selector("text=Zal ik een mens voor je vragen", timeout=30000)
+    offer = page.locator(".choices").last
+    assert offer.get_by_role("button", name="Ja, graag", exact=True).count() == 1
 
-    footer.get_by_role("button", name="Praat met adviseur").click()
+    footer.get_by_role("button", name=T["request_human"]).click()
     page.wait_for_selector("text=Ik zoek een adviseur voor je", timeout=30000)
-    assert page.locator(".msg--user").last.inner_text().endswith("Praat met adviseur")
+    assert page.locator(".msg--user").last.inner_text().endswith(T["request_human"])
+
+    # Only a button that is the footer's (title and payload) is left out of a bot's choices.
+    stack.append_events(
+        session_token(page).split(".")[0],
+        [
+            {
+                "event": "bot",
+                "text": "Kies maar.",
+                "data": {
+                    "buttons": [
+                        {"title": T["request_human"], "payload": "/request_human"},
+                        {"title": T["request_human"], "payload": "/start_profile"},
+                        {"title": "Nee", "payload": "/deny"},
+                    ]
+                },
+            }
+        ],
+    )
+    page.wait_for_selector("text=Kies maar.", timeout=30000)
+    choices = page.locator(".choices").last.get_by_role("button")
+    assert choices.all_inner_texts() == [T["request_human"], "Nee"]  # /start_profile, /deny
     context.close()
 
 
@@ -234,7 +264,7 @@ def test_read_aloud_in_dutch_where_the_browser_can(stack, browser) -> None:
     page = context.new_page()
     open_widget(page, stack.web_url + "/demo")
     bot = page.locator(".msg--bot").nth(1)  # Rasa's greeting, after the site's own
-    bot.get_by_role("button", name="Lees voor").click()
+    bot.get_by_role("button", name=T["read_aloud"]).click()
     spoken = page.evaluate("window.__spoken")
     assert spoken and spoken[0]["lang"] == "nl-NL"
     assert spoken[0]["text"] == bot.locator(".msg__body").inner_text()
@@ -249,7 +279,7 @@ def test_read_aloud_in_dutch_where_the_browser_can(stack, browser) -> None:
     page = context.new_page()
     open_widget(page, stack.web_url + "/demo")
     assert page.locator(".msg--bot").count() >= 2
-    assert page.get_by_role("button", name="Lees voor").count() == 0
+    assert page.get_by_role("button", name=T["read_aloud"]).count() == 0
     context.close()
 
 
@@ -268,7 +298,7 @@ def test_session_lives_in_session_storage_and_can_be_wiped(stack, browser) -> No
     assert session_token(other) not in {None, token}
     other.close()
 
-    page.get_by_role("button", name="Wis gesprek").click()
+    page.get_by_role("button", name=T["clear"]).click()
     deadline = time.monotonic() + 30
     while session_token(page) in {None, token} and time.monotonic() < deadline:
         page.wait_for_timeout(200)  # wait_for_function evaluates a string: the CSP forbids it
@@ -334,7 +364,9 @@ def test_adviser_messages_are_marked_as_from_a_person(stack, browser) -> None:
     )
     adviser = page.locator(".msg--adviser")
     adviser.nth(1).wait_for(timeout=30000)
-    assert adviser.first.locator(".msg__who").inner_text() == "Sanne, adviseur (een mens):"
+    assert adviser.first.locator(".msg__who").inner_text() == T["adviser_named"].format(
+        name="Sanne"
+    )
     card = adviser.nth(1).locator(".card")
     assert card.locator(".card__title").inner_text() == "Lassen MIG/MAG"
     assert card.locator("a").get_attribute("href") == "https://example.org/lassen"
@@ -343,7 +375,9 @@ def test_adviser_messages_are_marked_as_from_a_person(stack, browser) -> None:
 
     page.reload()
     page.wait_for_selector(".msg--adviser >> nth=1", timeout=30000)
-    assert adviser.first.locator(".msg__who").inner_text() == "Sanne, adviseur (een mens):"
+    assert adviser.first.locator(".msg__who").inner_text() == T["adviser_named"].format(
+        name="Sanne"
+    )
     assert adviser.nth(1).locator(".card__title").inner_text() == "Lassen MIG/MAG"
     context.close()
 
@@ -429,7 +463,7 @@ def test_usable_on_a_phone_and_at_200_percent_zoom(stack, browser, width, height
     assert layout["panel"] == [0, 0, width, height]  # the panel fills the small screen
     assert layout["logOverflow"] <= 0
     assert layout["leftmost"] >= 0 and layout["widest"] <= width
-    for name in ("Stuur", "Praat met adviseur", "Ik snap het niet", "Wis gesprek", "Sluit de chat"):
+    for name in (T["send"], T["request_human"], T["reading_trouble"], T["clear"], CLOSE):
         box = page.get_by_role("button", name=name).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
         assert box["y"] >= 0 and box["y"] + box["height"] <= height

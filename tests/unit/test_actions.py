@@ -27,18 +27,7 @@ from actions.search import ActionSearchCourses
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_domain() -> dict:
-    domain: dict = {"responses": {}}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        domain["responses"].update(data.get("responses") or {})
-        for key in ("slots", "forms", "intents", "entities"):
-            if key in data:
-                domain[key] = data[key]
-    return domain
-
-
-DOMAIN = load_domain()
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(autouse=True)

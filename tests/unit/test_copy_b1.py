@@ -20,10 +20,7 @@ MAX_WORDS_PER_SENTENCE = 15
 
 
 def responses() -> dict[str, list[dict]]:
-    found: dict[str, list[dict]] = {}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
-        found.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {})
-    return found
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
 
 
 def plain(text: str) -> str:
@@ -53,16 +50,21 @@ def test_response_is_b1(name: str, text: str) -> None:
 
 
 def channel_texts() -> list[tuple[str, str]]:
-    """The channels' own texts, one YAML file of name: text per channel package."""
-    from bot.whatsapp.texts import load_texts
+    """The channels' own texts, one YAML file of name: text per package: WhatsApp's and the
+    chat widget's."""
+    from bot.web.texts import load_texts as load_widget_texts
+    from bot.whatsapp.texts import load_texts as load_whatsapp_texts
 
-    loaders = {ROOT / "bot" / "whatsapp" / "texts.yml": load_texts}
+    loaders = {
+        ROOT / "bot" / "whatsapp" / "texts.yml": lambda path: vars(load_whatsapp_texts(path)),
+        ROOT / "bot" / "web" / "texts.yml": load_widget_texts,
+    }
     found = sorted((ROOT / "bot").rglob("texts.yml"))
     assert found == sorted(loaders), f"a texts file without a loader here: {found}"
     return [
         (f"{path.parent.name}.{name}", text)
         for path, load in loaders.items()
-        for name, text in vars(load(path)).items()
+        for name, text in load(path).items()
     ]
 
 

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("catalog and nlp", frozenset({"bot.catalog", "bot.nlp"})),
     (
         "foundation",
-        frozenset({"bot.db", "bot.settings", "bot.errors", "bot.office_hours", "bot.rasa_api"}),
+        frozenset({"bot.db", "bot.settings", "bot.errors", "bot.office_hours", "bot.rasa_api", "bot.rasa_compat"}),
     ),
 )  # fmt: skip
 # Alembic loads migrations by file path; nothing imports them. env.py imports every package's

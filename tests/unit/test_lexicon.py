@@ -1,8 +1,13 @@
 """Matching free-text answers against the lexicon, with tolerance for typos."""
 
+import re
+from pathlib import Path
+
 import pytest
 
-from bot.nlp.lexicon import Lexicon, normalize
+from bot.nlp.lexicon import Lexicon, normalize, word_lists, word_map, words, words_pattern
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +69,50 @@ def test_find_all_keeps_the_longest_phrase(lex: Lexicon) -> None:
     assert ids("kan ik beginnen") == ["toelating"]  # not also "beginnen" (start)
     assert ids("wanneer kan ik beginnen") == ["start"]
     assert ids("vertel eens iets") == []
+
+
+def test_word_lists_are_lowercase_without_repeats() -> None:
+    lists = word_lists()
+    assert lists, "data/lexicon/words.yml is empty"
+    for name, found in lists.items():
+        items = list(found) if isinstance(found, list) else list(found.keys())
+        for item in items:
+            assert isinstance(item, str) and item == item.lower() and item.strip() == item, (
+                name,
+                item,
+            )
+        assert len(items) == len(set(items)), f"{name} repeats a word"
+
+
+def test_every_word_list_is_read_by_the_code() -> None:
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("bot", "actions")
+        for path in (ROOT / folder).rglob("*.py")
+    )
+    unused = [name for name in word_lists() if f'"{name}"' not in code]
+    assert not unused, f"word lists no code reads: {unused}"
+
+
+def test_words_pattern_matches_whole_words_and_endings() -> None:
+    wish = words_pattern("wish_words")
+    assert wish.search("ik wil de zorg in")
+    assert not wish.search("ik wilde niks")  # "wilde" is not in the list
+    phone = words_pattern("phone_words", re.IGNORECASE)
+    assert phone.search("Bellen graag") and phone.search("telefonisch")  # "bel*", "telefo*"
+    assert not phone.search("rebel")  # whole words only
+    assert words_pattern("keep_or_leave_words").search("ik wil niet meer in de zorg")
+
+
+def test_word_list_errors_name_the_list() -> None:
+    with pytest.raises(KeyError, match="no_such_list"):
+        words("no_such_list")
+    with pytest.raises(KeyError, match="wish_words"):
+        word_map("wish_words")  # a list, not a mapping
+
+
+def test_shortage_sectors_come_from_the_lexicon(lex: Lexicon) -> None:
+    from bot.catalog.search import shortage_sectors
+
+    assert shortage_sectors() == {e.id for e in lex.by_kind["sector"] if e.data.get("shortage")}
+    assert "zorg" in shortage_sectors() and "horeca" not in shortage_sectors()

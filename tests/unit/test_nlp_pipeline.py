@@ -96,3 +96,14 @@ def test_fingerprint_changes_with_the_lexicon(tmp_path) -> None:
     before = pipeline.fingerprint(lexicon_dir)
     (lexicon_dir / "sectors.yml").write_text("sectors: [{id: zorg, label: Zorg, terms: [zorg]}]\n")
     assert pipeline.fingerprint(lexicon_dir) != before
+
+
+def test_fingerprint_ignores_the_word_lists(tmp_path) -> None:
+    """data/lexicon/words.yml is read by the actions at run time, not by the entity ruler."""
+    lexicon_dir = tmp_path / "lexicon"
+    lexicon_dir.mkdir()
+    (lexicon_dir / "sectors.yml").write_text("sectors: []\n")
+    (lexicon_dir / "words.yml").write_text("wish_words: [wil]\n")
+    before = pipeline.fingerprint(lexicon_dir)
+    (lexicon_dir / "words.yml").write_text("wish_words: [wil, wilt]\n")
+    assert pipeline.fingerprint(lexicon_dir) == before

@@ -7,9 +7,19 @@ from bot.nlp.parse import age_bounds, dutch_number, parse_age, parse_postcode
 
 @pytest.mark.parametrize(
     ("word", "value"),
-    [("vijfenveertig", 45), ("drieëntwintig", 23), ("zestig", 60), ("negentien", 19), ("12", 12)],
+    [
+        ("vijfenveertig", 45),
+        ("drieëntwintig", 23),
+        ("zestig", 60),
+        ("negentien", 19),
+        ("12", 12),
+        ("zeuvenenveertig", 47),  # spoken forms in data/lexicon/answers.yml
+        ("tachentig", 80),
+        ("nulenveertig", None),
+        ("honderd", None),
+    ],
 )
-def test_dutch_numbers(word: str, value: int) -> None:
+def test_dutch_numbers(word: str, value: int | None) -> None:
     assert dutch_number(word) == value
 
 

@@ -42,7 +42,7 @@ WINDOW = 10
 
 @pytest.fixture(scope="module")
 def domain() -> Domain:
-    return Domain.load(str(ROOT / "domain"))
+    return Domain.load(str(ROOT / "domain.yml"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

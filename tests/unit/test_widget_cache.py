@@ -1,9 +1,10 @@
 """/widget.js over real HTTP: assembled once, sent with Cache-Control and an ETag, 304 when the
-browser already has it, and built again when a source file changes."""
+browser already has it, and built again when a source file or its texts change."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 import time
@@ -49,13 +50,17 @@ class WebServer:
 
 @pytest.fixture
 def sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """Small stand-ins for the socket.io client and static/widget.js, which the test edits."""
+    """Small stand-ins for the socket.io client and static/widget.js, which the test edits, and
+    a copy of the widget's texts."""
     client = tmp_path / "socket.io.min.js"
     client.write_text("var io = 1;\n//# sourceMappingURL=socket.io.min.js.map\n")
     source = tmp_path / "widget.js"
     source.write_text("console.log('widget v1');\n")
+    texts = tmp_path / "texts.yml"
+    shutil.copy(web_app.WIDGET_TEXTS, texts)
     monkeypatch.setattr(web_app, "SOCKET_IO_CLIENT", client)
     monkeypatch.setattr(web_app, "WIDGET_SOURCE", source)
+    monkeypatch.setattr(web_app, "WIDGET_TEXTS", texts)
     return client, source
 
 
@@ -107,6 +112,23 @@ def test_it_is_assembled_once_and_again_after_a_change(
     assert changed.status_code == 200 and "widget v2" in changed.text
     assert changed.headers["etag"] != first[0].headers["etag"]
     assert bundle.builds == 2
+
+
+def test_a_changed_text_reaches_the_browser_with_a_new_etag(
+    server: WebServer, tmp_path: Path
+) -> None:
+    first = requests.get(server.url + "/widget.js", timeout=5)
+    assert '"launcher": "Stel je vraag"' in first.text
+    texts = tmp_path / "texts.yml"
+    texts.write_text(texts.read_text().replace("Stel je vraag", "Vraag het ons"))
+    later = texts.stat().st_mtime + 5
+    os.utime(texts, (later, later))
+    changed = requests.get(
+        server.url + "/widget.js", headers={"If-None-Match": first.headers["etag"]}, timeout=5
+    )
+    assert changed.status_code == 200 and '"launcher": "Vraag het ons"' in changed.text
+    assert changed.headers["etag"] != first.headers["etag"]
+    assert server.app.state.widget.builds == 2
 
 
 def test_without_npm_packages_it_says_so(server: WebServer, sources: tuple[Path, Path]) -> None:

@@ -1,8 +1,9 @@
 // Overstap chat widget: a chat button and panel for any web page, talking to Rasa over socket.io.
 // Served inside /widget.js (bot/web/app.py), which defines OVERSTAP_IO (the socket.io client),
-// OVERSTAP_CONFIG and OVERSTAP_SCRIPT before this code. Everything lives in a Shadow DOM, so the
-// host page's CSS and ours do not meet. Every message is built from DOM nodes and textContent:
-// no text from any message is ever parsed as HTML.
+// OVERSTAP_CONFIG (with the widget's Dutch texts from bot/web/texts.yml) and OVERSTAP_SCRIPT
+// before this code. Everything lives in a Shadow DOM, so the host page's CSS and ours do not
+// meet. Every message is built from DOM nodes and textContent: no text from any message is ever
+// parsed as HTML.
 (function widget(io, config, script) {
   "use strict";
 
@@ -20,17 +21,28 @@
   var DEFAULT_COLOR = "#004c80";
   var FOCUS_COLOR = "#b35900";
   var BUBBLE = "#edf1f5";
+  var T = config.texts;
+
+  // Fills {title} and {name} into a text of bot/web/texts.yml.
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (all, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : all;
+    });
+  }
+
   // "Ik snap het niet" is about the bot's words, not the question's answer: it takes the
   // reading-help path (say it simpler, then offer a person), never "I don't know" to a question.
   var HELP_BUTTONS = [
-    { title: "Praat met adviseur", payload: "/request_human" },
-    { title: "Ik snap het niet", payload: "/signal_reading_trouble" }
+    { title: T.request_human, payload: "/request_human" },
+    { title: T.reading_trouble, payload: "/signal_reading_trouble" }
   ];
 
-  // A bot button that is the same as a footer button would show twice on a small screen.
+  // A bot button that is the same as a footer button would show twice on a small screen. A
+  // button with the same payload under another title ("Ja, graag" to "Wil je met een adviseur
+  // praten?") answers the bot's question, so it stays.
   function inFooter(choice) {
     return HELP_BUTTONS.some(function (help) {
-      return help.title === String(choice.title) && help.payload === String(choice.payload);
+      return help.payload === String(choice.payload) && help.title === String(choice.title);
     });
   }
 
@@ -46,7 +58,7 @@
   }
 
   var server = attr("server", scriptOrigin()).replace(/\/+$/, "");
-  var title = attr("title", "Overstap");
+  var title = attr("title", T.title);
   var greeting = attr("greeting", "");
   var inlineTarget = attr("inline", "");
   var inlineHost = inlineTarget ? document.querySelector(inlineTarget) : null;
@@ -123,14 +135,14 @@
   shadow.appendChild(stylesheet);
 
   var root = el("section", {
-    "class": "root" + (inline ? " root--inline" : ""), lang: "nl", "aria-label": "Chat: " + title
+    "class": "root" + (inline ? " root--inline" : ""), lang: "nl", "aria-label": fill(T.panel_label, { title: title })
   });
   root.hidden = true; // shown when the stylesheet is there
   var launcher = el("button", {
     type: "button", "class": "launcher", "aria-expanded": "false", "aria-controls": "panel"
   });
-  launcher.appendChild(el("span", { "class": "launcher__text" }, "Stel je vraag"));
-  var badge = el("span", { "class": "launcher__badge" }, "Nieuw bericht");
+  launcher.appendChild(el("span", { "class": "launcher__text" }, T.launcher));
+  var badge = el("span", { "class": "launcher__badge" }, T.new_message);
   badge.hidden = true;
   launcher.appendChild(badge);
 
@@ -143,38 +155,38 @@
   var header = el("div", { "class": "header" });
   var heading = el(inline ? "h1" : "h2", { id: "title", "class": "header__title" }, title);
   header.appendChild(heading);
-  header.appendChild(el("p", { "class": "header__note" }, "Je praat met een computerprogramma."));
-  var closeButton = el("button", { type: "button", "class": "header__close" }, "Sluit");
-  closeButton.appendChild(hiddenText(" de chat"));
+  header.appendChild(el("p", { "class": "header__note" }, T.bot_note));
+  var closeButton = el("button", { type: "button", "class": "header__close" }, T.close);
+  closeButton.appendChild(hiddenText(" " + T.close_hidden));
   if (!inline) { header.appendChild(closeButton); }
 
   var log = el("div", {
-    "class": "log", role: "log", "aria-live": "polite", "aria-label": "Gesprek", tabindex: "0"
+    "class": "log", role: "log", "aria-live": "polite", "aria-label": T.log_label, tabindex: "0"
   });
   var typing = el("div", { "class": "typing" });
   typing.appendChild(el("span", { "class": "typing__dot", "aria-hidden": "true" }));
   typing.appendChild(el("span", { "class": "typing__dot", "aria-hidden": "true" }));
   typing.appendChild(el("span", { "class": "typing__dot", "aria-hidden": "true" }));
-  typing.appendChild(hiddenText("Overstap typt een antwoord."));
+  typing.appendChild(hiddenText(T.typing));
   typing.hidden = true;
   var status = el("p", { "class": "status", role: "status" });
 
   var form = el("form", { "class": "composer", autocomplete: "off" });
-  form.appendChild(el("label", { "for": "message", "class": "composer__label" }, "Jouw bericht"));
+  form.appendChild(el("label", { "for": "message", "class": "composer__label" }, T.message_label));
   var input = el("input", { id: "message", name: "message", type: "text", maxlength: "1000" });
-  var sendButton = el("button", { type: "submit", "class": "composer__send" }, "Stuur");
+  var sendButton = el("button", { type: "submit", "class": "composer__send" }, T.send);
   var row = el("div", { "class": "composer__row" });
   row.appendChild(input);
   row.appendChild(sendButton);
   form.appendChild(row);
 
-  var footer = el("div", { "class": "footer", role: "group", "aria-label": "Hulp" });
+  var footer = el("div", { "class": "footer", role: "group", "aria-label": T.help_label });
   HELP_BUTTONS.forEach(function (help) {
     var button = el("button", { type: "button", "class": "footer__button" }, help.title);
     button.addEventListener("click", function () { send(help.payload, help.title); });
     footer.appendChild(button);
   });
-  var clearButton = el("button", { type: "button", "class": "footer__button footer__button--clear" }, "Wis gesprek");
+  var clearButton = el("button", { type: "button", "class": "footer__button footer__button--clear" }, T.clear);
   footer.appendChild(clearButton);
 
   [header, log, typing, status, form, footer].forEach(function (part) { panel.appendChild(part); });
@@ -194,7 +206,7 @@
     if (WEB_LINK.test(href)) {
       link.setAttribute("target", "_blank");
       link.setAttribute("rel", "noopener noreferrer");
-      link.appendChild(hiddenText(" (opent een nieuw venster)"));
+      link.appendChild(hiddenText(" " + T.new_window));
     }
     return link;
   }
@@ -284,7 +296,7 @@
     });
     if (typeof custom.url === "string" && WEB_LINK.test(custom.url)) {
       var action = el("p", { "class": "msg__action" });
-      action.appendChild(makeLink(String(custom.link_text || "Meer informatie"), custom.url));
+      action.appendChild(makeLink(String(custom.link_text || T.more_info), custom.url));
       card.appendChild(action);
     }
     return card;
@@ -329,7 +341,7 @@
 
   function addUserMessage(text) {
     var box = el("div", { "class": "msg msg--user" });
-    box.appendChild(hiddenText("Jij:"));
+    box.appendChild(hiddenText(T.you));
     box.appendChild(el("div", { "class": "msg__body" }, text));
     log.appendChild(box);
     scrollDown();
@@ -339,10 +351,10 @@
     var adviser = item.sender === "adviseur";
     var box = el("div", { "class": "msg " + (adviser ? "msg--adviser" : "msg--bot") });
     if (adviser) {
-      var who = item.name ? item.name + ", adviseur" : "Adviseur";
-      box.appendChild(el("p", { "class": "msg__who" }, who + " (een mens):"));
+      var who = item.name ? fill(T.adviser_named, { name: item.name }) : T.adviser;
+      box.appendChild(el("p", { "class": "msg__who" }, who));
     } else {
-      box.appendChild(hiddenText("Overstap:"));
+      box.appendChild(hiddenText(T.bot));
     }
     var body = el("div", { "class": "msg__body" });
     if (item.text) { renderText(body, item.text); }
@@ -351,7 +363,7 @@
     if (card || looksLikeCard(item.text)) { box.classList.add("msg--card"); }
     box.appendChild(body);
     if (synth && body.textContent.trim()) {
-      var speakButton = el("button", { type: "button", "class": "msg__speak" }, "Lees voor");
+      var speakButton = el("button", { type: "button", "class": "msg__speak" }, T.read_aloud);
       speakButton.addEventListener("click", function () { speak(body.innerText); });
       box.appendChild(speakButton);
     }
@@ -366,7 +378,7 @@
   function addChoices(buttons) {
     buttons = buttons.filter(function (choice) { return !inFooter(choice); });
     if (!buttons.length) { return; }
-    var box = el("div", { "class": "choices", role: "group", "aria-label": "Kies een antwoord" });
+    var box = el("div", { "class": "choices", role: "group", "aria-label": T.choices_label });
     buttons.forEach(function (choice) {
       var button = el("button", { type: "button", "class": "choices__button" }, String(choice.title));
       button.addEventListener("click", function () {
@@ -448,7 +460,7 @@
       var items = (data.messages || []).map(normalize).filter(Boolean);
       items.forEach(function (item, i) { renderItem(item, i === items.length - 1); });
     }).catch(function () {
-      setStatus("Je eerdere berichten laden lukt nu niet.");
+      setStatus(T.history_failed);
     }).then(function () {
       log.setAttribute("aria-live", "polite");
     });
@@ -522,12 +534,12 @@
     socket.on("session_confirm", onSession);
     socket.on("bot_uttered", onBotMessage);
     socket.on("connect_error", function () {
-      if (!offline) { setStatus("Geen verbinding. Ik probeer het opnieuw."); }
+      if (!offline) { setStatus(T.no_connection); }
     });
     socket.on("disconnect", function (reason) {
       ready = false;
       hideTyping();
-      if (!offline) { setStatus("Verbinding kwijt. Ik probeer het opnieuw."); }
+      if (!offline) { setStatus(T.connection_lost); }
       if (reason === "io server disconnect") { socket.connect(); }
     });
   }
@@ -543,7 +555,7 @@
       emit(message);
     } else {
       queue.push(message);
-      if (offline) { setStatus("Geen internet. Ik stuur je bericht als het weer werkt."); }
+      if (offline) { setStatus(T.offline); }
       connect();
     }
   }
@@ -556,12 +568,12 @@
     if (socket) { socket.disconnect(); }
     ready = false;
     hideTyping();
-    setStatus("Geen internet. Ik stuur je bericht als het weer werkt.");
+    setStatus(T.offline);
   });
   window.addEventListener("online", function () {
     offline = false;
     if (socket) {
-      setStatus("Ik maak weer verbinding.");
+      setStatus(T.reconnecting);
       socket.connect();
     }
   });
@@ -581,7 +593,7 @@
     } else {
       connect();
     }
-    setStatus("Het gesprek is gewist. We beginnen opnieuw.");
+    setStatus(T.cleared);
     input.focus();
   }
 
