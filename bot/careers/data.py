@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -149,6 +151,30 @@ def read_plain_labels(path: Path = GROUP_LABELS_FILE) -> dict[str, str]:
     if not isinstance(labels, dict):
         raise CareersError(f"{path}: 'labels' moet een lijst van naam: tekst zijn.")
     return {str(k): str(v) for k, v in labels.items() if v}
+
+
+@lru_cache(maxsize=1)
+def occupation_titles(path: Path = DATA_FILE) -> dict[str, str]:
+    """ESCO occupation id -> its Dutch name as a heading: all the console and the adviser's
+    summary need, without the skills (a few hundred kB instead of the whole copy)."""
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {o["id"]: o["label"][:1].upper() + o["label"][1:] for o in raw.get("occupations", [])}
+
+
+def work_summary(slots: Mapping[str, Any]) -> dict[str, Any]:
+    """The person's occupation and the work they looked at, in words, for an adviser."""
+    titles = occupation_titles()
+    occupation = slots.get("current_occupation")
+    viewed = [titles.get(str(i), str(i)) for i in slots.get("work_viewed") or []]
+    found: dict[str, Any] = {}
+    if occupation and occupation in titles:
+        found["occupation"] = titles[occupation]
+    if viewed:
+        found["viewed"] = viewed
+    return found
 
 
 _lock = threading.Lock()

@@ -8,7 +8,8 @@ the groups of B's essential skills that A lacks ("je leert nog").
 Left out without a word: B practically the same job as A (each covers the other's essential
 skills for at least SAME_JOB), B needing a much higher level than the person's education
 (ISCO skill level two or more above it), and B sharing too little (below MIN_SCORE, or fewer
-than MIN_SHARED essential skills: a match on one or two skills says little).
+than MIN_SHARED essential skills: a match on one or two skills says little). B must also list at
+least MIN_NEEDED essential skills: with three, any job that shares them scores 1.0.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.careers.data import CareersData, Occupation
 
 MIN_SCORE = 0.25
 MIN_SHARED = 3
+MIN_NEEDED = 5
 SAME_JOB = 0.8
 MUCH_HIGHER = 2  # ISCO skill levels above the person's
 MAX_GROUPS = 3
@@ -90,7 +92,7 @@ def ranked(
     found = []
     for index, shared in counts.items():
         b = data.occupations[index]
-        if b is a or shared < MIN_SHARED:
+        if b is a or shared < MIN_SHARED or len(b.essential) < MIN_NEEDED:
             continue
         score = shared / len(b.essential)
         if score < MIN_SCORE:

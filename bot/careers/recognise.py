@@ -214,7 +214,8 @@ class Recogniser:
             return Recognised(None)
         best = ranked[0]
         ties = [c for c in ranked if c.rank[:3] == best.rank[:3]]
-        if len(ties) == 1 and best.how != TYPO:
+        # A typo decides only when it is close to an occupation's own label.
+        if len(ties) == 1 and (best.how != TYPO or best.weight == PREFERRED):
             return Recognised(best.occupation)
         if len(ranked) == 1:
             return Recognised(best.occupation)
