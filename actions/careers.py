@@ -161,6 +161,9 @@ class ValidateOccupationForm(FormValidationAction):
     def validate_current_occupation(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value in (None, ""):
+            # Cleared before the form asks (action_find_occupation): nothing was answered yet.
+            return {"current_occupation": None}
         if value == UNKNOWN:
             return {"current_occupation": UNKNOWN, "occupation_choices": None}
         c = careers()
