@@ -233,9 +233,8 @@ class ActionSuggestWork(Action):
             return [SlotSet("current_occupation", None)]
         per_page = settings().results_per_page
         offset = 0
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         shown_before = tracker.get_slot("work_offset")
-        if intent == "ask_other_work" and shown_before is not None:
+        if shown_before is not None and asked_again(tracker):
             offset = int(shown_before) + per_page  # "wat kan ik nog meer?" again: the next few
         nlqf = profile_from(tracker).nlqf
         suggestions = c.suggest(person, nlqf, offset=offset, limit=per_page)
@@ -264,6 +263,20 @@ class ActionSuggestWork(Action):
             SlotSet("work_options", [s.occupation.id for s in suggestions]),
             SlotSet("work_offset", offset),
         ]
+
+
+def asked_again(tracker: Tracker) -> bool:
+    """True when the person asks for other work right after the bot showed some."""
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    if intent != "ask_other_work":
+        return False
+    seen_user = False
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name") == "action_suggest_work"
+    return False
 
 
 def chosen_work(tracker: Tracker) -> Occupation | None:

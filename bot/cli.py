@@ -231,6 +231,7 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
         "mention_hard_topic", "signal_reading_trouble", "request_callback",
     ),
     "chit-chat/other": ("greet", "goodbye", "thank", "out_of_scope", "insult"),
+    "work to work": ("ask_other_work", "mention_job_loss", "choose_work"),
 }  # fmt: skip
 SUMMARY_ROWS = {"macro avg", "weighted avg", "micro avg", "accuracy"}
 

@@ -30,6 +30,7 @@ def make_tracker(
     intent: str = "ask_other_work",
     entities: list | None = None,
     active_loop: str | None = None,
+    events: list | None = None,
 ) -> Tracker:
     return Tracker(
         sender_id="unit",
@@ -39,7 +40,7 @@ def make_tracker(
             "intent": {"name": intent, "confidence": 0.9},
             "entities": entities or [],
         },
-        events=[],
+        events=events or [],
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},

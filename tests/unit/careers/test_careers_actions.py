@@ -148,9 +148,22 @@ def test_other_work_with_the_reason_in_words_and_buttons(by_label) -> None:
 def test_asking_again_shows_the_next_few(by_label) -> None:
     _, first = suggestions_for("buschauffeur", by_label)
     shown = slot_values(first)["work_options"]
-    messages, events = suggestions_for("buschauffeur", by_label, work_offset=0)
+    bus = by_label("buschauffeur").id
+    right_after = [
+        {"event": "action", "name": "action_suggest_work"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "wat kan ik nog meer"},
+        {"event": "action", "name": "action_find_occupation"},
+    ]
+    tracker = make_tracker({"current_occupation": bus, "work_offset": 0}, events=right_after)
+    _, events = run_action(ActionSuggestWork(), tracker)
     assert slot_values(events)["work_offset"] == 3
     assert not set(slot_values(events)["work_options"]) & set(shown)
+    # Later, after looking at one kind of work, "ander werk bekijken" starts from the top.
+    later = [{"event": "action", "name": "utter_work_next"}, *right_after[1:]]
+    tracker = make_tracker({"current_occupation": bus, "work_offset": 0}, events=later)
+    _, events = run_action(ActionSuggestWork(), tracker)
+    assert slot_values(events)["work_options"] == shown
 
 
 def test_in_the_middle_of_the_questions_the_form_goes_on(by_label) -> None:
