@@ -31,8 +31,7 @@ from bot.catalog.profile import UNKNOWN
 from bot.nlp.lexicon import normalize
 
 MAX_MISSES = 2  # "Dat werk ken ik niet" once; the second time the form gives up
-# WhatsApp: reply buttons (1-3) have titles of at most 20 characters, list rows (4-10) 24.
-SHORT_TITLE, LIST_TITLE, MAX_LIST = 20, 24, 10
+MAX_LIST = 10  # rows in a WhatsApp list
 WORK_SLOTS = ("work_options", "work_offset")
 
 
@@ -48,18 +47,11 @@ def own_words(text: str | None) -> str:
     return " ".join(part for part, wished in clauses(text) if not wished)
 
 
-def shorten(title: str, limit: int) -> str:
-    title = " ".join(title.split())
-    if len(title) <= limit:
-        return title
-    cut = title[: limit - 1].rsplit(" ", 1)[0] if " " in title[: limit - 1] else title[: limit - 1]
-    return cut.rstrip(" ,-/") + "…"
-
-
 def choice_buttons(options: list[tuple[str, str]]) -> list[dict[str, str]]:
-    """(title, payload) pairs as buttons whose titles fit WhatsApp's reply buttons or list."""
-    limit = SHORT_TITLE if len(options) <= 3 else LIST_TITLE
-    return [{"title": shorten(t, limit), "payload": p} for t, p in options[:MAX_LIST]]
+    """(title, payload) pairs as buttons, at most a WhatsApp list's ten. Titles stay whole:
+    the widget shows them all, the WhatsApp channel shortens them to its limits itself
+    (a list row keeps the whole name in its description)."""
+    return [{"title": title, "payload": payload} for title, payload in options[:MAX_LIST]]
 
 
 def month_year(domain: DomainDict, fact: Fact) -> str:
@@ -237,7 +229,10 @@ class ActionSuggestWork(Action):
         if shown_before is not None and asked_again(tracker):
             offset = int(shown_before) + per_page  # "wat kan ik nog meer?" again: the next few
         nlqf = profile_from(tracker).nlqf
-        suggestions = c.suggest(person, nlqf, offset=offset, limit=per_page)
+        # One more than shown, to know whether "Meer ander werk" has anything to show.
+        suggestions = c.suggest(person, nlqf, offset=offset, limit=per_page + 1)
+        more = len(suggestions) > per_page
+        suggestions = suggestions[:per_page]
         if not suggestions:
             dispatcher.utter_message(
                 response="utter_no_more_work" if offset else "utter_no_work_found",
@@ -256,7 +251,8 @@ class ActionSuggestWork(Action):
             (s.occupation.title, f'/choose_work{{"work_option": "{s.occupation.id}"}}')
             for s in suggestions
         ]
-        options.append((render(domain, "utter_label_more_work"), "/ask_other_work"))
+        if more:
+            options.append((render(domain, "utter_label_more_work"), "/ask_other_work"))
         options.append((render(domain, "utter_label_adviser"), "/request_human"))
         dispatcher.utter_message(response="utter_work_pick", buttons=choice_buttons(options))
         return [

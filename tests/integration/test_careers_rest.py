@@ -148,6 +148,11 @@ def test_on_whatsapp_the_choices_fit_its_limits(stack) -> None:
     assert pick["type"] == "interactive" and pick["interactive"]["type"] == "list"
     rows = options_of(pick)
     assert 4 <= len(rows) <= 10 and all(len(title) <= 24 for title, _ in rows)
+    for row in pick["interactive"]["action"]["sections"][0]["rows"]:
+        if row["title"].endswith("…"):  # a long name keeps its whole self in the description
+            assert len(row["description"]) <= 72 and row["description"].startswith(
+                row["title"][:-1]
+            )
     work = next(
         title for title, _ in rows if title not in {"Meer ander werk", "Praat met adviseur"}
     )

@@ -150,3 +150,15 @@ def test_occupations_with_few_skills_get_few_suggestions_or_none(
     assert len(found) <= most
     for s in found:
         assert s.shared >= MIN_SHARED and s.can
+
+
+def test_the_suggest_command(capsys) -> None:
+    from bot.cli import main
+
+    assert main(["careers", "suggest", "ik zit achter de kassa", "--nlqf", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("kassamedewerker (ISCO 5230")
+    assert "winkelmedewerker" in out and "kan al:" in out
+    assert "Deze dienst gebruikt de ESCO-classificatie" in out
+    assert main(["careers", "suggest", "ik ben chauffeur"]) == 1
+    assert "Welk beroep?" in capsys.readouterr().out
