@@ -473,6 +473,26 @@ def add_import_parser(csub) -> None:
     options.add_argument("-h", "--help", action="help", help="deze uitleg tonen en stoppen")
 
 
+def add_careers_parser(sub) -> None:
+    from bot.careers.build import add_arguments
+
+    p = sub.add_parser("careers", help="werk naar werk: de kopie van ESCO maken, ander werk tonen")
+    rsub = p.add_subparsers(dest="careers_command", required=True, metavar="ACTION")
+    add_arguments(
+        rsub.add_parser(
+            "build",
+            help="de compacte kopie van ESCO in data/careers/ maken uit de CSV-bestanden van ESCO",
+        )
+    )
+    suggest = rsub.add_parser("suggest", help="ander werk tonen dat past bij een beroep")
+    suggest.add_argument("occupation", metavar="BEROEP", help="bijvoorbeeld: buschauffeur")
+    suggest.add_argument(
+        "--nlqf", help="niveau van het hoogste diploma (NLQF, bijvoorbeeld 2 voor mbo 2)"
+    )
+    suggest.add_argument("--count", type=int, default=5, help="hoeveel beroepen (standaard 5)")
+    p.set_defaults(func=cmd_careers)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="overstap",
@@ -584,23 +604,7 @@ def build_parser() -> argparse.ArgumentParser:
     revision.add_argument("message", metavar="WAT", help="korte beschrijving, in het Engels")
     p.set_defaults(func=cmd_db)
 
-    p = sub.add_parser("careers", help="werk naar werk: de kopie van ESCO maken, ander werk tonen")
-    rsub = p.add_subparsers(dest="careers_command", required=True, metavar="ACTION")
-    from bot.careers.build import add_arguments
-
-    add_arguments(
-        rsub.add_parser(
-            "build",
-            help="de compacte kopie van ESCO in data/careers/ maken uit de CSV-bestanden van ESCO",
-        )
-    )
-    suggest = rsub.add_parser("suggest", help="ander werk tonen dat past bij een beroep")
-    suggest.add_argument("occupation", metavar="BEROEP", help="bijvoorbeeld: buschauffeur")
-    suggest.add_argument(
-        "--nlqf", help="niveau van het hoogste diploma (NLQF, bijvoorbeeld 2 voor mbo 2)"
-    )
-    suggest.add_argument("--count", type=int, default=5, help="hoeveel beroepen (standaard 5)")
-    p.set_defaults(func=cmd_careers)
+    add_careers_parser(sub)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
     p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")

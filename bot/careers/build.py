@@ -173,25 +173,12 @@ def read_skill_labels(paths: list[Path]) -> dict[str, str]:
     return labels
 
 
-def build(
-    source: Path,
-    out: Path = DATA_FILE,
-    version: str = DEFAULT_VERSION,
-    progress: Callable[[str], None] = print,
-) -> BuildReport:
-    """Read the ESCO download in `source`; write the compact copy to `out`."""
-    source = Path(source)
-    if not source.is_dir():
-        raise CareersError(f"De map {source} bestaat niet.")
-    paths = {name: find_input(source, name) for name in (OCCUPATIONS, RELATIONS, BROADER, GROUPS)}
-
-    progress(f"beroepen lezen ({paths[OCCUPATIONS].name})")
+def read_occupations(path: Path) -> dict[str, dict]:
+    """ESCO occupation id -> its Dutch labels, ISCO group and ESCO code."""
     occupations: dict[str, dict] = {}
-    for n, row in enumerate(read_csv(paths[OCCUPATIONS])):
+    for n, row in enumerate(read_csv(path)):
         if n == 0:
-            require_columns(
-                paths[OCCUPATIONS], row, ("conceptUri", "preferredLabel", "altLabels", "iscoGroup")
-            )
+            require_columns(path, row, ("conceptUri", "preferredLabel", "altLabels", "iscoGroup"))
         label = row["preferredLabel"].strip()
         if not label:
             continue
@@ -203,36 +190,58 @@ def build(
             "code": (row.get("code") or "").strip(),
         }
     if not occupations:
-        raise CareersError(f"{paths[OCCUPATIONS].name} bevat geen beroepen.")
+        raise CareersError(f"{path.name} bevat geen beroepen.")
+    return occupations
 
-    progress(f"koppelingen tussen beroepen en vaardigheden lezen ({paths[RELATIONS].name})")
+
+def read_links(path: Path, occupations: dict[str, dict]) -> tuple[dict, int]:
+    """(occupation id -> {"essential": skills, "optional": skills}, links left out)."""
     links: dict[str, dict[str, set[str]]] = defaultdict(
         lambda: {"essential": set(), "optional": set()}
     )
     skipped = 0
-    for n, row in enumerate(read_csv(paths[RELATIONS])):
+    for n, row in enumerate(read_csv(path)):
         if n == 0:
-            require_columns(paths[RELATIONS], row, ("occupationUri", "relationType", "skillUri"))
-        occ = occupation_id(row["occupationUri"])
+            require_columns(path, row, ("occupationUri", "relationType", "skillUri"))
+        occupation = occupation_id(row["occupationUri"])
         kind = row["relationType"].strip()
         if kind not in ("essential", "optional"):
-            raise CareersError(
-                f"{paths[RELATIONS].name} regel {n + 2}: onbekend soort koppeling {kind!r}."
-            )
-        if occ not in occupations:
+            raise CareersError(f"{path.name} regel {n + 2}: onbekend soort koppeling {kind!r}.")
+        if occupation not in occupations:
             skipped += 1
             continue
-        links[occ][kind].add(short_id(row["skillUri"]))
+        links[occupation][kind].add(short_id(row["skillUri"]))
+    return links, skipped
 
+
+def read_parents(path: Path) -> dict[str, list[str]]:
+    parents: dict[str, list[str]] = defaultdict(list)
+    for n, row in enumerate(read_csv(path)):
+        if n == 0:
+            require_columns(path, row, ("conceptUri", "broaderUri"))
+        parents[short_id(row["conceptUri"])].append(short_id(row["broaderUri"]))
+    return parents
+
+
+def build(
+    source: Path,
+    out: Path = DATA_FILE,
+    version: str = DEFAULT_VERSION,
+    progress: Callable[[str], None] = print,
+) -> BuildReport:
+    """Read the ESCO download in `source`; write the compact copy to `out`."""
+    source = Path(source)
+    if not source.is_dir():
+        raise CareersError(f"De map {source} bestaat niet.")
+    paths = {name: find_input(source, name) for name in (OCCUPATIONS, RELATIONS, BROADER, GROUPS)}
+    progress(f"beroepen lezen ({paths[OCCUPATIONS].name})")
+    occupations = read_occupations(paths[OCCUPATIONS])
+    progress(f"koppelingen tussen beroepen en vaardigheden lezen ({paths[RELATIONS].name})")
+    links, skipped = read_links(paths[RELATIONS], occupations)
     progress(f"vaardigheidsgroepen lezen ({paths[GROUPS].name}, {paths[BROADER].name})")
     groups = read_groups(paths[GROUPS])
-    parents: dict[str, list[str]] = defaultdict(list)
-    for n, row in enumerate(read_csv(paths[BROADER])):
-        if n == 0:
-            require_columns(paths[BROADER], row, ("conceptUri", "broaderUri"))
-        parents[short_id(row["conceptUri"])].append(short_id(row["broaderUri"]))
     used = {s for kinds in links.values() for skills in kinds.values() for s in skills}
-    skill_groups = nearest_groups(used, parents, groups)
+    skill_groups = nearest_groups(used, read_parents(paths[BROADER]), groups)
     orphans = sorted(s for s, g in skill_groups.items() if not g)
     if orphans:
         raise CareersError(
@@ -248,15 +257,19 @@ def build(
     skill_ids = sorted(used)
     skill_index = {s: i for i, s in enumerate(skill_ids)}
     ordered = sorted(occupations, key=lambda o: (occupations[o]["label"].lower(), o))
-    inputs = {p.name: sha256(p) for p in [*paths.values(), *collections]}
     header = {
         "format": FORMAT,
         "esco_version": version,
         "attribution": ATTRIBUTION_NL,
         "attribution_en": ATTRIBUTION_EN,
         "licence": LICENCE,
-        "inputs": inputs,
+        "inputs": {p.name: sha256(p) for p in [*paths.values(), *collections]},
     }
+
+    def skills_of(o: str, kind: str) -> list[int]:
+        skills = links[o][kind] - (links[o]["essential"] if kind == "optional" else set())
+        return sorted(skill_index[s] for s in skills)
+
     records = {
         "groups": [[g, groups[g][0], groups[g][1]] for g in group_ids],
         "skills": [
@@ -266,10 +279,8 @@ def build(
             {
                 "id": o,
                 **occupations[o],
-                "essential": sorted(skill_index[s] for s in links[o]["essential"]),
-                "optional": sorted(
-                    skill_index[s] for s in links[o]["optional"] - links[o]["essential"]
-                ),
+                "essential": skills_of(o, "essential"),
+                "optional": skills_of(o, "optional"),
             }
             for o in ordered
         ],
@@ -279,14 +290,13 @@ def build(
     tmp = out.with_suffix(".tmp")
     tmp.write_text(dump(header, records), encoding="utf-8")
     tmp.replace(out)
-    essential = sum(len(links[o]["essential"]) for o in occupations)
     return BuildReport(
         path=out,
         occupations=len(ordered),
         skills=len(skill_ids),
         groups=len(group_ids),
-        essential_links=essential,
-        optional_links=sum(len(links[o]["optional"] - links[o]["essential"]) for o in occupations),
+        essential_links=sum(len(r["essential"]) for r in records["occupations"]),
+        optional_links=sum(len(r["optional"]) for r in records["occupations"]),
         labelled_skills=sum(1 for s in skill_ids if s in skill_labels),
         skipped_links=skipped,
         size_bytes=out.stat().st_size,
