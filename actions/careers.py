@@ -18,7 +18,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import common
-from actions.common import StoreUnavailable, call_store, profile_from, render, settings
+from actions.common import (
+    StoreUnavailable,
+    call_store,
+    dutch_date,
+    profile_from,
+    render,
+    settings,
+)
 from actions.courses import ORDINALS
 from actions.profile import clauses
 from actions.search import course_values
@@ -54,7 +61,11 @@ def choice_buttons(options: list[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"title": title, "payload": payload} for title, payload in options[:MAX_LIST]]
 
 
-def month_year(domain: DomainDict, fact: Fact) -> str:
+def published(domain: DomainDict, fact: Fact) -> str:
+    """The fact's date as the bot writes dates ('18 december 2025'); a source that gives
+    only the month, with the month ('september 2023')."""
+    if fact.has_day:
+        return dutch_date(domain, fact.published_on)
     return f"{render(domain, f'utter_month_{fact.month}')} {fact.year}"
 
 
@@ -62,7 +73,7 @@ def fact_text(domain: DomainDict, fact: Fact) -> str:
     return render(
         domain,
         f"utter_demand_{fact.kind}",
-        date=month_year(domain, fact),
+        date=published(domain, fact),
         group=fact.group,
         until=fact.until or "",
         to=fact.to or "",

@@ -65,6 +65,10 @@ class Fact:
             return None
 
     @property
+    def has_day(self) -> bool:
+        return len(self.published) == len("YYYY-MM-DD")
+
+    @property
     def month(self) -> int:
         return int(self.published[5:7])
 

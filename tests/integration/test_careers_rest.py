@@ -47,7 +47,7 @@ def slots_of(stack, sender: str) -> dict:
 def catalog_of(stack) -> Catalog:
     db = stack.var_dir / "overstap.db"
     env = {"OVERSTAP_VAR_DIR": str(stack.var_dir), "OVERSTAP_DATABASE_URL": f"sqlite:///{db}"}
-    return Catalog(Settings.from_env(env))
+    return Catalog.open(Settings.from_env(env))
 
 
 def test_a_bus_driver_sees_other_work_then_courses_schemes_and_evc(stack) -> None:
@@ -58,7 +58,7 @@ def test_a_bus_driver_sees_other_work_then_courses_schemes_and_evc(stack) -> Non
     assert "Je kunt al:\n- besturen van voertuigen" in out  # the shared skill group in words
     assert "Je leert nog:" in out
     assert ATTRIBUTION_NL in out and "geen advies" in out
-    assert "Volgens UWV (december 2025)" in out  # bus- en trambestuurders, with its date
+    assert "Volgens UWV (18 december 2025)" in out  # bus- en trambestuurders, with its date
     choices = buttons(shown)
     assert "Trambestuurder" in choices and "Praat met adviseur" in choices
 

@@ -134,7 +134,7 @@ def test_other_work_with_the_reason_in_words_and_buttons(by_label) -> None:
     tram = rendered(messages[1])
     assert tram.startswith("**Trambestuurder**")
     assert "Je kunt al:\n- besturen van voertuigen" in tram
-    assert "Volgens UWV (december 2025) wordt het tekort aan bus- en trambestuurders" in tram
+    assert "Volgens UWV (18 december 2025) wordt het tekort aan bus- en trambestuurders" in tram
     # Other work UWV has no fact about: not a word about demand.
     assert "UWV" not in rendered(messages[2])
     buttons = messages[-1]["buttons"]
@@ -235,3 +235,17 @@ def test_a_work_named_that_was_not_suggested(by_label, use_catalog) -> None:
         ActionExplainWork(), make_tracker(slots, text="ja leuk", intent="choose_work")
     )
     assert responses(messages) == ["utter_which_work"]
+
+
+def test_a_fact_is_said_with_the_date_its_source_gives() -> None:
+    from actions.careers import fact_text
+    from bot.careers.demand import DEMAND_FILE, read_facts
+
+    facts = {f.id: f for f in read_facts(DEMAND_FILE)}
+    assert fact_text(DOMAIN, facts["outlook_2030_bus_tram"]).startswith(
+        "Volgens UWV (18 december 2025) wordt het tekort aan bus- en trambestuurders tot 2030"
+    )
+    # The report gives only the month: so does the bot.
+    assert fact_text(DOMAIN, facts["spanning_2023q1_accountants"]).startswith(
+        "Volgens UWV (september 2023) is er veel werk voor accountants."
+    )

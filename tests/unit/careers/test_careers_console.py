@@ -15,7 +15,9 @@ from webserver import serve
 
 from bot.catalog.store import Catalog
 from bot.console.auth import Accounts
+from bot.db import Database
 from bot.handoff import summary
+from bot.handoff.store import HandoffStore
 from bot.settings import Settings
 from bot.web import labels
 from bot.web.app import create_app
@@ -64,14 +66,14 @@ def site(tmp_path_factory, conversation):
             "OVERSTAP_RASA_TOKEN": "careers console token",
         }
     )
-    catalog = Catalog(settings)
+    catalog = Catalog.open(settings)
     catalog.migrate()
     Accounts(catalog.sessions).create("adv", PASSWORD, "adviseur", "Anna")
     events, slots = conversation
-    catalog.record_handoff(
+    HandoffStore(catalog.sessions).record(
         "bus-conv", "asked", summary.build(events, slots), "wat kan ik nog meer", "rest"
     )
-    tracker = Catalog(settings, settings.tracker_url)
+    tracker = Database(settings, settings.tracker_url)
     with tracker.engine.begin() as conn:
         conn.execute(
             text(
