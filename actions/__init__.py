@@ -1,5 +1,6 @@
 """Custom actions for Overstap, one module per feature; each action is thin."""
 
+from bot.careers.service import default_careers
 from bot.catalog.textsearch import analyzer
 from bot.nlp.lexicon import default_lexicon
 
@@ -7,3 +8,4 @@ from bot.nlp.lexicon import default_lexicon
 # on a busy machine that took longer than the catalog call's own timeout.
 analyzer()
 default_lexicon()
+default_careers()  # ESCO's occupations and skills (data/careers/), about 1.5 s

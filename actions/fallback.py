@@ -17,6 +17,7 @@ SUGGESTIBLE = {
     "start_profile", "search_courses", "ask_schemes", "ask_scheme", "ask_why_not", "request_human",
     "ask_more", "change_answer", "start_over", "stop", "ask_privacy", "bot_challenge",
     "ask_course_info", "ask_evc", "ask_basic_skills", "ask_capabilities", "unsure",
+    "ask_other_work", "mention_job_loss",
 }  # fmt: skip
 
 

@@ -89,6 +89,34 @@ def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_careers(args: argparse.Namespace, settings: Settings) -> int:
+    """Work to work: build the ESCO copy, or show other work for an occupation."""
+    if args.careers_command == "build":
+        from bot.careers.build import run
+
+        return run(args)
+    from bot.careers.service import default_careers
+
+    careers = default_careers()
+    recognised = careers.recognise(args.occupation)
+    if recognised.occupation is None:
+        if recognised.choices:
+            print("Welk beroep? " + "; ".join(o.label for o in recognised.choices))
+        else:
+            print(f"Geen beroep gevonden in: {args.occupation}", file=sys.stderr)
+        return 1
+    person = recognised.occupation
+    print(f"{person.label} (ISCO {person.isco}, ESCO {person.id})")
+    for s in careers.suggest(person, args.nlqf, limit=args.count):
+        print(f"  {s.score:.2f}  {s.occupation.label}  ({s.shared} van {s.needed} vaardigheden)")
+        print(f"        kan al: {'; '.join(s.can)}")
+        print(f"        leert nog: {'; '.join(s.learn)}")
+        for fact in careers.facts(s.occupation):
+            print(f"        UWV ({fact.published}): {fact.kind} - {fact.group}")
+    print(careers.attribution)
+    return 0
+
+
 def import_catalog(catalog, args: argparse.Namespace) -> int:
     """Import one file; errors to stderr (up to a limit), the summary to stdout."""
     from bot.errors import CatalogImportError
@@ -166,7 +194,27 @@ def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int
     print(
         f"{len(schemes)} regelingen gecontroleerd, {fatal} fouten (maximale leeftijd {max_age} dagen)."
     )
+    fatal += verify_demand(max_age)
     return 1 if fatal else 0
+
+
+def verify_demand(max_age: int) -> int:
+    """UWV's facts in data/careers/demand.yml, checked like the schemes; returns the errors."""
+    import datetime as dt
+
+    from bot.careers import demand
+    from bot.careers.data import default_data
+    from bot.nlp.lexicon import default_lexicon
+
+    facts = demand.read_facts(demand.DEMAND_FILE)
+    lexicon_ids = {e.id for e in default_lexicon().by_kind.get("occupation", [])}
+    problems = demand.verify(facts, default_data(), lexicon_ids, dt.date.today(), max_age)
+    for problem in problems:
+        label = "FOUT" if problem.fatal else "let op"
+        print(f"{label}: UWV-feit {problem.subject} {problem.message}")
+    fatal = sum(p.fatal for p in problems)
+    print(f"{len(facts)} feiten van UWV gecontroleerd, {fatal} fouten.")
+    return fatal
 
 
 # Intents by what the person is doing, for the per-group scores of `nlu-score`. An intent
@@ -183,6 +231,7 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
         "mention_hard_topic", "signal_reading_trouble", "request_callback",
     ),
     "chit-chat/other": ("greet", "goodbye", "thank", "out_of_scope", "insult"),
+    "work to work": ("ask_other_work", "mention_job_loss", "choose_work"),
 }  # fmt: skip
 SUMMARY_ROWS = {"macro avg", "weighted avg", "micro avg", "accuracy"}
 
@@ -424,6 +473,26 @@ def add_import_parser(csub) -> None:
     options.add_argument("-h", "--help", action="help", help="deze uitleg tonen en stoppen")
 
 
+def add_careers_parser(sub) -> None:
+    from bot.careers.build import add_arguments
+
+    p = sub.add_parser("careers", help="werk naar werk: de kopie van ESCO maken, ander werk tonen")
+    rsub = p.add_subparsers(dest="careers_command", required=True, metavar="ACTION")
+    add_arguments(
+        rsub.add_parser(
+            "build",
+            help="de compacte kopie van ESCO in data/careers/ maken uit de CSV-bestanden van ESCO",
+        )
+    )
+    suggest = rsub.add_parser("suggest", help="ander werk tonen dat past bij een beroep")
+    suggest.add_argument("occupation", metavar="BEROEP", help="bijvoorbeeld: buschauffeur")
+    suggest.add_argument(
+        "--nlqf", help="niveau van het hoogste diploma (NLQF, bijvoorbeeld 2 voor mbo 2)"
+    )
+    suggest.add_argument("--count", type=int, default=5, help="hoeveel beroepen (standaard 5)")
+    p.set_defaults(func=cmd_careers)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="overstap",
@@ -453,7 +522,9 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="de aantallen als JSON tonen")
     add_import_parser(csub)
     verify = csub.add_parser(
-        "verify", help="regelingen controleren: bron, status en datum van laatste controle"
+        "verify",
+        help="regelingen en de feiten van UWV (data/careers/demand.yml) controleren: bron, "
+        "status en datum van laatste controle",
     )
     verify.add_argument(
         "--max-age-days",
@@ -532,6 +603,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     revision.add_argument("message", metavar="WAT", help="korte beschrijving, in het Engels")
     p.set_defaults(func=cmd_db)
+
+    add_careers_parser(sub)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
     p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")

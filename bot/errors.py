@@ -20,9 +20,10 @@ the error's class (a message text must never reach a log).
     ├── AccountError                 an adviser account cannot be made or changed
     ├── RateLimited                  too many failed logins
     ├── ReviewError                  a label or note on a conversation is not valid
-    └── WhatsAppError
-        ├── GraphError               a WhatsApp send failed for good
-        └── AgentNotReady            Rasa has no model yet; the message waits in the inbox
+    ├── WhatsAppError
+    │   ├── GraphError               a WhatsApp send failed for good
+    │   └── AgentNotReady            Rasa has no model yet; the message waits in the inbox
+    └── CareersError                 the work-to-work data is missing, bad or cannot be built
 """
 
 from __future__ import annotations
@@ -107,3 +108,7 @@ class GraphError(WhatsAppError):
 
 class AgentNotReady(WhatsAppError):
     """Rasa has no model loaded yet: the message waits in the inbox."""
+
+
+class CareersError(OverstapError):
+    """The work-to-work data (data/careers/) is missing, bad, or could not be built."""

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot.careers.data import work_summary
 from bot.catalog.profile import PROFILE_SLOTS
 from bot.handoff.models import HandoffReason
 from bot.nlp.lexicon import word_set
@@ -96,6 +97,7 @@ def reason(events: Sequence[Mapping[str, Any]]) -> HandoffReason:
 def build(events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "profile": {s: slots.get(s) for s in SUMMARY_PROFILE_SLOTS if slots.get(s) is not None},
+        "work": work_summary(slots),
         "search_topic": slots.get("search_topic"),
         "shown_courses": list(slots.get("last_results") or []),
         "topic": topic(events),

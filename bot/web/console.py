@@ -444,6 +444,7 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
             conversation_id=cid,
             channel=channels.get(cid),
             turns=turns(events, with_details=details),
+            work=labels.work_in(events),
             details=details,
             handoffs=handoffs,
             tags=await run(console.reviews.tags, cid),

@@ -27,6 +27,7 @@ PROFILE = {
     "region": ("Woonplaats of regio", None),
     "goal": ("Doel", "goal"),
 }
+WORK_SLOTS = ("current_occupation", "work_viewed")
 WHO = {"person": "Persoon", "bot": "Bot", "system": "Systeem", "action": "Actie", "slot": "Slot"}
 
 
@@ -91,7 +92,30 @@ def profile(summary: dict[str, Any]) -> list[tuple[str, str]]:
             continue
         shown = lexicon.label(kind, str(value), default=str(value)) if kind else str(value)
         pairs.append((label, shown))
+    return pairs + work(summary.get("work") or {})
+
+
+def work(found: dict[str, Any]) -> list[tuple[str, str]]:
+    """The ESCO occupation and the other work looked at (bot.careers.data.work_summary)."""
+    pairs = []
+    if found.get("occupation"):
+        pairs.append(("Beroep (ESCO)", str(found["occupation"])))
+    if found.get("viewed"):
+        pairs.append(("Bekeken werk", ", ".join(str(v) for v in found["viewed"])))
     return pairs
+
+
+def work_in(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The same two lines for a transcript, from the last values of the slots in its events."""
+    from bot.careers.data import work_summary
+
+    slots: dict[str, Any] = {}
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") in WORK_SLOTS:
+            slots[event["name"]] = event.get("value")
+        elif event.get("event") in {"reset_slots", "restart"}:
+            slots.clear()
+    return work(work_summary(slots))
 
 
 def who(turn: Turn) -> str:

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("apps", frozenset({"bot.web", "actions"})),
     ("console and channels", frozenset({"bot.console", "bot.channels", "bot.tracker_store"})),
     ("handoff and whatsapp", frozenset({"bot.handoff", "bot.whatsapp"})),
-    ("catalog and nlp", frozenset({"bot.catalog", "bot.nlp"})),
+    ("catalog, careers and nlp", frozenset({"bot.catalog", "bot.careers", "bot.nlp"})),
     (
         "foundation",
         frozenset({"bot.db", "bot.settings", "bot.errors", "bot.office_hours", "bot.rasa_api", "bot.rasa_compat"}),
@@ -199,6 +199,6 @@ def test_the_checks_find_a_cycle_and_an_upward_import() -> None:
     assert cycles(package_graph(same_layer)) == [["bot.catalog", "bot.nlp"]]
     assert upward_imports(same_layer) == []
     assert upward_imports(fake) == [
-        "bot.catalog.store (catalog and nlp) imports bot.handoff.store (handoff and whatsapp), "
+        "bot.catalog.store (catalog, careers and nlp) imports bot.handoff.store (handoff and whatsapp), "
         "a layer above it"
     ]
