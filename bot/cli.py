@@ -153,6 +153,7 @@ def format_stats(stats: dict) -> str:
 def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int:
     import datetime as dt
 
+    from bot.catalog.topics import load_topics, verify_topics
     from bot.catalog.verify import verify
 
     max_age = max_age_days or settings.verify_max_age_days
@@ -161,9 +162,14 @@ def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int
     for problem in problems:
         label = "FOUT" if problem.fatal else "let op"
         print(f"{label}: regeling {problem.scheme_id} {problem.message}")
-    fatal = sum(p.fatal for p in problems)
+    topics = load_topics()
+    topic_problems = verify_topics(topics, dt.date.today(), max_age)
+    for problem in topic_problems:
+        print(f"FOUT: {problem.scheme_id} {problem.message}")
+    fatal = sum(p.fatal for p in problems) + len(topic_problems)
     print(
-        f"{len(schemes)} regelingen gecontroleerd, {fatal} fouten (maximale leeftijd {max_age} dagen)."
+        f"{len(schemes)} regelingen en {len(topics)} onderwerpen gecontroleerd, {fatal} fouten "
+        f"(maximale leeftijd {max_age} dagen)."
     )
     return 1 if fatal else 0
 
@@ -181,6 +187,11 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
         "request_human", "ask_privacy", "ask_capabilities", "bot_challenge", "stop",
         "mention_hard_topic", "signal_reading_trouble", "request_callback",
     ),
+    "rules/money questions": (
+        "ask_employer_duty", "ask_study_costs", "ask_learning_budget", "ask_tax",
+        "ask_loan_interest", "ask_study_on_benefit", "ask_nlqf",
+    ),
+    "career doubts": ("express_career_doubt",),
     "chit-chat/other": ("greet", "goodbye", "thank", "out_of_scope", "insult"),
 }  # fmt: skip
 SUMMARY_ROWS = {"macro avg", "weighted avg", "micro avg", "accuracy"}
@@ -398,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="de aantallen als JSON tonen")
     add_import_parser(csub)
     verify = csub.add_parser(
-        "verify", help="regelingen controleren: bron, status en datum van laatste controle"
+        "verify",
+        help="regelingen en onderwerpen controleren: bron, status of zekerheid, datum van controle",
     )
     verify.add_argument(
         "--max-age-days",
