@@ -17,6 +17,8 @@ SUGGESTIBLE = {
     "start_profile", "search_courses", "ask_schemes", "ask_scheme", "ask_why_not", "request_human",
     "ask_more", "change_answer", "start_over", "stop", "ask_privacy", "bot_challenge",
     "ask_course_info", "ask_evc", "ask_basic_skills", "ask_capabilities", "unsure",
+    "ask_employer_duty", "ask_study_costs", "ask_learning_budget", "ask_tax", "ask_loan_interest",
+    "ask_study_on_benefit", "ask_nlqf", "express_career_doubt",
 }  # fmt: skip
 
 
