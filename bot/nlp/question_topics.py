@@ -17,6 +17,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -59,7 +60,8 @@ class QuestionTopics(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             current = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            routed = self.router.route(message.get(TEXT), current)
+            entities = [e.get("entity") for e in message.get(ENTITIES) or []]
+            routed = self.router.route(message.get(TEXT), current, entities)
             if routed is None:
                 continue
             predicted = {INTENT_NAME_KEY: routed, PREDICTED_CONFIDENCE_KEY: 1.0}

@@ -49,12 +49,23 @@ class Route:
         return all(any(p.search(norm) for p in group) for group in self.groups)
 
 
+@dataclass(frozen=True)
+class EntityRoute:
+    """A question that names an entity (a scheme) goes to the intent about it."""
+
+    entity: str
+    intent: str
+    question: bool = True
+    also_replaces: frozenset[str] = frozenset()
+
+
 @dataclass
 class QuestionRouter:
     routes: list[Route]
     replaceable: frozenset[str]
     question_starts: frozenset[str]
     question_phrases: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
+    entity_routes: list[EntityRoute] = field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> QuestionRouter:
@@ -73,7 +84,17 @@ class QuestionRouter:
                     also_replaces=frozenset(raw.get("also_replaces") or ()),
                 )
             )
+        entity_routes = [
+            EntityRoute(
+                entity=str(raw["entity"]),
+                intent=str(raw["intent"]),
+                question=bool(raw.get("question", True)),
+                also_replaces=frozenset(raw.get("also_replaces") or ()),
+            )
+            for raw in data.get("entity_routes") or []
+        ]
         return cls(
+            entity_routes=entity_routes,
             routes=routes,
             replaceable=frozenset(data.get("replaceable") or ()),
             question_starts=frozenset(normalize(w) for w in data.get("question_starts") or ()),
@@ -86,7 +107,7 @@ class QuestionRouter:
 
     @property
     def intents(self) -> set[str]:
-        return {route.intent for route in self.routes}
+        return {route.intent for route in self.routes} | {r.intent for r in self.entity_routes}
 
     def is_question(self, text: str | None) -> bool:
         """A question mark, a question word or verb first, or a phrase such as 'ik vraag me af'."""
@@ -113,20 +134,35 @@ class QuestionRouter:
                 return route
         return None
 
-    def route(self, text: str | None, intent: str | None) -> str | None:
+    def route(
+        self, text: str | None, intent: str | None, entities: Iterable[str] = ()
+    ) -> str | None:
         """The question intent to use instead of `intent`, or None to keep what DIET said.
 
         Only generic guesses are replaced; a course search only when it is asked as a question,
-        so 'cursus belastingrecht' stays a search.
+        so 'cursus belastingrecht' stays a search. `entities` are the names of the entities
+        found in the message ("scheme"): a question naming a scheme is about that scheme.
         """
         asked = self.is_question(text)
-        route = self.topic_intent(text, asked)
-        if route is None or route.intent == intent:
-            return None
         if intent == SEARCH_INTENT and not asked:
             return None
-        if intent in self.replaceable or intent is None or intent in route.also_replaces:
-            return route.intent
+        route = self.topic_intent(text, asked)
+        if route is not None:
+            if route.intent != intent and (
+                intent in self.replaceable or intent is None or intent in route.also_replaces
+            ):
+                return route.intent
+            return None
+        if text and text.lstrip().startswith("/"):
+            return None
+        found = set(entities)
+        for entity_route in self.entity_routes:
+            if entity_route.entity not in found or (entity_route.question and not asked):
+                continue
+            if entity_route.intent != intent and (
+                intent in self.replaceable or intent in entity_route.also_replaces
+            ):
+                return entity_route.intent
         return None
 
 

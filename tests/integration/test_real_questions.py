@@ -50,6 +50,12 @@ def template_pattern(template: str) -> re.Pattern[str]:
 
 # A course result is recognised by the shape of its response, never by invented titles.
 COURSE_RESULT = template_pattern(responses()["utter_course_result"][0]["text"])
+# A request for an adviser that already went out (a question about coaching can get one).
+HANDOFF_DONE = [
+    template_pattern(responses()[name][0]["text"])
+    for name in ("utter_handoff_queued", "utter_handoff_closed")
+]
+URL = re.compile(r"https?://\S+")
 
 
 def ended_scheme_names(today: dt.date) -> list[re.Pattern[str]]:
@@ -89,6 +95,7 @@ def judge(item: dict, replies: list[dict], expect: dict, ended: list[re.Pattern[
     buttons = [b for r in replies for b in r.get("buttons") or []]
     low = text.lower()
     offered = any(b.get("payload") == HANDOFF_PAYLOAD for b in buttons) and "adviseur" in low
+    offered = offered or any(p.search(text) for p in HANDOFF_DONE)
     on_topic = any(w.lower() in low for w in expect["words"]) or (expect["handoff"] and offered)
     course_list = any(
         COURSE_RESULT.search(r.get("text") or "") or (r.get("custom") or {}).get("type") == "course"
@@ -96,7 +103,7 @@ def judge(item: dict, replies: list[dict], expect: dict, ended: list[re.Pattern[
     )
     offered_ended = []
     for reply in replies:
-        message = reply.get("text") or ""
+        message = URL.sub("", reply.get("text") or "")  # a source address is no offer
         if any(p.search(message) for p in ended) and not any(
             m in message.lower() for m in ENDED_MARKERS
         ):
@@ -175,6 +182,15 @@ def write_report(found: list[Outcome]) -> None:
             }
             for topic, items in sorted(per_topic.items())
         },
+        "answers": [
+            {
+                "question": o.question,
+                "topic": o.topic,
+                "on_topic": o.on_topic,
+                "reply": o.text[:200],
+            }
+            for o in found
+        ],
         "answered_badly": [
             {
                 "question": o.question,

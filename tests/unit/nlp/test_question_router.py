@@ -102,3 +102,19 @@ def test_mentions_uses_the_same_word_rules() -> None:
     assert mentions("Ik heb veel stress op mijn werk", ["stress*"])
     assert mentions("Mijn o&o-fonds", ["o&o"])
     assert not mentions("stressless", ["stress"])
+
+
+@pytest.mark.parametrize(
+    ("text", "diet", "entities", "routed"),
+    [
+        ("Hoelang mag ik gebruik maken van het LLLK?", "nlu_fallback", ["scheme"], "ask_scheme"),
+        ("Wanneer voldoe je aan de voortgangseis van STAP?", "ask_course_info", ["scheme"], "ask_scheme"),
+        ("ik ken het stap budget", "nlu_fallback", ["scheme"], None),  # not asked as a question
+        ("hoe lang duurt die opleiding?", "ask_course_info", [], None),  # no scheme named
+        ("is het stap budget nog open?", "request_human", ["scheme"], None),  # specific intent
+        # a topic route comes before the scheme: the interest on the loan, not the loan
+        ("hoeveel rente vraagt duo voor het llk?", "nlu_fallback", ["scheme"], "ask_loan_interest"),
+    ],
+)
+def test_a_question_naming_a_scheme_is_about_the_scheme(text, diet, entities, routed) -> None:
+    assert ROUTER.route(text, diet, entities) == routed
