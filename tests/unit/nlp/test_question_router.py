@@ -108,7 +108,12 @@ def test_mentions_uses_the_same_word_rules() -> None:
     ("text", "diet", "entities", "routed"),
     [
         ("Hoelang mag ik gebruik maken van het LLLK?", "nlu_fallback", ["scheme"], "ask_scheme"),
-        ("Wanneer voldoe je aan de voortgangseis van STAP?", "ask_course_info", ["scheme"], "ask_scheme"),
+        (
+            "Wanneer voldoe je aan de voortgangseis van STAP?",
+            "ask_course_info",
+            ["scheme"],
+            "ask_scheme",
+        ),
         ("ik ken het stap budget", "nlu_fallback", ["scheme"], None),  # not asked as a question
         ("hoe lang duurt die opleiding?", "ask_course_info", [], None),  # no scheme named
         ("is het stap budget nog open?", "request_human", ["scheme"], None),  # specific intent
