@@ -123,3 +123,14 @@ def test_mentions_uses_the_same_word_rules() -> None:
 )
 def test_a_question_naming_a_scheme_is_about_the_scheme(text, diet, entities, routed) -> None:
     assert ROUTER.route(text, diet, entities) == routed
+
+
+def test_word_order_and_why_questions() -> None:
+    assert ROUTER.route("Twijfelt u of een opleiding verplicht is?", "nlu_fallback") == (
+        "ask_employer_duty"
+    )
+    # "waarom ... geen" is no question about a scheme when it is about coaching and therapy
+    assert (
+        ROUTER.route("Waarom coaching en geen therapie?", "ask_why_not") == "express_career_doubt"
+    )
+    assert ROUTER.route("waarom krijg ik geen stap?", "ask_why_not", ["scheme"]) is None
