@@ -18,6 +18,8 @@ SUGGESTIBLE = {
     "ask_more", "change_answer", "start_over", "stop", "ask_privacy", "bot_challenge",
     "ask_course_info", "ask_evc", "ask_basic_skills", "ask_capabilities", "unsure",
     "ask_other_work", "mention_job_loss",
+    "ask_employer_duty", "ask_study_costs", "ask_learning_budget", "ask_tax", "ask_loan_interest",
+    "ask_study_on_benefit", "ask_nlqf", "express_career_doubt",
 }  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -17,6 +17,7 @@ from actions.common import (
 )
 from bot.catalog.eligibility import Reason
 from bot.catalog.search import CourseHit
+from bot.catalog.subject import has_subject
 from bot.errors import StoreUnavailable
 
 TOPIC_INTENTS = {"search_courses"}
@@ -81,6 +82,15 @@ class ActionSearchCourses(Action):
         except StoreUnavailable:
             dispatcher.utter_message(response="utter_store_error")
             return []
+        if intent in TOPIC_INTENTS and result.hits and not has_subject(result):
+            # Only stray words matched ("baas", "betalen"): ask what to learn, show nothing,
+            # and wait for the answer instead of the usual next-step buttons.
+            dispatcher.utter_message(response="utter_ask_subject")
+            return [
+                SlotSet("search_topic", None),
+                SlotSet("results_offset", 0),
+                FollowupAction("action_listen"),
+            ]
         if not result.hits:
             dispatcher.utter_message(
                 response="utter_no_results" if offset == 0 else "utter_no_more_results"

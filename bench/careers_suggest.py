@@ -61,7 +61,7 @@ def load_domain() -> dict:
     import yaml
 
     domain: dict = {"responses": {}, "slots": {}, "forms": {}, "intents": [], "actions": []}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
+    for path in [ROOT / "domain.yml"]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for key in ("responses", "slots", "forms"):
             domain[key].update(data.get(key) or {})

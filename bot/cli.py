@@ -182,6 +182,7 @@ def format_stats(stats: dict) -> str:
 def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int:
     import datetime as dt
 
+    from bot.catalog.topics import load_topics, verify_topics
     from bot.catalog.verify import verify
 
     max_age = max_age_days or settings.verify_max_age_days
@@ -190,9 +191,14 @@ def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int
     for problem in problems:
         label = "FOUT" if problem.fatal else "let op"
         print(f"{label}: regeling {problem.scheme_id} {problem.message}")
-    fatal = sum(p.fatal for p in problems)
+    topics = load_topics()
+    topic_problems = verify_topics(topics, dt.date.today(), max_age)
+    for problem in topic_problems:
+        print(f"FOUT: {problem.scheme_id} {problem.message}")
+    fatal = sum(p.fatal for p in problems) + len(topic_problems)
     print(
-        f"{len(schemes)} regelingen gecontroleerd, {fatal} fouten (maximale leeftijd {max_age} dagen)."
+        f"{len(schemes)} regelingen en {len(topics)} onderwerpen gecontroleerd, {fatal} fouten "
+        f"(maximale leeftijd {max_age} dagen)."
     )
     fatal += verify_demand(max_age)
     return 1 if fatal else 0
@@ -230,6 +236,11 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
         "request_human", "ask_privacy", "ask_capabilities", "bot_challenge", "stop",
         "mention_hard_topic", "signal_reading_trouble", "request_callback",
     ),
+    "rules/money questions": (
+        "ask_employer_duty", "ask_study_costs", "ask_learning_budget", "ask_tax",
+        "ask_loan_interest", "ask_study_on_benefit", "ask_nlqf",
+    ),
+    "career doubts": ("express_career_doubt",),
     "chit-chat/other": ("greet", "goodbye", "thank", "out_of_scope", "insult"),
     "work to work": ("ask_other_work", "mention_job_loss", "choose_work"),
 }  # fmt: skip
@@ -523,8 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(csub)
     verify = csub.add_parser(
         "verify",
-        help="regelingen en de feiten van UWV (data/careers/demand.yml) controleren: bron, "
-        "status en datum van laatste controle",
+        help="regelingen, onderwerpen en de feiten van UWV (data/careers/demand.yml) controleren: "
+        "bron, status of zekerheid, datum van laatste controle",
     )
     verify.add_argument(
         "--max-age-days",

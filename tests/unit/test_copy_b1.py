@@ -111,3 +111,31 @@ SCHEME_TEXTS = scheme_texts()
 @pytest.mark.parametrize(("name", "text"), SCHEME_TEXTS, ids=[name for name, _ in SCHEME_TEXTS])
 def test_scheme_texts_are_b1(name: str, text: str) -> None:
     test_response_is_b1(name, text)
+
+
+def topic_texts() -> list[tuple[str, str]]:
+    """The answers to questions about rules, money and work (data/topics/topics.yml)."""
+    data = yaml.safe_load((ROOT / "data" / "topics" / "topics.yml").read_text(encoding="utf-8"))
+    texts = []
+    for rec in data["topics"]:
+        # Names of laws, schemes and legal words may stay (B1 guidance): they do not count.
+        names = sorted(rec.get("terms") or [], key=len, reverse=True)
+        parts = [("title", rec["title"])]
+        parts += [(f"fact{i}", f["text"]) for i, f in enumerate(rec["facts"], start=1)]
+        parts += [(f"note{i}", f["note"]) for i, f in enumerate(rec["facts"], 1) if f.get("note")]
+        parts += [(f"ask.{k}", v) for k, v in (rec.get("ask") or {}).items()]
+        for field, text in parts:
+            for name in names:
+                text = re.sub(re.escape(name), "X", text, flags=re.IGNORECASE)
+            texts.append((f"{rec['id']}.{field}", text))
+        for button in rec.get("buttons") or []:
+            assert len(button["title"]) <= 20, f"{rec['id']}: {button['title']!r}"
+    return texts
+
+
+TOPIC_TEXTS = topic_texts()
+
+
+@pytest.mark.parametrize(("name", "text"), TOPIC_TEXTS, ids=[name for name, _ in TOPIC_TEXTS])
+def test_topic_texts_are_b1(name: str, text: str) -> None:
+    test_response_is_b1(name, text)

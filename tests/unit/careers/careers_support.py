@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def load_domain() -> dict:
     domain: dict = {"responses": {}, "slots": {}, "forms": {}}
-    for path in sorted((ROOT / "domain").glob("*.yml")):
+    for path in [ROOT / "domain.yml"]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for key in ("responses", "slots", "forms"):
             domain[key].update(data.get(key) or {})
