@@ -22,7 +22,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE = 1
 export SQLALCHEMY_SILENCE_UBER_WARNING = 1
 
-.PHONY: help run test setup deps node chromium lint format validate pytest test-stories \
+.PHONY: help run run-prod haproxy bench-prod test setup deps node chromium lint format validate pytest test-stories \
 	test-nlu eval train lock clean
 
 help:  ## list the targets
@@ -30,6 +30,19 @@ help:  ## list the targets
 
 run: setup  ## install what is missing, then start everything (Ctrl-C stops it)
 	@$(PY) -m bot run
+
+run-prod: setup haproxy  ## production shape: Rasa instances behind HAProxy, PostgreSQL, Redis, RabbitMQ, worker
+	@$(PY) -m bot run-prod
+
+haproxy:  ## Debian's haproxy for run-prod (installed when missing)
+	@if [ ! -x /usr/sbin/haproxy ]; then \
+		echo "==> installing Debian's haproxy for run-prod"; \
+		if [ "$$(id -u)" != 0 ]; then echo "Run as root or: sudo apt-get install haproxy" >&2; exit 1; fi; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; fi
+
+bench-prod: setup haproxy  ## load benchmark: today's main beside this tree, 1 and 2 instances (bench/results/)
+	@$(PY) -m bench.load side-by-side
 
 test: setup chromium  ## the same set-up, then lint, data validation and every test
 	@echo "==> lint (ruff)"

@@ -69,12 +69,16 @@ def write_endpoints(settings: Settings) -> Path:
     if settings.redis_url:
         parsed = urlparse(settings.redis_url)
         endpoints["lock_store"] = {
-            "type": "redis",
+            "type": "bot.lock_store.AtomicRedisLockStore",  # Rasa's own is not atomic (#9213)
             "url": parsed.hostname or "127.0.0.1",
             "port": parsed.port or 6379,
             "db": int((parsed.path or "/0").lstrip("/") or 0),
             "key_prefix": "overstap",
         }
+    if settings.rabbitmq_url:
+        from bot.prod import event_broker_config
+
+        endpoints["event_broker"] = event_broker_config(settings)
     path = settings.var_dir / "endpoints.yml"
     path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
     return path
@@ -155,10 +159,13 @@ class Supervisor:
         self.children = children(settings)
         self.stopping = False
 
+    def environment(self) -> dict[str, str]:
+        return child_env(self.settings)
+
     def start(self) -> None:
-        env = child_env(self.settings)
+        env = self.environment()
         for child in self.children:
-            port = urlparse(child.health_url).port
+            port = urlparse(child.health_url).port if child.health_url else None
             if port and port_in_use(self.settings.host, port):
                 raise SystemExit(
                     f"Poort {port} is al in gebruik ({child.name}). Stop het andere programma "
@@ -180,8 +187,10 @@ class Supervisor:
             for child in list(pending):
                 if child.process and child.process.poll() is not None:
                     self.fail(child, "stopte tijdens het starten")
-                try:
-                    ok = requests.get(child.health_url, timeout=1).status_code == 200
+                try:  # a child without a health URL (the worker) is up once it runs
+                    ok = not child.health_url or (
+                        requests.get(child.health_url, timeout=1).status_code == 200
+                    )
                 except requests.RequestException:
                     ok = False
                 if ok:

@@ -88,6 +88,11 @@ class Settings:
     # after this many days; contacts (encrypted number) after this many days without a message.
     whatsapp_retention_days: int = 30
     whatsapp_contact_retention_days: int = 90
+    # Production shape (`overstap run-prod`): RabbitMQ as Rasa's event broker, Rasa instances.
+    rabbitmq_url: str = field(default="", repr=False)
+    event_queue: str = "overstap_events"
+    rasa_instances: int = 2
+    web_worker: bool = True
 
     @property
     def rasa_url(self) -> str:
@@ -141,6 +146,10 @@ class Settings:
             "OVERSTAP_CONSOLE_SESSION_MINUTES": str(self.console_session_minutes),
             "OVERSTAP_WHATSAPP_RETENTION_DAYS": str(self.whatsapp_retention_days),
             "OVERSTAP_WHATSAPP_CONTACT_RETENTION_DAYS": str(self.whatsapp_contact_retention_days),
+            "OVERSTAP_RABBITMQ_URL": self.rabbitmq_url,
+            "OVERSTAP_EVENT_QUEUE": self.event_queue,
+            "OVERSTAP_RASA_INSTANCES": str(self.rasa_instances),
+            "OVERSTAP_WEB_WORKER": "ja" if self.web_worker else "nee",
         }
         return env
 
@@ -196,6 +205,10 @@ class Settings:
             2,
             3650,
         )
+        rabbitmq_url = get("RABBITMQ_URL", "").strip()
+        if rabbitmq_url and not rabbitmq_url.startswith(("amqp://", "amqps://")):
+            raise ConfigError("OVERSTAP_RABBITMQ_URL moet met amqp:// of amqps:// beginnen.")
+        event_queue = get("EVENT_QUEUE", "overstap_events").strip() or "overstap_events"
         log_level = get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(
@@ -247,6 +260,10 @@ class Settings:
             ),
             whatsapp_retention_days=retention_days,
             whatsapp_contact_retention_days=contact_retention_days,
+            rabbitmq_url=rabbitmq_url,
+            event_queue=event_queue,
+            rasa_instances=_int("OVERSTAP_RASA_INSTANCES", get("RASA_INSTANCES", "2"), 1, 16),
+            web_worker=_bool("OVERSTAP_WEB_WORKER", get("WEB_WORKER", "ja")),
         )
 
     def with_secrets(self) -> Settings:
