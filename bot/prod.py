@@ -61,6 +61,9 @@ def event_broker_config(settings: Settings) -> dict:
         "username": parsed.username or "guest",
         "password": parsed.password or "guest",
         "queues": [settings.event_queue],
+        # An exchange of its own: Rasa's default one would mix the events of every deployment
+        # on the same RabbitMQ.
+        "exchange_name": settings.event_queue,
     }
     vhost = (parsed.path or "/").lstrip("/")
     if vhost:  # Rasa takes a vhost only inside an amqp:// URL
@@ -80,8 +83,9 @@ def haproxy_config(settings: Settings, log_path: Path) -> str:
     )
     return f"""# Written by `overstap run-prod` (bot/prod.py); changes are overwritten.
 global
-    maxconn 20000
+    maxconn 4000
     log stderr format short local0 notice
+    stats socket {settings.var_dir / "haproxy.sock"} mode 600 level user
 
 defaults
     mode http

@@ -18,6 +18,8 @@ CHANNEL = "overstap-socketio"
 
 
 def client_manager(settings: Settings) -> Optional[AsyncRedisManager]:
+    """Redis pub/sub channels are shared by every database of a Redis server: the channel is
+    named after the deployment's public Rasa URL, which all its instances share."""
     if not settings.redis_url:
         return None
-    return AsyncRedisManager(settings.redis_url, channel=CHANNEL)
+    return AsyncRedisManager(settings.redis_url, channel=f"{CHANNEL}:{settings.public_rasa_url}")

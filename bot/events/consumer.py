@@ -21,7 +21,6 @@ import logging
 from typing import Any, Optional
 
 import aio_pika
-from rasa.core.brokers.pika import RABBITMQ_EXCHANGE
 from sqlalchemy.engine import Engine
 
 from bot.events import outbox, projection
@@ -31,12 +30,13 @@ DEFAULT_QUEUE = "overstap_events"
 
 
 async def _channel(url: str, queue_name: str, prefetch: int = 0):
-    """A robust connection, a channel with confirms, Rasa's fanout exchange and our queue."""
+    """A robust connection, a channel with confirms, the fanout exchange the broker publishes
+    to (named like the queue, bot/prod.py) and the durable queue bound to it."""
     connection = await aio_pika.connect_robust(url)
     channel = await connection.channel()
     if prefetch:
         await channel.set_qos(prefetch_count=prefetch)
-    exchange = await channel.declare_exchange(RABBITMQ_EXCHANGE, aio_pika.ExchangeType.FANOUT)
+    exchange = await channel.declare_exchange(queue_name, aio_pika.ExchangeType.FANOUT)
     queue = await channel.declare_queue(queue_name, durable=True)
     await queue.bind(exchange, "")
     return connection, channel, exchange, queue
