@@ -189,7 +189,7 @@ def prod_children(settings: Settings) -> list[Child]:
             "--interface", settings.host,
             "--port", str(port),
             "--enable-api",
-            "--auth-token", settings.rasa_token,
+            f"--auth-token={settings.rasa_token}",  # a token may start with "-"
             "--cors", *settings.allowed_origins,
         ]  # fmt: skip
         found.append(

@@ -110,7 +110,7 @@ def children(settings: Settings) -> list[Child]:
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
         "--enable-api",
-        "--auth-token", settings.rasa_token,
+        f"--auth-token={settings.rasa_token}",  # a token may start with "-"
         "--cors", *origins,
     ]  # fmt: skip
     return [
