@@ -93,10 +93,13 @@ class Settings:
     event_queue: str = "overstap_events"
     rasa_instances: int = 2
     web_worker: bool = True
+    # Where the web app and the worker reach Rasa's HTTP API when it is not on `host` (a
+    # Kubernetes service); empty = http://host:rasa_port.
+    rasa_api_url: str = ""
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return self.rasa_api_url or f"http://{self.host}:{self.rasa_port}"
 
     @property
     def actions_url(self) -> str:
@@ -150,6 +153,7 @@ class Settings:
             "OVERSTAP_EVENT_QUEUE": self.event_queue,
             "OVERSTAP_RASA_INSTANCES": str(self.rasa_instances),
             "OVERSTAP_WEB_WORKER": "ja" if self.web_worker else "nee",
+            "OVERSTAP_RASA_API_URL": self.rasa_api_url,
         }
         return env
 
@@ -209,6 +213,9 @@ class Settings:
         if rabbitmq_url and not rabbitmq_url.startswith(("amqp://", "amqps://")):
             raise ConfigError("OVERSTAP_RABBITMQ_URL moet met amqp:// of amqps:// beginnen.")
         event_queue = get("EVENT_QUEUE", "overstap_events").strip() or "overstap_events"
+        rasa_api_url = get("RASA_API_URL", "").strip().rstrip("/")
+        if rasa_api_url and not rasa_api_url.startswith(("http://", "https://")):
+            raise ConfigError("OVERSTAP_RASA_API_URL moet met http(s):// beginnen.")
         log_level = get("LOG_LEVEL", "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigError(
@@ -264,6 +271,7 @@ class Settings:
             event_queue=event_queue,
             rasa_instances=_int("OVERSTAP_RASA_INSTANCES", get("RASA_INSTANCES", "2"), 1, 16),
             web_worker=_bool("OVERSTAP_WEB_WORKER", get("WEB_WORKER", "ja")),
+            rasa_api_url=rasa_api_url,
         )
 
     def with_secrets(self) -> Settings:
