@@ -359,6 +359,7 @@ class Stack:
     instances: int
     rasa_port: int
     process: subprocess.Popen | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def var_dir(self) -> Path:
@@ -400,6 +401,7 @@ class Stack:
             OVERSTAP_MODELS_DIR=str(self.tree / "models"),
             PYTHONDONTWRITEBYTECODE="1",
         )
+        env.update(self.extra_env)
         log = open(self.var_dir.parent / "stack.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
             [str(self.tree / ".venv" / "bin" / "python"), "-m", "bot", self.command],

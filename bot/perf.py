@@ -14,6 +14,9 @@ of a message"):
 - `patch_endpoint_sessions`: Rasa opens a new HTTP client session and TCP connection to the
   action server for every action it runs. One session per endpoint keeps connections open
   (closed after 3 s idle, before the action server's 5 s keep-alive ends them).
+- `patch_debug_copies`: Rasa deep-copies the tracker's states, events and slots for its debug
+  log lines on every prediction, also when nothing logs at DEBUG. In the modules where
+  `copy.deepcopy` serves only those log lines it copies only when Rasa logs at DEBUG.
 """
 
 from __future__ import annotations
@@ -101,7 +104,49 @@ def patch_endpoint_sessions() -> None:
     endpoints.EndpointConfig.session = session
 
 
+# Rasa modules where every `copy.deepcopy(...)` is an argument of a structlog debug line.
+LOG_ONLY_DEEPCOPY = (
+    "rasa.core.processor",
+    "rasa.core.policies.memoization",
+    "rasa.core.policies.rule_policy",
+    "rasa.core.actions.forms",
+    "rasa.core.channels.rest",
+)
+
+
+class _DebugCopy:
+    """`copy` for a module whose deep copies only feed debug log lines."""
+
+    def __init__(self) -> None:
+        import copy
+        import logging
+
+        self._copy = copy
+        self._rasa_log = logging.getLogger("rasa")
+
+    def __getattr__(self, name: str):
+        return getattr(self._copy, name)
+
+    def deepcopy(self, value, memo=None):
+        import logging
+
+        if self._rasa_log.isEnabledFor(logging.DEBUG):
+            return self._copy.deepcopy(value, memo)
+        return value
+
+
+def patch_debug_copies() -> None:
+    import importlib
+
+    shim = _DebugCopy()
+    for name in LOG_ONLY_DEEPCOPY:
+        module = importlib.import_module(name)
+        if not isinstance(getattr(module, "copy", None), _DebugCopy):
+            module.copy = shim
+
+
 def apply_all() -> None:
     single_threaded_math()
     patch_interpolation()
     patch_endpoint_sessions()
+    patch_debug_copies()

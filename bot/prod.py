@@ -214,16 +214,53 @@ def prod_children(settings: Settings) -> list[Child]:
 
 
 class ProdSupervisor(Supervisor):
+    """Starts the children like `overstap run`, but a child that stops is started again (as a
+    cluster would restart a pod); only one that stops over and over ends the whole run."""
+
+    MAX_RESTARTS = 5
+    RESTART_WINDOW_S = 120.0
+
     def __init__(self, settings: Settings):
         self.settings = settings
         self.children = prod_children(settings)
         self.stopping = False
+        self.restarts: dict[str, list[float]] = {}
 
     def environment(self) -> dict[str, str]:
         env = child_env(self.settings)
         env["SANIC_WORKERS"] = "1"  # one Sanic worker per Rasa instance: instances scale out
         env.setdefault("ACTION_SERVER_SANIC_WORKERS", "2")
         return env
+
+    def watch(self) -> int:
+        import subprocess
+        import time
+
+        env = self.environment()
+        while True:
+            for child in self.children:
+                if self.stopping or child.process is None or child.process.poll() is None:
+                    continue
+                now = time.monotonic()
+                recent = [
+                    t for t in self.restarts.get(child.name, []) if now - t < self.RESTART_WINDOW_S
+                ]
+                if len(recent) >= self.MAX_RESTARTS:
+                    print(f"\n{child.name} stopte steeds opnieuw; alles stopt.", file=sys.stderr)
+                    self.stop()
+                    return 1
+                self.restarts[child.name] = [*recent, now]
+                print(
+                    f"{child.name} stopte (code {child.process.returncode}); opnieuw gestart.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                with open(child.log_path, "ab") as log:
+                    child.process = subprocess.Popen(
+                        child.cmd, cwd=PROJECT_ROOT, env=env, stdout=log,
+                        stderr=subprocess.STDOUT, start_new_session=True,
+                    )  # fmt: skip
+            time.sleep(0.5)
 
 
 def run_prod(settings: Settings) -> int:

@@ -75,3 +75,23 @@ def test_an_endpoint_keeps_one_session_and_its_connection() -> None:
 
     connections, calls = asyncio.run(scenario())
     assert connections == 1 and calls == 5
+
+
+def test_debug_copies_copy_only_when_rasa_logs_at_debug() -> None:
+    import logging
+
+    from rasa.core import processor
+
+    perf.patch_debug_copies()
+    value = {"a": [1, 2]}
+    logger = logging.getLogger("rasa")
+    level = logger.level
+    try:
+        logger.setLevel(logging.INFO)
+        assert processor.copy.deepcopy(value) is value
+        logger.setLevel(logging.DEBUG)
+        copied = processor.copy.deepcopy(value)
+        assert copied == value and copied is not value
+        assert processor.copy.copy(value) is not value
+    finally:
+        logger.setLevel(level)
