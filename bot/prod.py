@@ -11,19 +11,21 @@ missing), Redis and RabbitMQ (guest/guest) on 127.0.0.1 at their usual ports.
 HAProxy routes by conversation (README, "Production shape"): the socket.io query parameter `k`
 (the widget's conversation or a key it keeps per tab), the id in `/conversations/<id>/...` and
 the `sender` of a REST message are hashed onto the instances (consistent hashing), so one
-conversation goes to one instance while it is up. It checks every instance each second and takes
-one out after two failed checks.
+conversation goes to one instance while it is up. It checks every instance each second (`/status`, which answers only once the model is
+loaded) and takes one out after two failed checks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import sys
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from bot.run import Child, Supervisor, child_env, model_path, office_hours_line, write_endpoints
 from bot.settings import PROJECT_ROOT, Settings
@@ -111,7 +113,9 @@ frontend rasa
 backend rasa_instances
     balance hash var(txn.conv)
     hash-type consistent
-    option httpchk GET /
+    # /status answers 200 only once the instance has loaded its model (409 before): a
+    # restarted instance gets no messages while it loads.
+    option httpchk GET /status?token={quote(settings.rasa_token, safe='')}
     http-check expect status 200
     default-server inter 1s fastinter 500ms fall 2 rise 2 on-marked-down shutdown-sessions
 {servers}
@@ -163,6 +167,8 @@ def prod_children(settings: Settings) -> list[Child]:
     logs.mkdir(parents=True, exist_ok=True)
     endpoints = write_endpoints(settings)
     haproxy_cfg = settings.var_dir / "haproxy.cfg"
+    haproxy_cfg.touch(mode=0o600)  # it holds the Rasa token (health check of /status)
+    haproxy_cfg.chmod(0o600)
     haproxy_cfg.write_text(haproxy_config(settings, logs / "haproxy.log"))
     found: list[Child] = [
         Child(
@@ -250,6 +256,8 @@ class ProdSupervisor(Supervisor):
                     self.stop()
                     return 1
                 self.restarts[child.name] = [*recent, now]
+                with contextlib.suppress(ProcessLookupError):  # its workers (Sanic forks)
+                    os.killpg(child.process.pid, signal.SIGKILL)
                 print(
                     f"{child.name} stopte (code {child.process.returncode}); opnieuw gestart.",
                     file=sys.stderr,
@@ -264,8 +272,6 @@ class ProdSupervisor(Supervisor):
 
 
 def run_prod(settings: Settings) -> int:
-    import signal
-
     from bot.setup import prepare_database
 
     settings = settings.with_secrets()

@@ -72,8 +72,7 @@ async def run_forever(settings: Settings) -> None:
     if settings.rabbitmq_url:
         consumer = EventConsumer(catalog.engine, settings.rabbitmq_url, settings.event_queue)
         relay = OutboxRelay(tracker_engine(settings), settings.rabbitmq_url, settings.event_queue)
-        await consumer.start()
-        await relay.start()
+        # Both connect on first use and again after RabbitMQ went away.
         closers += [consumer.close, relay.close]
         jobs.append(asyncio.create_task(repeat("events", consumer.consume_once, 0)))
         jobs.append(asyncio.create_task(repeat("outbox", relay.relay_once, RELAY_INTERVAL_S)))

@@ -30,9 +30,11 @@ DEFAULT_QUEUE = "overstap_events"
 
 
 async def _channel(url: str, queue_name: str, prefetch: int = 0):
-    """A robust connection, a channel with confirms, the fanout exchange the broker publishes
-    to (named like the queue, bot/prod.py) and the durable queue bound to it."""
-    connection = await aio_pika.connect_robust(url)
+    """A connection, a channel with confirms, the fanout exchange the broker publishes to
+    (named like the queue, bot/prod.py) and the durable queue bound to it. A plain connection,
+    opened again by the caller when it closed: aio-pika's robust one did not always restore
+    the consumer after a RabbitMQ restart (bench/results/faults-*)."""
+    connection = await aio_pika.connect(url, timeout=10)
     channel = await connection.channel()
     if prefetch:
         await channel.set_qos(prefetch_count=prefetch)
@@ -40,6 +42,17 @@ async def _channel(url: str, queue_name: str, prefetch: int = 0):
     queue = await channel.declare_queue(queue_name, durable=True)
     await queue.bind(exchange, "")
     return connection, channel, exchange, queue
+
+
+def _open(connection: Any, channel: Any) -> bool:
+    """Both open: after `rabbitmqctl stop_app` the connection may look open while its channel
+    is closed."""
+    return (
+        connection is not None
+        and not connection.is_closed
+        and channel is not None
+        and not channel.is_closed
+    )
 
 
 def event_id_of(message: aio_pika.abc.AbstractIncomingMessage) -> Optional[int]:
@@ -64,19 +77,39 @@ class EventConsumer:
         self.wait_s = wait_s
         self._inbox: asyncio.Queue = asyncio.Queue()
         self._connection: Any = None
+        self._channel: Any = None
         self.applied = 0  # new events applied (for tests and the log)
 
     async def start(self) -> None:
-        self._connection, _, _, queue = await _channel(self.url, self.queue_name, self.batch)
+        self._inbox = asyncio.Queue()  # deliveries of a closed channel come again
+        await self.close()
+        self._connection, self._channel, _, queue = await _channel(
+            self.url, self.queue_name, self.batch
+        )
         await queue.consume(self._inbox.put)
+
+    async def _ensure_connected(self) -> bool:
+        if _open(self._connection, self._channel):
+            return True
+        try:
+            await self.start()
+        except Exception as error:  # noqa: BLE001 - RabbitMQ away: try again later
+            logger.warning("Event consumer: RabbitMQ unreachable (%s)", type(error).__name__)
+            await asyncio.sleep(2.0)
+            return False
+        logger.info("Event consumer: connected to RabbitMQ")
+        return True
 
     async def close(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()
+        self._connection = self._channel = None
 
     async def consume_once(self) -> int:
         """Apply one batch; the number of messages taken (0 when none came in `wait_s`)."""
+        if not await self._ensure_connected():
+            return 0
         try:
             first = await asyncio.wait_for(self._inbox.get(), self.wait_s)
         except asyncio.TimeoutError:
@@ -94,7 +127,8 @@ class EventConsumer:
             await asyncio.sleep(1.0)
             return len(messages)
         for message in messages:
-            await message.ack()
+            with contextlib.suppress(Exception):  # a closed channel: RabbitMQ sends it again
+                await message.ack()
         return len(messages)
 
     def _apply(self, messages: list) -> int:
@@ -121,19 +155,30 @@ class OutboxRelay:
         self.queue_name = queue
         self.older_than_s = older_than_s
         self._connection: Any = None
+        self._channel: Any = None
         self._exchange: Any = None
 
     async def start(self) -> None:
-        outbox.create(self.engine)
-        self._connection, _, self._exchange, _ = await _channel(self.url, self.queue_name)
+        await asyncio.to_thread(outbox.create, self.engine)
+        await self.close()
+        self._connection, self._channel, self._exchange, _ = await _channel(
+            self.url, self.queue_name
+        )
 
     async def close(self) -> None:
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()
+        self._connection = self._channel = None
 
     async def relay_once(self) -> int:
         """Publish stale outbox rows; the number of rows RabbitMQ confirmed."""
+        if not _open(self._connection, self._channel):
+            try:
+                await self.start()
+            except Exception as error:  # noqa: BLE001 - RabbitMQ away: next round
+                logger.warning("Outbox relay: RabbitMQ unreachable (%s)", type(error).__name__)
+                return 0
         pending = await asyncio.to_thread(outbox.stale, self.engine, self.older_than_s)
         done = []
         for row in pending:
@@ -153,6 +198,7 @@ class OutboxRelay:
                 )
             except Exception as error:  # noqa: BLE001 - RabbitMQ away: next round
                 logger.warning("Outbox relay: RabbitMQ did not confirm (%s)", type(error).__name__)
+                await self.close()  # connect anew next round
                 break
             done.append(row.outbox_id)
         if done:

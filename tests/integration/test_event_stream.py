@@ -76,11 +76,12 @@ def turn(number: int) -> list:
 
 async def make_store(domain, database: str, queue: str, connect: bool = True):
     url = make_url(database)
+    # connect=False: RabbitMQ "away" (nothing listens on port 1), the broker cannot connect.
     broker = ConfirmedPikaBroker(
-        "127.0.0.1", "guest", "guest", port=5672, queues=[queue], exchange_name=queue,
+        "127.0.0.1", "guest", "guest", port=5672 if connect else 1, queues=[queue],
+        exchange_name=queue,
     )  # fmt: skip
-    if connect:
-        await broker.connect()
+    await broker.connect()
     store = WindowedSQLTrackerStore(
         domain=domain, event_broker=broker, dialect="postgresql", host=url.host, port=url.port,
         db=url.database, username=url.username,
@@ -174,7 +175,7 @@ def test_unconfirmed_events_wait_in_the_outbox_and_are_counted_once(
     projection.metadata.create_all(app)
 
     async def scenario():
-        # RabbitMQ "away": the broker never connected.
+        # RabbitMQ "away": the broker cannot connect, and keeps trying.
         store, broker = await make_store(domain, module_postgres_database, queue, connect=False)
         sender = f"o-{uuid.uuid4().hex[:8]}"
         await save_turns(store, sender, range(2))
