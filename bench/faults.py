@@ -127,8 +127,19 @@ async def run_fault(fault: str, stack: Stack, conversations: int, think_s: float
                          "p95_ms": round(percentile(ok, 95), 1),
                          "max_ms": round(max(ok), 1) if ok else None}  # fmt: skip
     check = await asyncio.to_thread(check_events, stack.database, sent, failed)
+    check["turns_without_action_events"] = lost_action_turns(stack)
     return {"fault": fault, "what": note, "uptime_before": uptime(), "windows": summary,
             "events_check": check, "stream": await asyncio.to_thread(stream_check, stack, sent)}  # fmt: skip
+
+
+def lost_action_turns(stack: Stack) -> int:
+    """Turns where Rasa answered without a custom action's part (it could not reach the action
+    server): answered 200, but the person got less than the whole reply."""
+    marker = "Encountered an exception while running action"
+    return sum(
+        log.read_text(errors="replace").count(marker)
+        for log in (stack.var_dir / "log").glob("rasa-*.log")
+    )
 
 
 def stream_check(stack: Stack, sent: dict[str, list[str]]) -> dict:
@@ -197,7 +208,8 @@ def write(results: list[dict], args: argparse.Namespace) -> None:
             f"| {r['fault']}: {r['what']} | {w['before']['replies']}/{w['before']['errors']} | "
             f"{w['during']['replies']}/{w['during']['errors']}, {w['during']['max_ms']} | "
             f"{w['after']['replies']}/{w['after']['errors']}, {w['after']['p95_ms']} | "
-            f"{c['messages']} answered, {c['missing_or_reordered']} missing, {c['duplicated']} twice | "
+            f"{c['messages']} answered, {c['missing_or_reordered']} missing, {c['duplicated']} twice, "
+            f"{c.get('turns_without_action_events', '?')} without an action's part | "
             f"{s['outbox_waiting']} waiting, {s['in_console_table']}/{s['events_to_show']} | "
             f"{r['uptime_before'].split('load average:')[-1].strip()} |"
         )
