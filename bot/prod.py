@@ -11,8 +11,8 @@ missing), Redis and RabbitMQ (guest/guest) on 127.0.0.1 at their usual ports.
 HAProxy routes by conversation (README, "Production shape"): the socket.io query parameter `k`
 (the widget's conversation or a key it keeps per tab), the id in `/conversations/<id>/...` and
 the `sender` of a REST message are hashed onto the instances (consistent hashing), so one
-conversation goes to one instance while it is up. It checks every instance each second (`/status`, which answers only once the model is
-loaded) and takes one out after two failed checks.
+conversation goes to one instance while it is up. It checks every instance every 2 s (`/status`, which answers only once the model is
+loaded; 10 s to answer) and takes one out after three failed checks.
 """
 
 from __future__ import annotations
@@ -117,7 +117,11 @@ backend rasa_instances
     # restarted instance gets no messages while it loads.
     option httpchk GET /status?token={quote(settings.rasa_token, safe='')}
     http-check expect status 200
-    default-server inter 1s fastinter 500ms fall 2 rise 2 on-marked-down shutdown-sessions
+    # A busy instance answers /status late, not never: a generous check timeout keeps it in
+    # (a 1 s timeout took both instances out under load). A dead one refuses the connection
+    # at once; requests meanwhile are sent to the other instance (retries, redispatch).
+    timeout check 10s
+    default-server inter 2s fastinter 500ms fall 3 rise 2 on-marked-down shutdown-sessions
 {servers}
 """
 
