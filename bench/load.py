@@ -305,10 +305,10 @@ def processes(var_dir: Path) -> dict[str, int]:
 SERVICES = {"beam.smp": "rabbitmq", "postgres": "postgresql", "redis-server": "redis"}
 
 
-def service_cpu() -> dict[str, float]:
-    """CPU seconds so far of the machine's RabbitMQ, PostgreSQL and Redis (shared with any
-    other user of them on this machine)."""
-    total: dict[str, float] = {}
+def service_cpu() -> dict[int, tuple[str, float]]:
+    """pid -> (service, CPU seconds so far) of the machine's RabbitMQ, PostgreSQL and Redis
+    processes (shared with any other user of them on this machine)."""
+    found: dict[int, tuple[str, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -317,8 +317,17 @@ def service_cpu() -> dict[str, float]:
         except OSError:
             continue
         if name in SERVICES:
-            label = SERVICES[name]
-            total[label] = total.get(label, 0.0) + cpu_seconds(int(entry.name))
+            found[int(entry.name)] = (SERVICES[name], cpu_seconds(int(entry.name)))
+    return found
+
+
+def service_delta(before: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds per service since `before`; a process that ended in between is left out
+    (PostgreSQL ends a backend when its connection closes), one that started counts whole."""
+    total: dict[str, float] = {}
+    for pid, (label, now) in service_cpu().items():
+        then = before.get(pid, (label, 0.0))[1]
+        total[label] = round(total.get(label, 0.0) + now - then, 2)
     return total
 
 
@@ -352,7 +361,7 @@ async def measured(var_dir: Path, label: str, coro) -> dict:
     result = await coro
     tally = result if isinstance(result, Tally) else None
     cpu = {n: round(cpu_seconds(p) - before[n], 2) for n, p in procs.items()}
-    services = {n: round(v - services_before.get(n, 0.0), 2) for n, v in service_cpu().items()}
+    services = service_delta(services_before)
     summary = tally.summary() if tally else {k: v for k, v in result.items() if k != "senders"}
     messages = summary.get("messages") or 0
     rasa_cpu = sum(v for n, v in cpu.items() if n.startswith("rasa-"))
