@@ -54,14 +54,26 @@ def domain() -> Domain:
     return Domain.load(str(ROOT / "domain"))
 
 
+def drop(name: str) -> None:
+    """The run's durable queue and fanout exchange of that name."""
+    import aio_pika
+
+    async def go() -> None:
+        connection = await aio_pika.connect(AMQP)
+        async with connection:
+            channel = await connection.channel()
+            await channel.queue_delete(name)
+            await channel.exchange_delete(name)
+
+    with contextlib.suppress(Exception):
+        asyncio.run(go())
+
+
 @pytest.fixture
 def queue() -> str:
     name = f"test_events_{uuid.uuid4().hex[:8]}"
     yield name
-    if shutil.which("rabbitmqctl"):
-        subprocess.run(
-            ["rabbitmqctl", "-q", "delete_queue", name], capture_output=True, check=False
-        )
+    drop(name)
 
 
 def turn(number: int) -> list:

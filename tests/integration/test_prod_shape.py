@@ -133,9 +133,24 @@ def prod(tmp_path_factory) -> Iterator[Prod]:
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
-    subprocess.run(
-        ["rabbitmqctl", "-q", "delete_queue", f"test_{name}"], capture_output=True, check=False
-    )
+    drop_rabbitmq_queue_and_exchange(f"test_{name}")
+
+
+def drop_rabbitmq_queue_and_exchange(name: str) -> None:
+    """What the run declared in RabbitMQ (a durable queue and a fanout exchange of that name)."""
+    import asyncio
+
+    import aio_pika
+
+    async def drop() -> None:
+        connection = await aio_pika.connect("amqp://guest:guest@127.0.0.1:5672/")
+        async with connection:
+            channel = await connection.channel()
+            await channel.queue_delete(name)
+            await channel.exchange_delete(name)
+
+    with contextlib.suppress(Exception):
+        asyncio.run(drop())
 
 
 def create_advisor(prod: Prod, name: str) -> str:
