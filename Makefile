@@ -22,8 +22,8 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export PYTHONDONTWRITEBYTECODE = 1
 export SQLALCHEMY_SILENCE_UBER_WARNING = 1
 
-.PHONY: help run test setup deps node chromium lint format validate pytest test-stories \
-	test-nlu eval train settings-docs lock clean check shell interactive
+.PHONY: help run run-prod haproxy services bench-prod test setup deps node chromium lint format \
+	validate pytest test-stories test-nlu eval train settings-docs lock clean check shell interactive
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -31,7 +31,31 @@ help:  ## list the targets
 run: setup  ## install what is missing, then start everything (Ctrl-C stops it)
 	@$(PY) -m bot run
 
-test: setup chromium  ## the same set-up, then lint, data validation and every test
+run-prod: setup haproxy services  ## production shape: Rasa instances behind HAProxy, PostgreSQL, Redis, RabbitMQ, worker
+	@$(PY) -m bot run-prod
+
+haproxy:  ## Debian's haproxy for run-prod (installed when missing)
+	@if [ ! -x /usr/sbin/haproxy ]; then \
+		echo "==> installing Debian's haproxy for run-prod"; \
+		if [ "$$(id -u)" != 0 ]; then echo "Run as root or: sudo apt-get install haproxy" >&2; exit 1; fi; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; fi
+
+# Starts each of the three when it does not answer and its program is installed (run-prod and
+# the tests of the production shape need them).
+services:  ## PostgreSQL, Redis and RabbitMQ on 127.0.0.1, started when they do not answer
+	@if command -v pg_ctlcluster >/dev/null && ! (echo > /dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+		echo "==> starting PostgreSQL"; pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; fi
+	@if command -v redis-server >/dev/null && ! (echo > /dev/tcp/127.0.0.1/6379) 2>/dev/null; then \
+		echo "==> starting Redis"; redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null; fi
+	@if command -v rabbitmq-server >/dev/null && ! (echo > /dev/tcp/127.0.0.1/5672) 2>/dev/null; then \
+		echo "==> starting RabbitMQ"; rabbitmq-server -detached; \
+		for i in $$(seq 60); do (echo > /dev/tcp/127.0.0.1/5672) 2>/dev/null && break; sleep 1; done; fi
+
+bench-prod: setup haproxy services  ## load benchmark: today's main beside this tree, 1 and 2 instances (bench/results/)
+	@$(PY) -m bench.load side-by-side
+
+test: setup chromium haproxy services  ## the same set-up, then lint, data validation and every test
 	@echo "==> lint (ruff)"
 	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 	@$(MAKE) --no-print-directory validate pytest test-stories test-nlu

@@ -33,6 +33,18 @@ def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_run_prod(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.prod import run_prod, settings_for_prod
+
+    return run_prod(settings_for_prod())
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.worker import main
+
+    return main(settings)
+
+
 def cmd_build_nlp(args: argparse.Namespace, settings: Settings) -> int:
     from bot.setup import build_nlp
 
@@ -520,8 +532,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="action server, Rasa en web-app starten (Ctrl-C stopt alles)")
     p.set_defaults(func=cmd_run)
 
+    p = sub.add_parser(
+        "run-prod",
+        help="productievorm: meerdere Rasa-instanties achter HAProxy, PostgreSQL, Redis, "
+        "RabbitMQ, web-app en worker (Ctrl-C stopt alles)",
+    )
+    p.set_defaults(func=cmd_run_prod)
+
     p = sub.add_parser("web", help="alleen de web-app starten (chatpagina)")
     p.set_defaults(func=cmd_web)
+
+    p = sub.add_parser(
+        "worker",
+        help="achtergrondwerk: gebeurtenissen uit RabbitMQ voor de console, outbox, "
+        "time-outs van overdrachten",
+    )
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("build-nlp", help="de Nederlandse spaCy-pipeline opnieuw bouwen")
     p.set_defaults(func=cmd_build_nlp)

@@ -84,6 +84,9 @@ def patch_action_validation() -> None:
 
 
 def main() -> None:
+    from bot.perf import apply_all
+
+    apply_all()  # before TensorFlow is imported: it reads its thread settings once
     patch_model_loading()
     patch_action_validation()
     patch_test_data_scan()

@@ -60,10 +60,11 @@ def tracker_store_config(url: str) -> dict:
 
 
 def lock_store_config(url: str) -> dict:
-    """Rasa's Redis lock store for a redis:// (or rediss://, with TLS) URL, with its password."""
+    """The lock store for a redis:// (or rediss://, with TLS) URL, with its password. Rasa's own
+    Redis lock store is not atomic (#9213): two instances could take one conversation."""
     parsed = urlparse(url)
     config: dict = {
-        "type": "redis",
+        "type": "bot.lock_store.AtomicRedisLockStore",
         "url": parsed.hostname or "127.0.0.1",
         "port": parsed.port or 6379,
         "db": int((parsed.path or "/0").lstrip("/") or 0),
@@ -78,6 +79,26 @@ def lock_store_config(url: str) -> dict:
     return config
 
 
+def event_broker_config(settings: Settings) -> dict:
+    """RabbitMQ as Rasa's event broker, with publisher confirms (bot/events/broker.py)."""
+    parsed = urlparse(settings.rabbitmq_url)
+    config = {
+        "type": "bot.events.broker.ConfirmedPikaBroker",
+        "url": parsed.hostname or "127.0.0.1",
+        "port": parsed.port or 5672,
+        "username": unquote(parsed.username or "guest"),
+        "password": unquote(parsed.password or "guest"),
+        "queues": [settings.event_queue],
+        # An exchange of its own: Rasa's default one would mix the events of every deployment
+        # on the same RabbitMQ.
+        "exchange_name": settings.event_queue,
+    }
+    vhost = (parsed.path or "/").lstrip("/")
+    if vhost:  # Rasa takes a vhost only inside an amqp:// URL
+        config["url"] = f"amqp://{parsed.hostname}:{config['port']}/{vhost}"
+    return config
+
+
 def write_endpoints(settings: Settings) -> Path:
     """var/endpoints.yml for Rasa. It can hold the database and Redis passwords: mode 0600."""
     endpoints: dict = {
@@ -89,6 +110,8 @@ def write_endpoints(settings: Settings) -> Path:
     }
     if settings.redis_url:
         endpoints["lock_store"] = lock_store_config(settings.redis_url)
+    if settings.rabbitmq_url:
+        endpoints["event_broker"] = event_broker_config(settings)
     path = settings.var_dir / "endpoints.yml"
     return write_private(path, yaml.safe_dump(endpoints, sort_keys=False))
 
@@ -119,7 +142,7 @@ def children(settings: Settings) -> list[Child]:
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
         "--enable-api",
-        "--auth-token", settings.rasa_token,
+        f"--auth-token={settings.rasa_token}",  # a token may start with "-"
         "--cors", *origins,
     ]  # fmt: skip
     return [
@@ -168,10 +191,13 @@ class Supervisor:
         self.children = children(settings)
         self.stopping = False
 
+    def environment(self) -> dict[str, str]:
+        return child_env(self.settings)
+
     def start(self) -> None:
-        env = child_env(self.settings)
+        env = self.environment()
         for child in self.children:
-            port = urlparse(child.health_url).port
+            port = urlparse(child.health_url).port if child.health_url else None
             if port and port_in_use(self.settings.host, port):
                 raise SystemExit(
                     f"Poort {port} is al in gebruik ({child.name}). Stop het andere programma "
@@ -193,8 +219,10 @@ class Supervisor:
             for child in list(pending):
                 if child.process and child.process.poll() is not None:
                     self.fail(child, "stopte tijdens het starten")
-                try:
-                    ok = requests.get(child.health_url, timeout=1).status_code == 200
+                try:  # a child without a health URL (the worker) is up once it runs
+                    ok = not child.health_url or (
+                        requests.get(child.health_url, timeout=1).status_code == 200
+                    )
                 except requests.RequestException:
                     ok = False
                 if ok:

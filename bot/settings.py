@@ -94,6 +94,19 @@ def _office_hours(var: str, value: str) -> str:
     return value
 
 
+def _amqp_url(var: str, value: str) -> str:
+    if value and not value.startswith(("amqp://", "amqps://")):
+        raise ConfigError(f"{var} moet met amqp:// of amqps:// beginnen.")
+    return value
+
+
+def _http_url(var: str, value: str) -> str:
+    value = value.rstrip("/")
+    if value and not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{var} moet met http(s):// beginnen.")
+    return value
+
+
 def _log_level(var: str, value: str) -> str:
     value = value.upper()
     if value not in LOG_LEVELS:
@@ -132,6 +145,7 @@ GROUPS = {
     "refuses all posts.",
     "handoff": "Advisers: office hours, waiting, the console.",
     "chat": "The catalog and the chat.",
+    "production": 'Production shape (`overstap run-prod`, README "Production shape").',
 }
 
 
@@ -170,7 +184,8 @@ class Settings:
     )
     redis_url: str = setting(
         "",
-        "Redis for the Rasa lock store, needed with more than one Rasa worker; empty = in memory.",
+        "Redis for the Rasa lock store and for socket.io between Rasa instances (needed with "
+        "more than one Rasa instance or worker); empty = in memory.",
         "storage",
         note="redis://[:password@]host[:port][/db]; rediss:// for TLS.",
     )
@@ -346,11 +361,47 @@ class Settings:
         check=_log_level,
     )
 
+    rabbitmq_url: str = setting(
+        "",
+        "RabbitMQ as Rasa's event broker (amqp://user:password@host:5672/vhost); empty = no "
+        "broker, the console reads the trackers.",
+        "production",
+        secret=True,
+        check=_amqp_url,
+    )
+    event_queue: str = setting(
+        "overstap_events",
+        "The RabbitMQ fanout exchange Rasa publishes its events to and the durable queue of the "
+        "same name the worker reads them from.",
+        "production",
+        note="One name per deployment on a shared RabbitMQ.",
+    )
+    rasa_instances: int = setting(
+        "2",
+        "Rasa instances `overstap run-prod` starts behind HAProxy.",
+        "production",
+        minimum=1,
+        maximum=16,
+    )
+    web_worker: bool = setting(
+        "ja",
+        "Whether the web app runs the handoff time-outs itself (ja), or leaves them to "
+        "`overstap worker` (nee; `make run-prod` sets nee).",
+        "production",
+    )
+    rasa_api_url: str = setting(
+        "",
+        "Where the web app and the worker reach Rasa's HTTP API when not on host:rasa_port "
+        "(a Kubernetes service); empty = http://host:rasa_port.",
+        "production",
+        check=_http_url,
+    )
+
     # -- derived values ----------------------------------------------------------------------
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return self.rasa_api_url or f"http://{self.host}:{self.rasa_port}"
 
     @property
     def actions_url(self) -> str:

@@ -25,10 +25,16 @@ tracker of the `kept_conversations` most recent conversations in memory; during 
 conversation goes on from there, its new events stay in memory, and they are written, in order,
 by the first read or save of that conversation after the database is back. Only the error's
 class name is logged.
+
+With an event broker (RabbitMQ, `overstap run-prod`), a save writes the events and an outbox row
+with their ids in one transaction, then publishes each event (one message, Rasa's shape, its id
+in a header) and deletes the outbox row once RabbitMQ confirmed them all. Rasa's broker
+serialises a message later, in a background task; each message here is its own dict.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -50,6 +56,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import TrackerDatabaseUnreachable
+from bot.events import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +66,8 @@ DEFAULT_CACHED_CONVERSATIONS = 2000
 DEFAULT_KEPT_CONVERSATIONS = 200
 # Set on a tracker this store loaded: how many of its events are already in the database.
 PERSISTED = "_overstap_persisted_events"
-# How many of its events went to the event broker (it may run ahead of the database).
-STREAMED = "_overstap_streamed_events"
+# Confirmed outbox rows are deleted with the next save, or after this many seconds.
+FLUSH_AFTER_S = 1.0
 # In the metadata of the opening events that stand for the part before the window.
 WINDOW_MARK = "overstap_window_state"
 
@@ -87,6 +94,16 @@ def _cache_event_classes() -> None:
 
 
 _cache_event_classes()
+
+
+class _Written:
+    """What one save wrote: its outbox row and (event id, event) of each event."""
+
+    __slots__ = ("outbox_id", "events")
+
+    def __init__(self, outbox_id: int, events: list[tuple[int, dict[str, Any]]]) -> None:
+        self.outbox_id = outbox_id
+        self.events = events
 
 
 class _EarlierState:
@@ -124,7 +141,12 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         # The last tracker of recent conversations, to go on with when the database is down.
         self._kept: OrderedDict[str, DialogueStateTracker] = OrderedDict()
         self._lock = threading.Lock()
+        self._confirmed: list[int] = []  # outbox rows RabbitMQ confirmed, not yet deleted
+        self._tasks: set[asyncio.Task] = set()
+        self._flusher: Optional[asyncio.Task] = None
         self._create_index()
+        if self.event_broker is not None:
+            outbox.create(self.engine)
 
     def _create_index(self) -> None:
         """Rasa indexes events by sender only; finding a session's start then reads every event
@@ -153,8 +175,8 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         with self._lock:
             kept = self._kept.get(sender_id)
         if kept is not None and getattr(kept, PERSISTED, 0) < len(kept.events):
-            try:
-                self._append_unsaved(kept)  # what an outage kept in memory, now written
+            try:  # what an outage kept in memory, now written
+                self._publish(sender_id, self._append_unsaved(kept))
             except SQLAlchemyError as error:
                 self._unreachable(error)
                 return kept
@@ -263,47 +285,122 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
     # -- writing ---------------------------------------------------------------------------
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Append the events added since the tracker was loaded (or last saved)."""
+        """Append the events added since the tracker was loaded (or last saved).
+
+        With an event broker the events go out only after they are stored, with their ids,
+        through the outbox (bot/events/outbox.py): what RabbitMQ does not confirm is sent again.
+        """
         persisted = getattr(tracker, PERSISTED, None)
         if persisted is None:  # a tracker this store did not load: Rasa's own bookkeeping
             try:
-                await super().save(tracker)
+                if self.event_broker is None:
+                    await super().save(tracker)
+                else:
+                    setattr(tracker, PERSISTED, self._stored_in_session(tracker.sender_id))
+                    self._publish(tracker.sender_id, self._append_unsaved(tracker))
             except SQLAlchemyError as error:
                 self._unreachable(error)
                 # Rasa's FailSafeTrackerStore logs this text and keeps the tracker in memory.
                 raise TrackerDatabaseUnreachable(type(error).__name__) from None
             setattr(tracker, PERSISTED, len(tracker.events))
             return
-        await self.stream_events(tracker)
-        setattr(tracker, STREAMED, len(tracker.events))
         try:
-            self._append_unsaved(tracker)
+            self._publish(tracker.sender_id, self._append_unsaved(tracker))
         except SQLAlchemyError as error:
             self._unreachable(error)  # kept below; written by the next read or save
         self._keep(tracker)
 
-    def _append_unsaved(self, tracker: DialogueStateTracker) -> None:
-        """Write the tracker's events after the ones already in the database, in one commit."""
+    def _stored_in_session(self, sender_id: str) -> int:
+        """How many events of the conversation's last session are stored (Rasa's count)."""
+        with self.session_scope() as session:
+            return self._event_query(
+                session, sender_id, fetch_events_from_all_sessions=False
+            ).count()
+
+    def _append_unsaved(self, tracker: DialogueStateTracker) -> Optional[_Written]:
+        """Write the tracker's events after the ones already in the database, in one commit;
+        with an event broker also their outbox row."""
         persisted = getattr(tracker, PERSISTED)
         new_events = list(itertools.islice(tracker.events, persisted, None))
         if not new_events:
-            return
-        with self.session_scope() as session:
-            for event in new_events:
-                session.add(self._row(tracker.sender_id, event))
-            session.commit()
+            return None
+        if self.event_broker is None:
+            with self.session_scope() as session:
+                for event in new_events:
+                    session.add(self._row(tracker.sender_id, event))
+                session.commit()
+            setattr(tracker, PERSISTED, persisted + len(new_events))
+            return None
+        dicts = [event.as_dict() for event in new_events]
+        rows = [
+            self._values(tracker.sender_id, e, d) for e, d in zip(new_events, dicts, strict=True)
+        ]
+        confirmed, self._confirmed = self._confirmed, []
+        try:
+            with self.engine.begin() as conn:
+                ids = self._insert(conn, rows)
+                outbox_id = outbox.add(conn, tracker.sender_id, ids)
+                outbox.remove(conn, confirmed)
+        except SQLAlchemyError:
+            self._confirmed.extend(confirmed)
+            raise
         setattr(tracker, PERSISTED, persisted + len(new_events))
+        return _Written(outbox_id, list(zip(ids, dicts, strict=True)))
+
+    def _insert(self, conn: Any, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert event rows; their ids in the order of `rows`."""
+        table = self.SQLEvent.__table__
+        if conn.dialect.name == "postgresql":
+            # One statement; the sequence numbers the VALUES rows in order.
+            result = conn.execute(table.insert().values(rows).returning(table.c.id))
+            return sorted(row[0] for row in result)
+        return [int(conn.execute(table.insert().values(r)).inserted_primary_key[0]) for r in rows]
+
+    def _publish(self, sender_id: str, written: Optional[_Written]) -> None:
+        if written is None or self.event_broker is None:
+            return
+        messages = [(i, outbox.message(sender_id, event)) for i, event in written.events]
+        task = asyncio.get_running_loop().create_task(self._confirm(written.outbox_id, messages))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _confirm(self, outbox_id: int, messages: list[tuple[int, dict[str, Any]]]) -> None:
+        publish = getattr(self.event_broker, "publish_confirmed", None)
+        if publish is None:  # another broker: Rasa's way, the outbox row stays for the worker
+            for _, body in messages:
+                self.event_broker.publish(body)
+            return
+        if await publish(messages):
+            self._confirmed.append(outbox_id)
+            if self._flusher is None or self._flusher.done():
+                self._flusher = asyncio.get_running_loop().create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        """Delete confirmed outbox rows when no save came to take them along."""
+        await asyncio.sleep(FLUSH_AFTER_S)
+        confirmed, self._confirmed = self._confirmed, []
+        if not confirmed:
+            return
+        try:
+            with self.engine.begin() as conn:
+                outbox.remove(conn, confirmed)
+        except SQLAlchemyError:
+            self._confirmed.extend(confirmed)
 
     async def stream_events(self, tracker: DialogueStateTracker) -> None:
-        persisted = getattr(tracker, PERSISTED, None)
-        if self.event_broker is None or persisted is None:
-            await super().stream_events(tracker)
-            return
-        body = {"sender_id": tracker.sender_id}
-        streamed = getattr(tracker, STREAMED, persisted)
-        for event in itertools.islice(tracker.events, streamed, None):
-            body.update(event.as_dict())
-            self.event_broker.publish(body)
+        """Rasa's path for trackers this store did not load (with no broker: nothing)."""
+        await super().stream_events(tracker)
+
+    @staticmethod
+    def _values(sender_id: str, event: Event, data: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
 
     def _row(self, sender_id: str, event: Event) -> Any:
         # The same row Rasa's SQLTrackerStore.save writes.

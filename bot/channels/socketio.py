@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from bot.channels.cluster import client_manager
 from bot.channels.messages import bot_message, clean_metadata
 from bot.channels.session import new_session_id, sign_session, verify_session
 from bot.handoff import contact
@@ -91,6 +92,7 @@ class SocketIOInput(InputChannel):
         sio = AsyncServer(
             async_mode="sanic",
             cors_allowed_origins="*" if origins == ["*"] else origins,
+            client_manager=client_manager(self.settings),  # Redis between instances
         )
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio

@@ -6,7 +6,19 @@ Made by the migration 0005_console (revision console01), which also made callbac
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
 
 from bot.db import Base, utcnow
 
@@ -89,3 +101,40 @@ class ConversationReview(Base):
     conversation_id = Column(String(120), primary_key=True)
     reviewed_by_name = Column(String(80), nullable=False)
     reviewed_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+# What the worker's event consumer (bot/events/projection.py) keeps for the live view of a
+# takeover and the statistics page, when Rasa publishes its events to RabbitMQ (migration
+# 0006_event_projections).
+live_events = Table(
+    "live_events",
+    Base.metadata,
+    Column("event_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("sender_id", String(255), nullable=False),
+    Column("type_name", String(40), nullable=False),
+    Column("timestamp", Float),
+    Column("data", Text, nullable=False),
+    Index("ix_live_events_sender", "sender_id", "event_id"),
+    Index("ix_live_events_timestamp", "timestamp"),
+)
+stats_conversations = Table(
+    "stats_conversations",
+    Base.metadata,
+    Column("sender_id", String(255), primary_key=True),
+    Column("first_day", Date, nullable=False, index=True),
+    Column("first_at", Float, nullable=False),
+)
+stats_intents = Table(
+    "stats_intents",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+    Column("intent", String(120), primary_key=True),
+    Column("count", Integer, nullable=False),
+)
+stats_misunderstood = Table(
+    "stats_misunderstood",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+    Column("text_key", String(80), primary_key=True),
+    Column("count", Integer, nullable=False),
+)

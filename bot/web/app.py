@@ -244,7 +244,8 @@ def create_app(
                 https_only=settings.public_web_url.startswith("https://"),
             ),
         ],
-        lifespan=console_lifespan if worker else None,
+        # In the production shape `overstap worker` runs the time-outs (OVERSTAP_WEB_WORKER=nee).
+        lifespan=console_lifespan if worker and settings.web_worker else None,
     )
     app.state.console_templates = templates
     app.state.widget = widget

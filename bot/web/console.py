@@ -29,10 +29,12 @@ from bot.console.reviews import Reviews
 from bot.console.transcripts import Filters, TrackerStore, tracker_engine, turns
 from bot.db import Database
 from bot.errors import AccountError, NotYours, RasaUnavailable, RateLimited, ReviewError
+from bot.events import projection
 from bot.handoff import contact
 from bot.handoff.models import ACTIVE, CallbackStatus, HandoffStatus
 from bot.handoff.store import HandoffStore
 from bot.handoff.takeover import Takeover
+from bot.office_hours import TIMEZONE
 from bot.rasa_api import RasaClient
 from bot.settings import Settings
 from bot.web import labels
@@ -271,11 +273,15 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
             after = int(request.query_params.get("na", "-1"))
         except ValueError:
             after = -1
-        try:
-            events = await run(console.rasa.events, item.conversation_id)
-        except RasaUnavailable:
-            return JSONResponse({"error": "De bot is niet bereikbaar."}, status_code=503)
-        shown = [t.as_dict() for t in turns(events) if t.index > after]
+        if console.settings.rabbitmq_url:  # fed by the worker from Rasa's event broker
+            found = await run(projection.live_turns, console.database.engine, item.conversation_id, after)  # fmt: skip
+            shown = [t.as_dict() for t in found]
+        else:
+            try:
+                events = await run(console.rasa.events, item.conversation_id)
+            except RasaUnavailable:
+                return JSONResponse({"error": "De bot is niet bereikbaar."}, status_code=503)
+            shown = [t.as_dict() for t in turns(events) if t.index > after]
         body = {
             "status": item.status,
             "status_label": labels.status(item),
@@ -527,9 +533,12 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
     # -- statistics ----------------------------------------------------------------------
 
     async def compute_stats() -> stats.Stats:
+        handed = await run(console.handoff.conversation_ids)
+        if console.settings.rabbitmq_url:  # counters kept by the worker's event consumer
+            today = dt.datetime.now(TIMEZONE).date()
+            return await run(projection.statistics, console.database.engine, handed, today, STATS_DAYS)  # fmt: skip
         since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=STATS_DAYS + 1)).timestamp()
         events = await run(console.tracker.all_events, since)
-        handed = await run(console.handoff.conversation_ids)
         return stats.compute(events, handed, dt.date.today(), STATS_DAYS)
 
     @login_required()

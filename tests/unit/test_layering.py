@@ -17,14 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Top to bottom. A module may import its own layer and the layers below, never one above.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("commands", frozenset({"bot", "bot.__main__", "bot.cli", "bot.run", "bot.setup", "bot.rasa_cli"})),
+    ("commands", frozenset({"bot", "bot.__main__", "bot.cli", "bot.prod", "bot.run", "bot.setup", "bot.rasa_cli", "bot.worker", "bot.perf"})),
     ("apps", frozenset({"bot.web", "actions"})),
-    ("console and channels", frozenset({"bot.console", "bot.channels", "bot.tracker_store"})),
+    ("console and channels", frozenset({"bot.console", "bot.channels", "bot.events", "bot.tracker_store"})),
     ("handoff and whatsapp", frozenset({"bot.handoff", "bot.whatsapp"})),
     ("catalog, careers and nlp", frozenset({"bot.catalog", "bot.careers", "bot.nlp"})),
     (
         "foundation",
-        frozenset({"bot.db", "bot.settings", "bot.errors", "bot.office_hours", "bot.rasa_api", "bot.rasa_compat"}),
+        frozenset({"bot.db", "bot.settings", "bot.errors", "bot.office_hours", "bot.rasa_api", "bot.rasa_compat", "bot.lock_store"}),
     ),
 )  # fmt: skip
 # Alembic loads migrations by file path; nothing imports them. env.py imports every package's

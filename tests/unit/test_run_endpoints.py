@@ -36,7 +36,7 @@ def test_endpoints_keep_the_passwords_and_only_the_owner_reads_them(tmp_path: Pa
         "window_turns": 15,
     }
     assert endpoints["lock_store"] == {
-        "type": "redis",
+        "type": "bot.lock_store.AtomicRedisLockStore",
         "url": "redis.example",
         "port": 6380,
         "db": 2,

@@ -95,6 +95,11 @@ NOT_DEFAULT = {
     "OVERSTAP_VERIFY_MAX_AGE_DAYS": "90",
     "OVERSTAP_RESULTS_PER_PAGE": "5",
     "OVERSTAP_LOG_LEVEL": "debug",
+    "OVERSTAP_RABBITMQ_URL": "amqp://guest:guest@127.0.0.1:5672/",
+    "OVERSTAP_EVENT_QUEUE": "overstap_test_events",
+    "OVERSTAP_RASA_INSTANCES": "3",
+    "OVERSTAP_WEB_WORKER": "nee",
+    "OVERSTAP_RASA_API_URL": "http://overstap-rasa:5005",
 }
 
 

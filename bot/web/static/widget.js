@@ -16,6 +16,7 @@
 
   var KEY = "overstap.session";
   var OPEN_KEY = "overstap.open";
+  var ROUTE_KEY = "overstap.route";
   var SAFE_LINK = /^(https?:|mailto:|tel:)/i;
   var WEB_LINK = /^https?:/i;
   var DEFAULT_COLOR = "#004c80";
@@ -522,12 +523,31 @@
     if (!isOpen()) { badge.hidden = false; }
   }
 
+  // The key HAProxy routes this tab's socket by (README, "Production shape"): the conversation
+  // once there is one, before that a random key kept for the tab. Not a secret.
+  function routeKey() {
+    var token = sessionStorage.getItem(KEY);
+    if (token && token.indexOf(".") > 0) { return token.split(".")[0]; }
+    var key = sessionStorage.getItem(ROUTE_KEY);
+    if (!key) {
+      var bytes = new Uint8Array(12);
+      window.crypto.getRandomValues(bytes);
+      key = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      sessionStorage.setItem(ROUTE_KEY, key);
+    }
+    return key;
+  }
+
   function connect() {
     if (socket) {
       if (!socket.connected && !offline) { socket.connect(); }
       return;
     }
-    socket = io(config.socketUrl, { path: config.socketPath, transports: ["websocket", "polling"] });
+    socket = io(config.socketUrl, {
+      path: config.socketPath,
+      transports: ["websocket", "polling"],
+      query: { k: routeKey() }
+    });
     socket.on("connect", function () {
       socket.emit("session_request", { session_id: sessionStorage.getItem(KEY) });
     });
