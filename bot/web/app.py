@@ -207,8 +207,6 @@ def create_app(
             return JSONResponse({"status": "error", "database": "onbereikbaar"}, status_code=503)
         return JSONResponse({"status": "ok", "courses": stats["courses"]})
 
-    console_routes, console_lifespan, _console = console.build(settings, get_database, templates)
-
     rasa_origin = settings.public_rasa_url
     ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
     origins = list(settings.allowed_origins)
@@ -220,7 +218,7 @@ def create_app(
             Route("/api/history", conversation_history),
             Route("/health", health),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-            *console_routes,
+            *console.ROUTES,
         ],
         middleware=[
             # The widget on another allowed site reads its history from here.
@@ -245,8 +243,9 @@ def create_app(
             ),
         ],
         # In the production shape `overstap worker` runs the time-outs (OVERSTAP_WEB_WORKER=nee).
-        lifespan=console_lifespan if worker and settings.web_worker else None,
+        lifespan=console.lifespan if worker and settings.web_worker else None,
     )
+    app.state.console = console.Console(settings, get_database, templates)
     app.state.console_templates = templates
     app.state.widget = widget
     return app
