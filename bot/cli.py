@@ -523,6 +523,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    add_service_parsers(sub)
+    add_catalog_parser(sub)
+    add_advisor_parser(sub)
+    add_whatsapp_parser(sub)
+    add_settings_parser(sub)
+    add_db_parser(sub)
+    add_careers_parser(sub)
+
+    p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
+    p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")
+    p.add_argument("--min-f1", type=float, default=0.85, help="minimale intent macro-F1")
+    p.set_defaults(func=cmd_nlu_score)
+    return parser
+
+
+def add_service_parsers(sub) -> None:
+    """setup, run, run-prod, web, worker, build-nlp: building and starting the services."""
     p = sub.add_parser(
         "setup", help="spaCy-pipeline bouwen, database vullen, model trainen (als nodig)"
     )
@@ -552,6 +569,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-nlp", help="de Nederlandse spaCy-pipeline opnieuw bouwen")
     p.set_defaults(func=cmd_build_nlp)
 
+
+def add_catalog_parser(sub) -> None:
+    """catalog load|stats|import|verify|generate."""
     p = sub.add_parser("catalog", help="de catalogus van opleidingen en regelingen beheren")
     csub = p.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     csub.add_parser("load", help="de startcatalogus uit data/catalog/ laden (vervangt alles)")
@@ -589,6 +609,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_catalog)
 
+
+def add_advisor_parser(sub) -> None:
+    """advisor create|list: the console's accounts."""
     p = sub.add_parser("advisor", help="accounts van adviseurs voor de console (/adviseur)")
     asub = p.add_subparsers(dest="advisor_command", required=True, metavar="ACTION")
     create = asub.add_parser(
@@ -607,6 +630,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     asub.add_parser("list", help="alle accounts tonen")
     p.set_defaults(func=cmd_advisor)
+
+
+def add_whatsapp_parser(sub) -> None:
+    """whatsapp purge."""
     p = sub.add_parser("whatsapp", help="de gegevens van het WhatsApp-kanaal beheren")
     wsub = p.add_subparsers(dest="whatsapp_command", required=True, metavar="ACTION")
     wsub.add_parser(
@@ -616,6 +643,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_whatsapp)
 
+
+def add_settings_parser(sub) -> None:
+    """settings [--write-docs|--check-docs]."""
     p = sub.add_parser(
         "settings",
         help="de instellingen tonen (geheimen verborgen), of .env.example en de tabel in "
@@ -632,6 +662,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_settings)
 
+
+def add_db_parser(sub) -> None:
+    """db check|revision."""
     p = sub.add_parser("db", help="migraties van de database: controleren of een nieuwe maken")
     dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     dsub.add_parser("check", help="controleren of de migraties de tabellen uit de code maken")
@@ -640,14 +673,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     revision.add_argument("message", metavar="WAT", help="korte beschrijving, in het Engels")
     p.set_defaults(func=cmd_db)
-
-    add_careers_parser(sub)
-
-    p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
-    p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")
-    p.add_argument("--min-f1", type=float, default=0.85, help="minimale intent macro-F1")
-    p.set_defaults(func=cmd_nlu_score)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
