@@ -152,18 +152,9 @@ def import_catalog(catalog, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-MODE_LABELS = {
-    "on campus": "op de campus",
-    "online": "online",
-    "hybrid": "hybride",
-    "distance-learning": "afstandsleren",
-    "situated": "op locatie",
-}
-STATUS_LABELS = {"actief": "actief", "beeindigd": "beëindigd", "onzeker": "onzeker"}
-
-
 def format_stats(stats: dict) -> str:
     """The catalog counts as a short Dutch overview."""
+    from bot.catalog.vocab import DeliveryMode, SchemeStatus, label_of, level_label
     from bot.nlp.lexicon import default_lexicon
 
     lexicon = default_lexicon()
@@ -180,14 +171,11 @@ def format_stats(stats: dict) -> str:
     by_sector = dict(sorted(stats["courses_by_sector"].items(), key=lambda kv: (-kv[1], kv[0])))
     lines = [f"Opleidingen: {stats['courses']}"]
     lines += block("Per sector", by_sector, lambda s: lexicon.label("sector", s, default=s))
-    lines += block(
-        "Per niveau (NLQF)",
-        stats["courses_by_nlqf"],
-        lambda n: "zonder niveau" if n == "none" else f"niveau {n}",
-    )
-    lines += block("Per lesvorm", stats["courses_by_mode"], lambda m: MODE_LABELS.get(m, m))
+    lines += block("Per niveau (NLQF)", stats["courses_by_nlqf"], level_label)
+    modes = stats["courses_by_mode"]
+    lines += block("Per lesvorm", modes, lambda m: label_of(DeliveryMode, m))
     lines.append(f"Regelingen: {stats['schemes']}")
-    lines += block("Per status", stats["schemes_by_status"], lambda s: STATUS_LABELS.get(s, s))
+    lines += block("Per status", stats["schemes_by_status"], lambda s: label_of(SchemeStatus, s))
     return "\n".join(lines)
 
 
@@ -312,7 +300,7 @@ def cmd_advisor(args: argparse.Namespace, settings: Settings) -> int:
         accounts = Accounts(catalog.sessions)
         if args.advisor_command == "list":
             for advisor in accounts.all():
-                state = "actief" if advisor.active else "uit"
+                state = advisor.state_label
                 print(f"{advisor.name:<20} {advisor.role:<10} {state:<7} {advisor.display_name}")
             return 0
         password = os.environ.get("OVERSTAP_ADVISOR_PASSWORD")

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.handoff.models import ACTIVE, HandoffStatus
-from bot.web import labels
+from bot.web.console import labels
 from bot.web.console.state import console_of, login_required, page, run
 from bot.web.security import no_store
 

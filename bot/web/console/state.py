@@ -22,7 +22,7 @@ from bot.handoff.store import HandoffStore
 from bot.handoff.takeover import Takeover
 from bot.rasa_api import RasaClient
 from bot.settings import Settings
-from bot.web import labels
+from bot.web.console import labels
 from bot.web.security import Endpoint, csrf_token, guarded, no_store
 
 

@@ -10,7 +10,7 @@ from bot.console.transcripts import turns
 from bot.errors import NotYours, RasaUnavailable
 from bot.events import projection
 from bot.handoff.models import HandoffStatus
-from bot.web import labels
+from bot.web.console import labels
 from bot.web.console.state import (
     console_of,
     login_required,

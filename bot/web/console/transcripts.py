@@ -15,7 +15,7 @@ from bot.console.auth import AdvisorInfo
 from bot.console.avg import delete_conversation
 from bot.console.transcripts import Filters, turns
 from bot.errors import ReviewError
-from bot.web import labels
+from bot.web.console import labels
 from bot.web.console.state import (
     Console,
     console_of,
