@@ -1,7 +1,7 @@
 """The console's answers when the takeover fails, over real HTTP (uvicorn in a thread, SQLite)
 with a fake Rasa client on the app's console state: Rasa down at a claim, a message, the live
 view and a hand-back; a request that is not yours; a request that does not exist.
-tests/unit/test_takeover.py pins the same failures one level down, in Takeover itself."""
+tests/unit/handoff/test_takeover.py pins the same failures one level down, in Takeover itself."""
 
 from __future__ import annotations
 
