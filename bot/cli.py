@@ -7,10 +7,29 @@ import json
 import logging
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
-from bot.errors import OverstapError
+from bot.errors import ConfigError, OverstapError
 from bot.settings import Settings
+
+TEXTS_FILE = Path(__file__).resolve().with_name("cli.yml")
+
+
+@cache
+def texts() -> dict[str, str]:
+    """What the command prints, from cli.yml beside this module."""
+    import yaml
+
+    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not all(isinstance(v, str) and v for v in data.values()):
+        raise ConfigError(f"{TEXTS_FILE}: verwacht een lijst van naam: tekst.")
+    return data
+
+
+def say(key: str, **values: object) -> str:
+    """The text called `key` in cli.yml, its {names} filled in."""
+    return texts()[key].format(**values)
 
 
 def cmd_setup(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,7 +79,7 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
         catalog.migrate()
         if args.catalog_command == "load":
             counts = catalog.load_seed()
-            print(f"Geladen: {counts['schemes']} regelingen, {counts['courses']} opleidingen.")
+            print(say("catalog_loaded", schemes=counts["schemes"], courses=counts["courses"]))
         elif args.catalog_command == "stats":
             stats = catalog.stats()
             if args.json:
@@ -91,11 +110,9 @@ def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
             purged = store.purge_all(
                 settings.whatsapp_retention_days, settings.whatsapp_contact_retention_days
             )
-            print(
-                f"Verwijderd: afgehandelde berichten {purged.inbox}, bezorgstatussen "
-                f"{purged.statuses}, contacten {purged.contacts}, verzendfouten "
-                f"{purged.send_errors}."
-            )
+            counts = {"inbox": purged.inbox, "statuses": purged.statuses}
+            counts.update(contacts=purged.contacts, send_errors=purged.send_errors)
+            print(say("purged", **counts))
     finally:
         store.close()
     return 0
@@ -113,18 +130,21 @@ def cmd_careers(args: argparse.Namespace, settings: Settings) -> int:
     recognised = careers.recognise(args.occupation)
     if recognised.occupation is None:
         if recognised.choices:
-            print("Welk beroep? " + "; ".join(o.label for o in recognised.choices))
+            print(say("which_occupation", choices="; ".join(o.label for o in recognised.choices)))
         else:
-            print(f"Geen beroep gevonden in: {args.occupation}", file=sys.stderr)
+            print(say("no_occupation", text=args.occupation), file=sys.stderr)
         return 1
     person = recognised.occupation
-    print(f"{person.label} (ISCO {person.isco}, ESCO {person.id})")
+    print(say("occupation", label=person.label, isco=person.isco, id=person.id))
     for s in careers.suggest(person, args.nlqf, limit=args.count):
-        print(f"  {s.score:.2f}  {s.occupation.label}  ({s.shared} van {s.needed} vaardigheden)")
-        print(f"        kan al: {'; '.join(s.can)}")
-        print(f"        leert nog: {'; '.join(s.learn)}")
+        label = s.occupation.label
+        print(say("suggestion", score=s.score, label=label, shared=s.shared, needed=s.needed))
+        print(say("suggestion_can", skills="; ".join(s.can)))
+        print(say("suggestion_learn", skills="; ".join(s.learn)))
         for fact in careers.facts(s.occupation):
-            print(f"        UWV ({fact.published}): {fact.kind} - {fact.group}")
+            print(
+                say("suggestion_fact", published=fact.published, kind=fact.kind, group=fact.group)
+            )
     print(careers.attribution)
     return 0
 
@@ -144,7 +164,7 @@ def import_catalog(catalog, args: argparse.Namespace) -> int:
             show_progress=not args.quiet,
         )
     except CatalogImportError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        print(say("error", error=exc), file=sys.stderr)
         return 1
     for line in report.error_lines(IMPORT_ERRORS_SHOWN):
         print(line, file=sys.stderr)
@@ -152,18 +172,9 @@ def import_catalog(catalog, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-MODE_LABELS = {
-    "on campus": "op de campus",
-    "online": "online",
-    "hybrid": "hybride",
-    "distance-learning": "afstandsleren",
-    "situated": "op locatie",
-}
-STATUS_LABELS = {"actief": "actief", "beeindigd": "beëindigd", "onzeker": "onzeker"}
-
-
 def format_stats(stats: dict) -> str:
     """The catalog counts as a short Dutch overview."""
+    from bot.catalog.vocab import DeliveryMode, SchemeStatus, label_of, level_label
     from bot.nlp.lexicon import default_lexicon
 
     lexicon = default_lexicon()
@@ -178,16 +189,17 @@ def format_stats(stats: dict) -> str:
         ]
 
     by_sector = dict(sorted(stats["courses_by_sector"].items(), key=lambda kv: (-kv[1], kv[0])))
-    lines = [f"Opleidingen: {stats['courses']}"]
-    lines += block("Per sector", by_sector, lambda s: lexicon.label("sector", s, default=s))
+    lines = [say("stats_courses", count=stats["courses"])]
     lines += block(
-        "Per niveau (NLQF)",
-        stats["courses_by_nlqf"],
-        lambda n: "zonder niveau" if n == "none" else f"niveau {n}",
+        say("stats_by_sector"), by_sector, lambda s: lexicon.label("sector", s, default=s)
     )
-    lines += block("Per lesvorm", stats["courses_by_mode"], lambda m: MODE_LABELS.get(m, m))
-    lines.append(f"Regelingen: {stats['schemes']}")
-    lines += block("Per status", stats["schemes_by_status"], lambda s: STATUS_LABELS.get(s, s))
+    lines += block(say("stats_by_level"), stats["courses_by_nlqf"], level_label)
+    modes = stats["courses_by_mode"]
+    lines += block(say("stats_by_mode"), modes, lambda m: label_of(DeliveryMode, m))
+    lines.append(say("stats_schemes", count=stats["schemes"]))
+    lines += block(
+        say("stats_by_status"), stats["schemes_by_status"], lambda s: label_of(SchemeStatus, s)
+    )
     return "\n".join(lines)
 
 
@@ -201,17 +213,15 @@ def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int
     schemes = catalog.schemes()
     problems = verify(schemes, dt.date.today(), max_age)
     for problem in problems:
-        label = "FOUT" if problem.fatal else "let op"
-        print(f"{label}: regeling {problem.scheme_id} {problem.message}")
+        label = say("problem_error" if problem.fatal else "problem_warning")
+        print(say("scheme_problem", label=label, scheme=problem.scheme_id, message=problem.message))
     topics = load_topics()
     topic_problems = verify_topics(topics, dt.date.today(), max_age)
     for problem in topic_problems:
-        print(f"FOUT: {problem.scheme_id} {problem.message}")
+        print(say("topic_problem", topic=problem.scheme_id, message=problem.message))
     fatal = sum(p.fatal for p in problems) + len(topic_problems)
-    print(
-        f"{len(schemes)} regelingen en {len(topics)} onderwerpen gecontroleerd, {fatal} fouten "
-        f"(maximale leeftijd {max_age} dagen)."
-    )
+    counts = {"schemes": len(schemes), "topics": len(topics), "errors": fatal}
+    print(say("verified", max_age=max_age, **counts))
     fatal += verify_demand(max_age)
     return 1 if fatal else 0
 
@@ -228,10 +238,10 @@ def verify_demand(max_age: int) -> int:
     lexicon_ids = {e.id for e in default_lexicon().by_kind.get("occupation", [])}
     problems = demand.verify(facts, default_data(), lexicon_ids, dt.date.today(), max_age)
     for problem in problems:
-        label = "FOUT" if problem.fatal else "let op"
-        print(f"{label}: UWV-feit {problem.subject} {problem.message}")
+        label = say("problem_error" if problem.fatal else "problem_warning")
+        print(say("fact_problem", label=label, subject=problem.subject, message=problem.message))
     fatal = sum(p.fatal for p in problems)
-    print(f"{len(facts)} feiten van UWV gecontroleerd, {fatal} fouten.")
+    print(say("facts_verified", facts=len(facts), errors=fatal))
     return fatal
 
 
@@ -290,11 +300,9 @@ def generate_catalog(catalog, courses: int, seed: int, force: bool) -> int:
 
     report = synthetic.generate(catalog.engine, courses, seed=seed, force=force)
     catalog.vocabulary.clear()
-    replaced = f", {report.replaced} oude opleidingen vervangen" if report.replaced else ""
-    print(
-        f"Verzonnen catalogus gemaakt: {report.courses} opleidingen, {report.locations} locaties, "
-        f"{report.terms} zoektermen (seed {seed}{replaced}) in {report.seconds:.0f} s."
-    )
+    replaced = say("generated_replaced", count=report.replaced) if report.replaced else ""
+    made = {"courses": report.courses, "locations": report.locations, "terms": report.terms}
+    print(say("generated", seed=seed, replaced=replaced, seconds=report.seconds, **made))
     return 0
 
 
@@ -312,32 +320,26 @@ def cmd_advisor(args: argparse.Namespace, settings: Settings) -> int:
         accounts = Accounts(catalog.sessions)
         if args.advisor_command == "list":
             for advisor in accounts.all():
-                state = "actief" if advisor.active else "uit"
+                state = advisor.state_label
                 print(f"{advisor.name:<20} {advisor.role:<10} {state:<7} {advisor.display_name}")
             return 0
         password = os.environ.get("OVERSTAP_ADVISOR_PASSWORD")
         if password is None:
             if not sys.stdin.isatty():
-                print(
-                    "Fout: geen terminal om het wachtwoord te vragen. "
-                    "Zet OVERSTAP_ADVISOR_PASSWORD voor scripts.",
-                    file=sys.stderr,
-                )
+                print(say("no_terminal"), file=sys.stderr)
                 return 2
-            password = getpass.getpass("Wachtwoord (minstens 10 tekens): ")
-            if getpass.getpass("Nog een keer: ") != password:
-                print("Fout: de twee wachtwoorden zijn niet gelijk.", file=sys.stderr)
+            password = getpass.getpass(say("password_prompt"))
+            if getpass.getpass(say("password_again")) != password:
+                print(say("passwords_differ"), file=sys.stderr)
                 return 2
         try:
             advisor = accounts.create(args.name, password, args.role, args.display_name)
         except AccountError as exc:
-            print(f"Fout: {exc}", file=sys.stderr)
+            print(say("error", error=exc), file=sys.stderr)
             return 2
-        print(
-            f"Account {advisor.name} ({advisor.role}) is gemaakt. "
-            f"Mensen zien de naam {advisor.display_name}."
-        )
-        print(f"Inloggen: {settings.public_web_url}/adviseur")
+        made = {"name": advisor.name, "role": advisor.role, "display_name": advisor.display_name}
+        print(say("account_created", **made))
+        print(say("login_at", url=settings.public_web_url))
         return 0
     finally:
         catalog.close()
@@ -350,23 +352,19 @@ def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
     if args.write_docs:
         changed = table.write_docs()
         for path in changed:
-            print(f"Bijgewerkt: {path.relative_to(table.PROJECT_ROOT)}")
+            print(say("docs_written", path=path.relative_to(table.PROJECT_ROOT)))
         if not changed:
-            print(".env.example en README.md kloppen al.")
+            print(say("docs_up_to_date"))
         return 0
     if args.check_docs:
         stale = table.stale_docs()
         for path in stale:
-            print(
-                f"{path.relative_to(table.PROJECT_ROOT)} wijkt af van bot/settings.py. "
-                "Draai: overstap settings --write-docs",
-                file=sys.stderr,
-            )
+            print(say("docs_stale", path=path.relative_to(table.PROJECT_ROOT)), file=sys.stderr)
         return 1 if stale else 0
     for row in table.table():
         value = row.render(getattr(settings, row.name))
         if row.spec.secret:
-            value = "(gezet)" if value else "(leeg)"
+            value = say("secret_set" if value else "secret_empty")
         value = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", value)  # a password in a URL
         print(f"{row.var}={value}")
     return 0
@@ -382,16 +380,16 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         differences = migrate.check(database.engine)
         if args.db_command == "check":
             if differences:
-                print(f"De tabellen in de code wijken af van de migraties: {differences}")
+                print(say("db_differs", differences=differences))
                 return 1
-            print("De migraties maken precies de tabellen uit de code.")
+            print(say("db_matches"))
             return 0
         if not differences:
-            print("Niets te doen: de migraties maken al precies de tabellen uit de code.")
+            print(say("db_nothing_to_do"))
             return 1
         path = migrate.new_revision(database.engine, args.message)
-        print(f"Nieuwe migratie: {path}")
-        print("Lees hem na voor je hem gebruikt: autogenerate ziet niet alles (triggers, FTS5).")
+        print(say("db_new_revision", path=path))
+        print(say("db_read_it"))
         return 0
     finally:
         database.close()
@@ -401,7 +399,7 @@ def cmd_nlu_score(args: argparse.Namespace, settings: Settings) -> int:
     results = Path(args.results)
     report_path = results / "intent_report.json"
     if not report_path.exists():
-        print(f"Geen NLU-rapport gevonden in {report_path}.", file=sys.stderr)
+        print(say("no_nlu_report", path=report_path), file=sys.stderr)
         return 1
     report = json.loads(report_path.read_text())
     macro = report["macro avg"]["f1-score"]
@@ -523,6 +521,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    add_service_parsers(sub)
+    add_catalog_parser(sub)
+    add_advisor_parser(sub)
+    add_whatsapp_parser(sub)
+    add_settings_parser(sub)
+    add_db_parser(sub)
+    add_careers_parser(sub)
+
+    p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
+    p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")
+    p.add_argument("--min-f1", type=float, default=0.85, help="minimale intent macro-F1")
+    p.set_defaults(func=cmd_nlu_score)
+    return parser
+
+
+def add_service_parsers(sub) -> None:
+    """setup, run, run-prod, web, worker, build-nlp: building and starting the services."""
     p = sub.add_parser(
         "setup", help="spaCy-pipeline bouwen, database vullen, model trainen (als nodig)"
     )
@@ -552,6 +567,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build-nlp", help="de Nederlandse spaCy-pipeline opnieuw bouwen")
     p.set_defaults(func=cmd_build_nlp)
 
+
+def add_catalog_parser(sub) -> None:
+    """catalog load|stats|import|verify|generate."""
     p = sub.add_parser("catalog", help="de catalogus van opleidingen en regelingen beheren")
     csub = p.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     csub.add_parser("load", help="de startcatalogus uit data/catalog/ laden (vervangt alles)")
@@ -589,6 +607,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_catalog)
 
+
+def add_advisor_parser(sub) -> None:
+    """advisor create|list: the console's accounts."""
     p = sub.add_parser("advisor", help="accounts van adviseurs voor de console (/adviseur)")
     asub = p.add_subparsers(dest="advisor_command", required=True, metavar="ACTION")
     create = asub.add_parser(
@@ -607,6 +628,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     asub.add_parser("list", help="alle accounts tonen")
     p.set_defaults(func=cmd_advisor)
+
+
+def add_whatsapp_parser(sub) -> None:
+    """whatsapp purge."""
     p = sub.add_parser("whatsapp", help="de gegevens van het WhatsApp-kanaal beheren")
     wsub = p.add_subparsers(dest="whatsapp_command", required=True, metavar="ACTION")
     wsub.add_parser(
@@ -616,6 +641,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_whatsapp)
 
+
+def add_settings_parser(sub) -> None:
+    """settings [--write-docs|--check-docs]."""
     p = sub.add_parser(
         "settings",
         help="de instellingen tonen (geheimen verborgen), of .env.example en de tabel in "
@@ -632,6 +660,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_settings)
 
+
+def add_db_parser(sub) -> None:
+    """db check|revision."""
     p = sub.add_parser("db", help="migraties van de database: controleren of een nieuwe maken")
     dsub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     dsub.add_parser("check", help="controleren of de migraties de tabellen uit de code maken")
@@ -640,14 +671,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     revision.add_argument("message", metavar="WAT", help="korte beschrijving, in het Engels")
     p.set_defaults(func=cmd_db)
-
-    add_careers_parser(sub)
-
-    p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
-    p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")
-    p.add_argument("--min-f1", type=float, default=0.85, help="minimale intent macro-F1")
-    p.set_defaults(func=cmd_nlu_score)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -660,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return int(args.func(args, settings) or 0)
     except OverstapError as exc:
-        print(f"Fout: {exc}", file=sys.stderr)
+        print(say("error", error=exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -13,18 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays as public_holidays
+import yaml
 
 from bot.errors import ConfigError
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
-DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")
-DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+DAYS = ("ma", "di", "wo", "do", "vr", "za", "zo")  # the setting's syntax, Monday first
 WORKING_HOLIDAYS = frozenset({"Goede Vrijdag"})
-HOLIDAYS_NOTE = "niet op feestdagen"
+TEXTS_FILE = Path(__file__).resolve().with_name("office_hours.yml")
 BLOCK = re.compile(r"^([a-z,\- ]+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
 
 
@@ -33,6 +34,15 @@ class Block:
     days: tuple[int, ...]  # 0 = Monday
     start: dt.time
     end: dt.time
+
+
+@cache
+def texts() -> dict:
+    """The Dutch words of office_hours.yml: day names and the phrases of `describe`."""
+    data = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or len(data.get("days") or []) != len(DAYS):
+        raise ConfigError(f"{TEXTS_FILE}: verwacht days met zeven namen en de zinnen.")
+    return data
 
 
 @lru_cache(maxsize=8)
@@ -94,13 +104,15 @@ class OfficeHours:
 
     def describe(self) -> str:
         """Dutch, for the person: 'van maandag tot en met vrijdag, van 9:00 tot 17:00 uur'."""
-        parts = []
-        for block in self.blocks:
-            parts.append(
-                f"{_describe_days(block.days)}, van {_clock(block.start)} tot {_clock(block.end)} uur"
+        words = texts()
+        parts = [
+            words["block"].format(
+                days=_describe_days(block.days), start=_clock(block.start), end=_clock(block.end)
             )
-        text = " en ".join(parts)
-        return f"{text}, {HOLIDAYS_NOTE}" if self.holidays else text
+            for block in self.blocks
+        ]
+        text = f" {words['and']} ".join(parts)
+        return f"{text}, {words['holidays']}" if self.holidays else text
 
 
 def _days(spec: str) -> tuple[int, ...]:
@@ -126,12 +138,14 @@ def _days(spec: str) -> tuple[int, ...]:
 
 
 def _describe_days(days: tuple[int, ...]) -> str:
+    words = texts()
+    names = [words["days"][d] for d in days]
     if len(days) > 2 and list(days) == list(range(days[0], days[-1] + 1)):
-        return f"van {DAY_NAMES[days[0]]} tot en met {DAY_NAMES[days[-1]]}"
-    names = [DAY_NAMES[d] for d in days]
+        return words["day_range"].format(first=names[0], last=names[-1])
     if len(names) == 1:
-        return f"op {names[0]}"
-    return "op " + ", ".join(names[:-1]) + " en " + names[-1]
+        return words["day_list"].format(days=names[0])
+    listed = ", ".join(names[:-1]) + f" {words['and']} " + names[-1]
+    return words["day_list"].format(days=listed)
 
 
 def _clock(value: dt.time) -> str:

@@ -4,7 +4,7 @@ Rasa 3.6 builds each TensorFlow model at load time by running `fit` on one examp
 mode, which traces the whole training step: on this 2-core machine DIET and TED took about
 40 s of a 60 s model load. Building the weights eagerly creates the same variables without
 that trace; prediction still runs as a traced tf.function, and the loaded weights are the
-same, so predictions do not change (tests/unit/test_rasa_cli.py compares them). Measured:
+same, so predictions do not change (tests/integration/test_rasa_cli.py compares them). Measured:
 model load 60 s -> 22 s. Also: action server replies are validated without re-checking the
 fixed schema each time (`patch_action_validation`), and `rasa test` from the project root skips
 JSON that cannot be training data (`patch_test_data_scan`, also applied for plain `rasa`).

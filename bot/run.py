@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlparse
 import requests
 import yaml
 
-from bot.office_hours import HOLIDAYS_NOTE
+from bot.office_hours import texts as office_hours_texts
 from bot.settings import PROJECT_ROOT, Settings, write_private
 from bot.setup import model_path, prepare_database
 
@@ -276,7 +276,9 @@ def office_hours_line(settings: Settings) -> str:
     """The office hours and whether they are open now: outside them nobody can take a chat
     in the console and the bot offers a call-back, which puzzles whoever tries it at night."""
     hours = settings.hours
-    source = f"{hours.source}, {HOLIDAYS_NOTE}" if hours.holidays else hours.source
+    source = (
+        f"{hours.source}, {office_hours_texts()['holidays']}" if hours.holidays else hours.source
+    )
     if hours.is_open():
         return f"{source} (nu open)"
     today = hours.holiday_on()

@@ -14,7 +14,7 @@ not grow either.
 
 Why predictions do not change: the ML policies read at most `max_history` states (config.yml)
 and a rule only looks back as far as it is long; both are far below the window, and
-`tests/unit/test_tracker_store.py` checks that against the trained model. Saving appends only
+`tests/integration/test_tracker_store.py` checks that against the trained model. Saving appends only
 the events added after loading. Reading a whole conversation (`retrieve_full_tracker`, used by
 the HTTP API's tracker endpoint, the widget's history and the console) is not windowed.
 

@@ -114,6 +114,35 @@ def _sector_reason(profile: Profile, cond: dict[str, Any]) -> tuple[str, Reason,
     return NO, Reason("sector_not", {"sector": profile.sector, "fund_sectors": sectors}), False
 
 
+def _age_reasons(profile: Profile, cond: dict[str, Any]) -> tuple[str, list[Reason]]:
+    """The age conditions of a scheme: (the verdict they allow at best, their reasons)."""
+    verdict = YES
+    reasons: list[Reason] = []
+    age_max = cond.get("age_max_exclusive")
+    age_min = cond.get("age_min")
+    bounds = profile.age_range
+    if age_max is not None:
+        if bounds is None:
+            verdict = _worse(verdict, MAYBE)
+            reasons.append(Reason("age_unknown", {"age_max": age_max}))
+        elif bounds[1] < age_max:
+            reasons.append(Reason("age_under_max", {"age_max": age_max}))
+        elif bounds[0] >= age_max:
+            verdict = _worse(verdict, NO)
+            reasons.append(Reason("age_over_max", {"age_max": age_max}))
+        else:
+            verdict = _worse(verdict, MAYBE)
+            reasons.append(Reason("age_unknown", {"age_max": age_max}))
+    if age_min is not None and bounds is not None and bounds[1] < age_min:
+        verdict = _worse(verdict, NO)
+        reasons.append(Reason("age_under_min", {"age_min": age_min}))
+    school_first = cond.get("school_first_under")
+    if school_first is not None and bounds is not None and bounds[1] < school_first:
+        verdict = _worse(verdict, MAYBE)
+        reasons.append(Reason("school_first", {"age_limit": school_first}))
+    return verdict, reasons
+
+
 def evaluate(profile: Profile, scheme: Scheme, today: dt.date) -> Verdict:
     """Judge one scheme for one profile. Ended schemes are always `nee`."""
     if scheme.is_ended(today):
@@ -141,28 +170,9 @@ def evaluate(profile: Profile, scheme: Scheme, today: dt.date) -> Verdict:
         verdict = _worse(verdict, MAYBE)
         reasons.append(Reason("student_finance"))
 
-    age_max = cond.get("age_max_exclusive")
-    age_min = cond.get("age_min")
-    bounds = profile.age_range
-    if age_max is not None:
-        if bounds is None:
-            verdict = _worse(verdict, MAYBE)
-            reasons.append(Reason("age_unknown", {"age_max": age_max}))
-        elif bounds[1] < age_max:
-            reasons.append(Reason("age_under_max", {"age_max": age_max}))
-        elif bounds[0] >= age_max:
-            verdict = NO
-            reasons.append(Reason("age_over_max", {"age_max": age_max}))
-        else:
-            verdict = _worse(verdict, MAYBE)
-            reasons.append(Reason("age_unknown", {"age_max": age_max}))
-    if age_min is not None and bounds is not None and bounds[1] < age_min:
-        verdict = NO
-        reasons.append(Reason("age_under_min", {"age_min": age_min}))
-    school_first = cond.get("school_first_under")
-    if school_first is not None and bounds is not None and bounds[1] < school_first:
-        verdict = _worse(verdict, MAYBE)
-        reasons.append(Reason("school_first", {"age_limit": school_first}))
+    effect, found = _age_reasons(profile, cond)
+    verdict = _worse(verdict, effect)
+    reasons.extend(found)
 
     if cond.get("sectors") or cond.get("occupations"):
         effect, reason, fits = _sector_reason(profile, cond)

@@ -1,5 +1,5 @@
 """The advisor console's logic: accounts, audit log, transcripts, review data, statistics.
 
-The web routes are in bot/web/console.py; this package has no web code, so the CLI and the
+The web routes are in bot/web/console/; this package has no web code, so the CLI and the
 tests use the same functions.
 """

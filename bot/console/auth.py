@@ -41,6 +41,11 @@ class AdvisorInfo:
     def is_admin(self) -> bool:
         return self.role == "beheerder"
 
+    @property
+    def state_label(self) -> str:
+        """Dutch, for `overstap advisor list`: may this account log in?"""
+        return "actief" if self.active else "uit"
+
 
 def _info(advisor: Advisor) -> AdvisorInfo:
     return AdvisorInfo(

@@ -76,6 +76,10 @@ def tracker_engine(settings: Settings) -> Engine:
     return engine
 
 
+# The console's names for the kinds of Turn (an adviser's turn is "Adviseur <name>").
+TURN_KINDS = {"person": "Persoon", "bot": "Bot", "system": "Systeem", "action": "Actie", "slot": "Slot"}  # fmt: skip
+
+
 @dataclass
 class Turn:
     """One line of a transcript."""
@@ -88,6 +92,13 @@ class Turn:
     confidence: float | None = None
     name: str | None = None  # the advisor's name, an action's or a slot's name
     value: Any = None
+
+    @property
+    def who(self) -> str:
+        """Dutch, for the console: who wrote or did this."""
+        if self.kind == "advisor":
+            return f"Adviseur {self.name}".strip()
+        return TURN_KINDS.get(self.kind, self.kind)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -73,6 +73,51 @@ REASON_LABELS = {
 }
 
 
+class HandoffTopic(str, Enum):
+    """The hard topic in a summary (bot.handoff.summary.topic): one of the topics the handoff
+    signals know (bot.nlp.signals.TOPICS), or `other` when the person named one they do not."""
+
+    DEBT = "debt"
+    ILLNESS = "illness"
+    EMPLOYER_CONFLICT = "employer_conflict"
+    LEGAL = "legal"
+    OTHER = "other"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return TOPIC_LABELS[self]
+
+
+TOPIC_LABELS = {
+    HandoffTopic.DEBT: "schulden of geldzorgen",
+    HandoffTopic.ILLNESS: "ziekte of burn-out",
+    HandoffTopic.EMPLOYER_CONFLICT: "conflict met werkgever",
+    HandoffTopic.LEGAL: "juridische vraag",
+    HandoffTopic.OTHER: "anders",
+}
+
+
+class Channel(str, Enum):
+    """The channel a person used (HandoffRequest.channel, and Rasa's input_channel)."""
+
+    SOCKETIO = "socketio"  # the chat page and the widget
+    REST = "rest"
+    WHATSAPP = "whatsapp"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return CHANNEL_LABELS[self]
+
+
+CHANNEL_LABELS = {Channel.SOCKETIO: "website", Channel.REST: "REST", Channel.WHATSAPP: "WhatsApp"}
+
+
 class CallbackStatus(str, Enum):
     OPEN = "open"
     DONE = "done"
@@ -88,7 +133,7 @@ class HandoffRequest(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(120), nullable=False, index=True)
-    channel = Column(String(40))
+    channel = Column(String(40))  # a Channel
     reason = Column(String(40), nullable=False)  # a HandoffReason
     open_question = Column(Text)  # redacted
     summary = Column(JSON, nullable=False, default=dict)
@@ -108,7 +153,7 @@ class CallbackRequest(Base):
     id = Column(Integer, primary_key=True, autoincrement=True)
     conversation_id = Column(String(120), nullable=False, index=True)
     handoff_id = Column(Integer)
-    channel = Column(String(40))
+    channel = Column(String(40))  # a Channel
     method = Column(String(10), nullable=False)  # phone, email
     contact_enc = Column(Text, nullable=False)  # Fernet token (bot.handoff.contact)
     status = Column(String(20), nullable=False, default=CallbackStatus.OPEN.value, index=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.careers.data import work_summary
 from bot.catalog.profile import PROFILE_SLOTS
-from bot.handoff.models import HandoffReason
+from bot.handoff.models import HandoffReason, HandoffTopic
 from bot.nlp.lexicon import word_set
 from bot.nlp.signals import (
     READING_INTENT,
@@ -29,6 +29,17 @@ CONTROL_INTENTS = {
 }  # fmt: skip
 # The coordinates of the region say nothing to an adviser the region itself does not.
 SUMMARY_PROFILE_SLOTS = tuple(s for s in PROFILE_SLOTS if s not in {"region_lat", "region_lon"})
+# What the console calls the profile's fields, in its order, and the lexicon kind whose Dutch
+# label it shows for a value (None: the value as given).
+PROFILE_LABELS: dict[str, tuple[str, str | None]] = {
+    "work_situation": ("Werk nu", "work_situation"),
+    "sector": ("Sector", "sector"),
+    "occupation": ("Beroep", "occupation"),
+    "education_level": ("Opleiding", "education_level"),
+    "age": ("Leeftijd", None),
+    "region": ("Woonplaats of regio", None),
+    "goal": ("Doel", "goal"),
+}
 REQUEST_INTENTS = {"request_human", "request_callback"}
 EXTERNAL_PREFIX = "EXTERNAL: "
 
@@ -76,7 +87,7 @@ def topic(events: Sequence[Mapping[str, Any]]) -> str | None:
         for entity in (event.get("parse_data") or {}).get("entities") or []:
             if entity.get("entity") == "hard_topic" and entity.get("value") in TOPICS:
                 return str(entity.get("value"))
-        return "other"
+        return HandoffTopic.OTHER.value
     return None
 
 

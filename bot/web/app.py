@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -141,34 +142,14 @@ def bearer_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def create_app(
-    settings: Settings, catalog: Catalog | None = None, worker: bool = True
-) -> Starlette:
-    """Build the web app; nothing is opened until the first request.
-
-    The secrets come from `Settings.with_secrets()`: the key that signs chat sessions and
-    console cookies, and Rasa's API token for the history endpoint and the console.
-    `worker` runs the handoff time-out worker in the background (off in some tests).
-    """
-    settings = settings.with_secrets()
-    templates = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=select_autoescape(["html"]),
-    )
-    state: dict[str, Catalog] = {}
+def site_routes(
+    settings: Settings,
+    templates: Environment,
+    widget: WidgetBundle,
+    get_catalog: Callable[[], Catalog],
+) -> list[Route]:
+    """The chat page, the demo page, the widget, a conversation's history and the health check."""
     rasa = RasaClient.from_settings(settings)
-    widget = WidgetBundle(settings, SOCKET_IO_CLIENT, WIDGET_SOURCE, WIDGET_TEXTS)
-
-    def get_catalog() -> Catalog:
-        """The catalog on the application database, opened on first use."""
-        if catalog is not None:
-            return catalog
-        if "catalog" not in state:
-            state["catalog"] = Catalog(Database(settings))
-        return state["catalog"]
-
-    def get_database() -> Database:
-        return get_catalog().database
 
     def page(name: str) -> HTMLResponse:
         return HTMLResponse(templates.get_template(name).render(server=settings.public_web_url))
@@ -207,20 +188,51 @@ def create_app(
             return JSONResponse({"status": "error", "database": "onbereikbaar"}, status_code=503)
         return JSONResponse({"status": "ok", "courses": stats["courses"]})
 
-    console_routes, console_lifespan, _console = console.build(settings, get_database, templates)
+    return [
+        Route("/", chat_page),
+        Route("/demo", demo_page),
+        Route("/widget.js", widget_js),
+        Route("/api/history", conversation_history),
+        Route("/health", health),
+    ]
+
+
+def create_app(
+    settings: Settings, catalog: Catalog | None = None, worker: bool = True
+) -> Starlette:
+    """Build the web app; nothing is opened until the first request.
+
+    The secrets come from `Settings.with_secrets()`: the key that signs chat sessions and
+    console cookies, and Rasa's API token for the history endpoint and the console.
+    `worker` runs the handoff time-out worker in the background (off in some tests).
+    """
+    settings = settings.with_secrets()
+    templates = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+    state: dict[str, Catalog] = {}
+    widget = WidgetBundle(settings, SOCKET_IO_CLIENT, WIDGET_SOURCE, WIDGET_TEXTS)
+
+    def get_catalog() -> Catalog:
+        """The catalog on the application database, opened on first use."""
+        if catalog is not None:
+            return catalog
+        if "catalog" not in state:
+            state["catalog"] = Catalog(Database(settings))
+        return state["catalog"]
+
+    def get_database() -> Database:
+        return get_catalog().database
 
     rasa_origin = settings.public_rasa_url
     ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
     origins = list(settings.allowed_origins)
     app = Starlette(
         routes=[
-            Route("/", chat_page),
-            Route("/demo", demo_page),
-            Route("/widget.js", widget_js),
-            Route("/api/history", conversation_history),
-            Route("/health", health),
+            *site_routes(settings, templates, widget, get_catalog),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-            *console_routes,
+            *console.ROUTES,
         ],
         middleware=[
             # The widget on another allowed site reads its history from here.
@@ -245,8 +257,9 @@ def create_app(
             ),
         ],
         # In the production shape `overstap worker` runs the time-outs (OVERSTAP_WEB_WORKER=nee).
-        lifespan=console_lifespan if worker and settings.web_worker else None,
+        lifespan=console.lifespan if worker and settings.web_worker else None,
     )
+    app.state.console = console.Console(settings, get_database, templates)
     app.state.console_templates = templates
     app.state.widget = widget
     return app

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ONE_TEST = ["tests/unit/test_catalog_store.py", "-k", "test_scheme_lookup and llk"]
+ONE_TEST = ["tests/unit/catalog/test_catalog_store.py", "-k", "test_scheme_lookup and llk"]
 
 
 def pytest_run(*args: str) -> subprocess.CompletedProcess:

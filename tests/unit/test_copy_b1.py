@@ -50,14 +50,18 @@ def test_response_is_b1(name: str, text: str) -> None:
 
 
 def channel_texts() -> list[tuple[str, str]]:
-    """The channels' own texts, one YAML file of name: text per package: WhatsApp's and the
-    chat widget's."""
+    """The channels' own texts, one YAML file of name: text per package: WhatsApp's, the
+    chat widget's and the advisor console's."""
+    from bot.web.console.texts import PLACEHOLDERS as CONSOLE_PLACEHOLDERS
     from bot.web.texts import load_texts as load_widget_texts
     from bot.whatsapp.texts import load_texts as load_whatsapp_texts
 
     loaders = {
         ROOT / "bot" / "whatsapp" / "texts.yml": lambda path: vars(load_whatsapp_texts(path)),
         ROOT / "bot" / "web" / "texts.yml": load_widget_texts,
+        ROOT / "bot" / "web" / "console" / "texts.yml": lambda path: load_widget_texts(
+            path, CONSOLE_PLACEHOLDERS
+        ),
     }
     found = sorted((ROOT / "bot").rglob("texts.yml"))
     assert found == sorted(loaders), f"a texts file without a loader here: {found}"

@@ -19,8 +19,8 @@ from bot.db import Database
 from bot.handoff import summary
 from bot.handoff.store import HandoffStore
 from bot.settings import Settings
-from bot.web import labels
 from bot.web.app import create_app
+from bot.web.console import labels
 
 PASSWORD = "een lang wachtwoord"
 

@@ -20,7 +20,7 @@ from bot.catalog.store import Catalog
 from bot.db import session_scope
 from bot.errors import CatalogImportError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "import"
 TODAY = dt.date(2026, 11, 23)
 PROGRAM_1 = "ooapi:7c1f0b2e-5d4a-4f0e-9a51-000000000001"

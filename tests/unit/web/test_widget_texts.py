@@ -14,7 +14,7 @@ from bot.errors import ConfigError
 from bot.web.app import WIDGET_SOURCE, widget_bundle
 from bot.web.texts import TEXTS_FILE, load_texts
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = WIDGET_SOURCE.read_text(encoding="utf-8")
 # The footer's buttons in widget.js: text name -> payload.
 FOOTER = {"request_human": "/request_human", "reading_trouble": "/signal_reading_trouble"}

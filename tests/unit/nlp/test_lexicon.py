@@ -7,7 +7,7 @@ import pytest
 
 from bot.nlp.lexicon import Lexicon, normalize, word_lists, word_map, words, words_pattern
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from actions.schemes import (
 )
 from actions.search import ActionSearchCourses
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))

@@ -10,7 +10,7 @@ import yaml
 
 from bot.catalog.loader import read_yaml_list
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCHEMES = read_yaml_list(ROOT / "data" / "catalog" / "schemes.yml", "schemes")
 BY_ID = {rec["id"]: rec for rec in SCHEMES}
 

@@ -1,4 +1,7 @@
-"""Dutch labels for the console's pages: reasons, channels, statuses, times, profile fields."""
+"""Dutch labels for the console's pages. The words come from the vocabularies beside their
+models (bot/handoff/models.py, bot/handoff/summary.py, bot/console/transcripts.py,
+bot/console/audit.py) and from the console's texts.yml; this module only looks them up and
+formats times."""
 
 from __future__ import annotations
 
@@ -7,28 +10,22 @@ from typing import Any
 
 from bot.console.audit import ACTIONS
 from bot.console.transcripts import Turn
-from bot.handoff.models import ACTIVE, WAITING, HandoffReason, HandoffRequest, HandoffStatus
+from bot.handoff.models import (
+    ACTIVE,
+    CHANNEL_LABELS,
+    WAITING,
+    Channel,
+    HandoffReason,
+    HandoffRequest,
+    HandoffStatus,
+    HandoffTopic,
+)
+from bot.handoff.summary import PROFILE_LABELS
 from bot.office_hours import TIMEZONE
+from bot.web.console.texts import text
 
-TOPICS = {
-    "debt": "schulden of geldzorgen",
-    "illness": "ziekte of burn-out",
-    "employer_conflict": "conflict met werkgever",
-    "legal": "juridische vraag",
-    "other": "anders",
-}
-CHANNELS = {"socketio": "website", "rest": "REST", "whatsapp": "WhatsApp"}
-PROFILE = {
-    "work_situation": ("Werk nu", "work_situation"),
-    "sector": ("Sector", "sector"),
-    "occupation": ("Beroep", "occupation"),
-    "education_level": ("Opleiding", "education_level"),
-    "age": ("Leeftijd", None),
-    "region": ("Woonplaats of regio", None),
-    "goal": ("Doel", "goal"),
-}
+CHANNELS = {channel.value: label for channel, label in CHANNEL_LABELS.items()}
 WORK_SLOTS = ("current_occupation", "work_viewed")
-WHO = {"person": "Persoon", "bot": "Bot", "system": "Systeem", "action": "Actie", "slot": "Slot"}
 
 
 def reason(code: str | None) -> str:
@@ -39,11 +36,17 @@ def reason(code: str | None) -> str:
 
 
 def topic(code: str | None) -> str:
-    return TOPICS.get(code or "", code or "")
+    try:
+        return HandoffTopic(code).label
+    except ValueError:
+        return code or ""
 
 
 def channel(code: str | None) -> str:
-    return CHANNELS.get(code or "", code or "onbekend")
+    try:
+        return Channel(code).label
+    except ValueError:
+        return code or text("channel_unknown")
 
 
 def status(request: HandoffRequest) -> str:
@@ -74,10 +77,10 @@ def waiting(value: dt.datetime, now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     minutes = max(0, int((now - value).total_seconds() // 60))
     if minutes < 1:
-        return "net binnen"
+        return text("waiting_new")
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} u {minutes % 60} min"
+        return text("waiting_minutes", minutes=minutes)
+    return text("waiting_hours", hours=minutes // 60, minutes=minutes % 60)
 
 
 def profile(summary: dict[str, Any]) -> list[tuple[str, str]]:
@@ -86,7 +89,7 @@ def profile(summary: dict[str, Any]) -> list[tuple[str, str]]:
     lexicon = default_lexicon()
     values = summary.get("profile") or {}
     pairs = []
-    for key, (label, kind) in PROFILE.items():
+    for key, (label, kind) in PROFILE_LABELS.items():
         value = values.get(key)
         if value in (None, "", "unknown"):
             continue
@@ -99,9 +102,9 @@ def work(found: dict[str, Any]) -> list[tuple[str, str]]:
     """The ESCO occupation and the other work looked at (bot.careers.data.work_summary)."""
     pairs = []
     if found.get("occupation"):
-        pairs.append(("Beroep (ESCO)", str(found["occupation"])))
+        pairs.append((text("work_occupation"), str(found["occupation"])))
     if found.get("viewed"):
-        pairs.append(("Bekeken werk", ", ".join(str(v) for v in found["viewed"])))
+        pairs.append((text("work_viewed"), ", ".join(str(v) for v in found["viewed"])))
     return pairs
 
 
@@ -119,9 +122,7 @@ def work_in(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def who(turn: Turn) -> str:
-    if turn.kind == "advisor":
-        return f"Adviseur {turn.name}".strip()
-    return WHO.get(turn.kind, turn.kind)
+    return turn.who
 
 
 def action(code: str) -> str:

@@ -23,7 +23,7 @@ from bot.catalog.models import Scheme
 from bot.catalog.profile import Profile
 
 TODAY = dt.date(2026, 11, 23)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def scheme(**kw) -> Scheme:

@@ -190,3 +190,13 @@ def test_a_failed_call_back_offer_still_expires_the_request(
     assert store.get(request_id).status == HandoffStatus.EXPIRED  # not offered twice later
     assert f"handoff {request_id} expired but the call-back offer was not sent" in caplog.text
     assert rasa.triggered == []
+
+
+def test_rasa_down_at_a_message_keeps_the_request_with_the_adviser(store, rasa, takeover) -> None:
+    request_id = waiting(store)
+    takeover.claim(request_id, *ANNA)
+    rasa.down = True
+    with pytest.raises(RasaUnavailable):
+        takeover.send(request_id, ANNA[0], "Anna", "Hoi")
+    request = store.get(request_id)
+    assert request.status == HandoffStatus.CLAIMED and request.claimed_by_id == ANNA[0]
