@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, selectinload
 
-from bot.catalog import index
+from bot.catalog import index, postings
 from bot.catalog.eligibility import Reason
 from bot.catalog.models import ONLINE_MODES, Course, nlqf_rank
 from bot.catalog.profile import Profile
-from bot.catalog.textsearch import QueryTerm, analyzer
+from bot.catalog.textsearch import DOCS_KEY, QueryTerm, analyzer
 from bot.nlp.lexicon import default_lexicon
 
 VOCABULARY_TTL_S = 60.0
@@ -77,45 +77,52 @@ class SearchResult:
 # -- SQL candidates -------------------------------------------------------------------------
 
 
-def _filter_sql(filters: CourseFilters, params: dict[str, Any]) -> list[str]:
-    """WHERE clauses on the alias `c` (courses), the same for both backends."""
+def _filter_sql(
+    filters: CourseFilters, params: dict[str, Any], alias: str = "c", course_id: str = "c.id"
+) -> list[str]:
+    """WHERE clauses for both backends on `alias`: courses (c) or search_postings (p), which
+    carry the same filter columns; `course_id` is the course's id in that table."""
     where: list[str] = []
     if filters.nlqf_min is not None:
         params["nlqf_lo"] = nlqf_rank(filters.nlqf_min)
-        where.append("c.nlqf_rank >= :nlqf_lo")
+        where.append(f"{alias}.nlqf_rank >= :nlqf_lo")
     if filters.nlqf_max is not None:
         params["nlqf_hi"] = nlqf_rank(filters.nlqf_max)
-        where.append("(c.nlqf_rank IS NULL OR c.nlqf_rank <= :nlqf_hi)")
+        where.append(f"({alias}.nlqf_rank IS NULL OR {alias}.nlqf_rank <= :nlqf_hi)")
     if filters.price_max is not None:
         params["price_max"] = float(filters.price_max)
-        where.append("c.price <= :price_max")
+        where.append(f"{alias}.price <= :price_max")
     if filters.sectors:
         names = []
         for i, sector in enumerate(filters.sectors):
             params[f"sector{i}"] = sector
             names.append(f":sector{i}")
-        where.append(f"c.sector IN ({', '.join(names)})")
-    region = None
+        where.append(f"{alias}.sector IN ({', '.join(names)})")
+    region = _region_sql(filters, params, course_id)
+    if region:
+        where.append(f"({region} OR {alias}.online = 1)" if filters.include_online else region)
+    if filters.modes and set(filters.modes) <= ONLINE_MODES:
+        where.append(f"{alias}.online = 1")
+    return where
+
+
+def _region_sql(filters: CourseFilters, params: dict[str, Any], course_id: str) -> str | None:
     if filters.near is not None:
         lat, lon = filters.near
         dlat = filters.max_km / 111.0
         dlon = filters.max_km / (111.0 * max(0.2, math.cos(math.radians(lat))))
         params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
-        region = (
-            "EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = c.id "
+        return (
+            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "
             "AND l.lat BETWEEN :lat0 AND :lat1 AND l.lon BETWEEN :lon0 AND :lon1)"
         )
-    elif filters.province:
+    if filters.province:
         params["province"] = filters.province
-        region = (
-            "EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = c.id "
+        return (
+            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "
             "AND l.province = :province)"
         )
-    if region:
-        where.append(f"({region} OR c.online = 1)" if filters.include_online else region)
-    if filters.modes and set(filters.modes) <= ONLINE_MODES:
-        where.append("c.online = 1")
-    return where
+    return None
 
 
 def _fts5_match(terms: list[QueryTerm]) -> str:
@@ -132,55 +139,19 @@ def _tsquery(terms: list[QueryTerm]) -> str:
     return " | ".join("(" + " | ".join(alt(a) for a in t.alternatives) + ")" for t in terms)
 
 
-# Without SQL filters, SQLite ranks the matches in FTS5 alone and reads the courses rows only
-# for matches that score at least the n-th best score (the rows that can make the top n, ties
-# included), not for every match. Same rows in the same order as the join above; about half
-# the work for common words (bench/catalog_search.py). An SQLite CTE used twice is computed once.
-FTS5_TOP_N = """
-WITH f AS (
-    SELECT rowid AS course_rowid, -bm25(courses_fts, 3.0, 1.0) AS r
-    FROM courses_fts WHERE courses_fts MATCH :q
-)
-SELECT c.id, f.r FROM f JOIN courses c ON c.rowid = f.course_rowid
-WHERE f.r >= coalesce((SELECT r FROM f ORDER BY r DESC LIMIT 1 OFFSET :n - 1), f.r)
-ORDER BY f.r DESC, c.id LIMIT :n
-"""
-
-
 def candidates(
     session: Session,
     terms: list[QueryTerm],
     filters: CourseFilters,
     profile: Profile,
     limit: int,
+    vocabulary: dict[str, int] | None = None,
 ) -> list[tuple[str, float]]:
     """Course ids with a text score in 0..1, best first, that pass the SQL filters."""
     params: dict[str, Any] = {"n": limit}
-    where = _filter_sql(filters, params)
-    dialect = session.get_bind().dialect.name
     if terms:
-        if dialect == "postgresql":
-            params["q"] = _tsquery(terms)
-            sql = (
-                "SELECT c.id, ts_rank(c.search_tsv, q) AS r "
-                "FROM courses c, to_tsquery('dutch', :q) q WHERE c.search_tsv @@ q "
-                + "".join(f" AND {w}" for w in where)
-                + " ORDER BY r DESC, c.id LIMIT :n"
-            )
-        elif where:
-            params["q"] = _fts5_match(terms)
-            sql = (
-                "SELECT c.id, -bm25(courses_fts, 3.0, 1.0) AS r FROM courses_fts "  # noqa: S608
-                "JOIN courses c ON c.rowid = courses_fts.rowid WHERE courses_fts MATCH :q"
-                + "".join(f" AND {w}" for w in where)
-                + " ORDER BY r DESC, c.id LIMIT :n"
-            )
-        else:
-            params["q"] = _fts5_match(terms)
-            sql = FTS5_TOP_N
-        rows = session.execute(text(sql), params).all()
-        best = max((r for _id, r in rows), default=0.0) or 1.0
-        return [(course_id, max(0.0, r) / best) for course_id, r in rows]
+        return text_candidates(session, terms, filters, limit, vocabulary or {})
+    where = _filter_sql(filters, params)
 
     # No topic: the person's sector and level decide which courses are looked at first.
     order = []
@@ -200,6 +171,32 @@ def candidates(
         + " LIMIT :n"
     )
     return [(row[0], 0.0) for row in session.execute(text(sql), params).all()]
+
+
+def term_weights(terms: list[QueryTerm], vocabulary: dict[str, int]) -> dict[str, float]:
+    """The idf of every index token the query can match (a phrase counts as its words)."""
+    total = vocabulary.get(DOCS_KEY) or max(vocabulary.values(), default=1)
+    return {
+        token: postings.idf(vocabulary.get(token, 1), total)
+        for term in terms
+        for alternative in term.alternatives
+        for token in alternative  # a word newer than the cached dictionary counts as rare
+    }
+
+
+def text_candidates(
+    session: Session,
+    terms: list[QueryTerm],
+    filters: CourseFilters,
+    limit: int,
+    vocabulary: dict[str, int],
+) -> list[tuple[str, float]]:
+    """The best `limit` courses by BM25 over the query's tokens, from the ordered postings."""
+    params: dict[str, Any] = {}
+    where = _filter_sql(filters, params, alias="p", course_id="p.course_id")
+    rows = postings.top(session, term_weights(terms, vocabulary), where, params, limit)
+    best = max((r for _id, r in rows), default=0.0) or 1.0
+    return [(course_id, max(0.0, r) / best) for course_id, r in rows]
 
 
 # -- ranking for the person ---------------------------------------------------------------
@@ -371,7 +368,7 @@ def search_courses(
         vocabulary = index.vocabulary(session)
     terms = analyzer().query(topic, vocabulary)
     pool = max(40, 4 * (offset + limit))
-    found = candidates(session, terms, filters, profile, pool)
+    found = candidates(session, terms, filters, profile, pool, vocabulary)
     if not found:
         return SearchResult(hits=[], total=0, offset=offset, terms=terms)
     ids = [course_id for course_id, _ in found]

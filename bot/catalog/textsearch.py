@@ -22,6 +22,8 @@ from bot.nlp.lexicon import normalize, words
 from bot.settings import PROJECT_ROOT
 
 ANALYZER_VERSION = "1"  # bump when documents change; stored documents are then rebuilt
+# The term dictionary's entry that counts courses (the N of idf); no token is empty.
+DOCS_KEY = ""
 SYNONYMS_FILE = PROJECT_ROOT / "data" / "lexicon" / "synonyms.yml"
 
 
@@ -194,5 +196,6 @@ def analyzer() -> Analyzer:
 
 
 def count_terms(*documents: str) -> Counter:
-    """Document frequency contribution of one course: each distinct token once."""
-    return Counter(set(" ".join(documents).split()))
+    """Document frequency contribution of one course: each distinct token once, and one
+    course under DOCS_KEY."""
+    return Counter({DOCS_KEY, *" ".join(documents).split()})
