@@ -71,8 +71,6 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
             return import_catalog(catalog, args)
         elif args.catalog_command == "verify":
             return verify_catalog(catalog, settings, args.max_age_days)
-        elif args.catalog_command == "generate":
-            return generate_catalog(catalog, args.courses, args.seed, args.force)
     finally:
         catalog.close()
     return 0
@@ -283,19 +281,6 @@ def group_scores(scores: dict[str, dict]) -> list[tuple[str, float, int, int]]:
         support = sum(int(scores[i]["support"]) for i in intents)
         rows.append((group, f1, len(intents), support))
     return rows
-
-
-def generate_catalog(catalog, courses: int, seed: int, force: bool) -> int:
-    from bot.catalog import synthetic
-
-    report = synthetic.generate(catalog.engine, courses, seed=seed, force=force)
-    catalog.vocabulary.clear()
-    replaced = f", {report.replaced} oude opleidingen vervangen" if report.replaced else ""
-    print(
-        f"Verzonnen catalogus gemaakt: {report.courses} opleidingen, {report.locations} locaties, "
-        f"{report.terms} zoektermen (seed {seed}{replaced}) in {report.seconds:.0f} s."
-    )
-    return 0
 
 
 def cmd_advisor(args: argparse.Namespace, settings: Settings) -> int:
@@ -567,25 +552,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-age-days",
         type=int,
         help="maximale leeftijd van de controle (standaard de instelling)",
-    )
-    generate = csub.add_parser(
-        "generate",
-        help="een verzonnen catalogus van N opleidingen maken, voor metingen (vervangt alle "
-        "opleidingen)",
-    )
-    generate.add_argument(
-        "--courses",
-        type=int,
-        required=True,
-        help="aantal verzonnen opleidingen, bijvoorbeeld 100000",
-    )
-    generate.add_argument(
-        "--seed", type=int, default=1, help="startgetal: hetzelfde getal geeft dezelfde catalogus"
-    )
-    generate.add_argument(
-        "--force",
-        action="store_true",
-        help="ook uitvoeren als er echte (niet verzonnen) opleidingen in de database staan",
     )
     p.set_defaults(func=cmd_catalog)
 

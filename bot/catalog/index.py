@@ -76,7 +76,10 @@ def rebuild_postings(session: Session, batch: int = 2000) -> int:
     """Write every course's postings again from its stored fields; returns the rows written."""
     session.execute(delete(SearchPosting))
     columns = [getattr(Course, n) for n in ("id", "search_title", "search_body")] + [
-        Course.nlqf_rank, Course.price, Course.sector, Course.online
+        Course.nlqf_rank,
+        Course.price,
+        Course.sector,
+        Course.online,
     ]
     written, last = 0, ""
     while True:

@@ -42,9 +42,7 @@ class SearchPosting(Base):
 
     term = Column(String(TERM_LENGTH), primary_key=True)
     impact = Column(Float, primary_key=True)
-    course_id = Column(
-        String(120), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True
-    )
+    course_id = Column(String(120), ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
     nlqf_rank = Column(Integer)
     price = Column(Float)
     sector = Column(String(40), nullable=False)
@@ -62,9 +60,7 @@ def impacts(search_title: str, search_body: str) -> dict[str, float]:
     for token in body:
         freq[token] += BODY_WEIGHT
     norm = K1 * (1 - B + B * (len(title) + len(body)) / AVG_LENGTH)
-    return {
-        term[:TERM_LENGTH]: round(f * (K1 + 1) / (f + norm), 5) for term, f in freq.items()
-    }
+    return {term[:TERM_LENGTH]: round(f * (K1 + 1) / (f + norm), 5) for term, f in freq.items()}
 
 
 def idf(docs: int, total: int) -> float:

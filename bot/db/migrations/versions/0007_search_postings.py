@@ -26,12 +26,13 @@ SQLITE_TABLE = """
 CREATE TABLE search_postings (
     term VARCHAR(80) NOT NULL,
     impact FLOAT NOT NULL,
-    course_id VARCHAR(120) NOT NULL REFERENCES courses (id) ON DELETE CASCADE,
+    course_id VARCHAR(120) NOT NULL,
     nlqf_rank INTEGER,
     price FLOAT,
     sector VARCHAR(40) NOT NULL,
     online INTEGER NOT NULL,
-    PRIMARY KEY (term, impact, course_id)
+    PRIMARY KEY (term, impact, course_id),
+    FOREIGN KEY(course_id) REFERENCES courses (id) ON DELETE CASCADE
 ) WITHOUT ROWID
 """
 
