@@ -13,6 +13,7 @@ from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, search_courses
 from bot.catalog.store import Catalog
+from bot.catalog.textsearch import analyzer
 from bot.db import Meta, session_scope
 
 TODAY = dt.date(2026, 11, 23)
@@ -212,3 +213,61 @@ def test_migrate_rebuilds_documents_after_an_analyzer_change(catalog: Catalog) -
         assert session.execute(select(Meta.value).where(Meta.key == index.META_KEY)).scalar() == (
             index.ANALYZER_VERSION
         )
+
+
+def test_overheid_is_found_on_both_backends(catalog: Catalog) -> None:
+    """The stem of "overheid" is "over", a Dutch stop word: PostgreSQL's `dutch` configuration
+    dropped it from the index. The stemmed tokens are indexed with `simple` now."""
+    with session_scope(catalog.sessions) as session:
+        session.add(course("overheid", "Werken bij de overheid", sector="administratie"))
+    assert ids(catalog, "overheid")[0] == "overheid"
+    assert ids(catalog, "overheid", price_max=1000, nlqf_max="4") == ["overheid"]
+    if catalog.engine.dialect.name == "postgresql":
+        with session_scope(catalog.sessions) as session:
+            (stem,) = analyzer().query("overheid")[0].alternatives[0]
+            assert stem == "over"
+            found = session.execute(
+                text("SELECT id FROM courses WHERE search_tsv @@ to_tsquery('simple', :q)"),
+                {"q": stem},
+            ).scalars()
+            assert list(found) == ["overheid"]
+
+
+def test_title_words_outrank_description_words_the_same_on_both_backends(
+    catalog: Catalog,
+) -> None:
+    """BM25 with the title weighted 3: a course about the word beats one that mentions it."""
+    with session_scope(catalog.sessions) as session:
+        session.add_all(
+            [
+                course("mentions", "Schilder", sector="bouw", description="Je leert ook metselen."),
+                course("about", "Metselen", sector="bouw", nlqf="2"),
+            ]
+        )
+        result = search_courses(session, Profile(), "metselen", limit=5, today=TODAY)
+    found = [h.course.id for h in result.hits]
+    assert found[0] == "about" and found[-1] == "mentions"  # "Metselaar" sits in between
+    assert result.hits[0].score > result.hits[-1].score
+
+
+def test_filter_columns_follow_changes_and_deletes(catalog: Catalog) -> None:
+    """The postings carry price, level, sector and online: a change reaches the filters."""
+    assert ids(catalog, "boekhouden", price_max=1000) == ["boekhouden-goedkoop"]
+    with session_scope(catalog.sessions) as session:
+        session.get(Course, "boekhouden-duur").price = 150.0
+    assert set(ids(catalog, "boekhouden", price_max=1000)) == {
+        "boekhouden-duur",
+        "boekhouden-goedkoop",
+    }
+    with session_scope(catalog.sessions) as session:
+        session.get(Course, "boekhouden-goedkoop").nlqf, _ = "6", None
+        session.get(Course, "boekhouden-goedkoop").nlqf_rank = 7
+    assert ids(catalog, "boekhouden", price_max=1000, nlqf_max="4") == ["boekhouden-duur"]
+    with session_scope(catalog.sessions) as session:
+        session.delete(session.get(Course, "boekhouden-duur"))
+    with session_scope(catalog.sessions) as session:
+        left = session.execute(
+            text("SELECT count(*) FROM search_postings WHERE course_id = 'boekhouden-duur'")
+        ).scalar()
+    assert left == 0
+    assert ids(catalog, "boekhouden", nlqf_max="4") == []
