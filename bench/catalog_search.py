@@ -102,12 +102,15 @@ def build(backend: str, size: int, seed: int, args: argparse.Namespace) -> tuple
         return catalog, {**builds[key], "reused": True}
     print(f"{backend} {size}: building ...", flush=True)
     report = synthetic.generate(catalog.engine, size, seed=seed, progress=not args.quiet)
+    # Read again: another backend may have been built at the same time.
+    builds = json.loads(log_path.read_text()) if log_path.exists() else {}
     builds[key] = {
         "seconds": round(report.seconds, 1),
         "courses": report.courses,
         "locations": report.locations,
         "terms": report.terms,
         "gin_rebuilt": report.gin_rebuilt,
+        "postings": report.postings,
         "date": dt.datetime.now().isoformat(timespec="seconds"),
     }
     log_path.write_text(json.dumps(builds, indent=2))
@@ -152,11 +155,7 @@ def surface_words(texts: list[tuple[str, str]]) -> dict[str, str]:
 def single(word: str, stem: str, vocab: dict[str, int]) -> bool:
     """The word is a query of exactly this one index term, as typed."""
     terms = analyzer().query(word, vocab)
-    return (
-        len(terms) == 1
-        and terms[0].alternatives[0] == (stem,)
-        and not terms[0].corrected
-    )
+    return len(terms) == 1 and terms[0].alternatives[0] == (stem,) and not terms[0].corrected
 
 
 def typo_of(word: str, rng: random.Random, vocab: dict[str, int]) -> str | None:

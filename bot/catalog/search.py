@@ -244,6 +244,45 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def _region_score(
+    course: Course, profile: Profile, reasons: list[Reason]
+) -> tuple[float, str | None]:
+    """Near the person (by distance or province), else from home: score and the place."""
+    if not (profile.province or profile.lat is not None):
+        if course.online:
+            reasons.append(Reason("course_online"))
+            return 0.5, None
+        return 0.0, None
+    near = None
+    for loc in course.locations:
+        if profile.lat is not None and loc.lat is not None and profile.lon is not None:
+            km = _distance_km(profile.lat, profile.lon, loc.lat, loc.lon)
+            if km <= 40 and (near is None or km < near[0]):
+                near = (km, loc.place)
+        elif loc.province == profile.province and near is None:
+            near = (50.0, loc.place)
+    if near:
+        reasons.append(Reason("course_near", {"place": near[1]}))
+        return 2.5 - near[0] / 40, near[1]
+    if course.online:
+        reasons.append(Reason("course_online"))
+        return 1.5, None
+    return -2.0, None
+
+
+def _cost_score(course: Course, funding: dict[str, str] | None, reasons: list[Reason]) -> float:
+    """Cost after the schemes the person may qualify for: a fund for the course's sector
+    may pay, so its price weighs less. A known price counts; an unknown one a little."""
+    funder = (funding or {}).get(course.sector)
+    if course.price == 0:
+        reasons.append(Reason("course_free"))
+        return 0.5
+    if funder:
+        reasons.append(Reason("course_funded", {"scheme": funder}))
+        return -0.25 * min(course.price or 0, 4000) / 4000
+    return -min(course.price if course.price is not None else 1000, 4000) / 4000
+
+
 def score_course(
     course: Course,
     profile: Profile,
@@ -294,40 +333,9 @@ def score_course(
         score += 1.5
         reasons.append(Reason("course_diploma"))
 
-    place = None
-    if profile.province or profile.lat is not None:
-        near = None
-        for loc in course.locations:
-            if profile.lat is not None and loc.lat is not None and profile.lon is not None:
-                km = _distance_km(profile.lat, profile.lon, loc.lat, loc.lon)
-                if km <= 40 and (near is None or km < near[0]):
-                    near = (km, loc.place)
-            elif loc.province == profile.province and near is None:
-                near = (50.0, loc.place)
-        if near:
-            score += 2.5 - near[0] / 40
-            place = near[1]
-            reasons.append(Reason("course_near", {"place": near[1]}))
-        elif course.online:
-            score += 1.5
-            reasons.append(Reason("course_online"))
-        else:
-            score -= 2
-    elif course.online:
-        score += 0.5
-        reasons.append(Reason("course_online"))
-
-    # Cost after the schemes the person may qualify for: a fund for the course's sector
-    # may pay, so its price weighs less. A known price counts; an unknown one a little.
-    funder = (funding or {}).get(course.sector)
-    if course.price == 0:
-        score += 0.5
-        reasons.append(Reason("course_free"))
-    elif funder:
-        score -= 0.25 * min(course.price or 0, 4000) / 4000
-        reasons.append(Reason("course_funded", {"scheme": funder}))
-    else:
-        score -= min(course.price if course.price is not None else 1000, 4000) / 4000
+    delta, place = _region_score(course, profile, reasons)
+    score += delta
+    score += _cost_score(course, funding, reasons)
     if place is None and course.locations:
         place = course.locations[0].place
     return CourseHit(course=course, score=score, reasons=reasons, place=place)
