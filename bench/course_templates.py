@@ -9,7 +9,8 @@ and load them into databases of their own. The same templates always give the sa
     .venv/bin/python -m bench.course_templates            # how many records, per kind
     .venv/bin/python -m bench.course_templates --yaml     # the records as YAML, on stdout
 
-`course_row` is the one place that maps a record to the columns of bot.catalog.models.Course.
+`course_row` is the one place that maps a record to the columns of bot.catalog.models.Course;
+`add_to(session)` adds all records to a test's own database.
 """
 
 from __future__ import annotations
@@ -376,6 +377,23 @@ def course_row(record: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, A
     }
     locations = [{"course_id": record["id"], **loc} for loc in record["locations"]]
     return row, locations
+
+
+def add_to(session: Any, updated: Any = None) -> int:
+    """Add every record as a Course to a test's own database session (the flush listeners of
+    bot.catalog.index fill the search fields and postings); returns how many."""
+    from bot.catalog.models import Course, CourseLocation
+
+    found = records()
+    for record in found:
+        row, locations = course_row(record)
+        course = Course(**row, updated=updated)
+        course.locations = [
+            CourseLocation(**{k: v for k, v in loc.items() if k != "course_id"})
+            for loc in locations
+        ]
+        session.add(course)
+    return len(found)
 
 
 def main() -> int:
