@@ -104,10 +104,12 @@ def top(
 ) -> list[tuple[str, float]]:
     """The n courses with the highest sum of weight * impact over the terms, best first.
 
-    Fagin's threshold algorithm on the weight-ordered postings: read the best m rows of each
-    term, score the courses seen on every term, and stop when the n-th best score is at least
-    what a course not yet seen could reach (the sum of each term's last impact read); else read
-    four times deeper. A one-term query stops after the first round.
+    Reads the best m rows of each term's ordered postings (one statement), then decides
+    without looking further when it can: a course's score lies between what its rows read so
+    far give and that plus each unfinished term's last impact read, and a course not seen at
+    all scores at most the sum of those last impacts (Fagin's NRA). When the n best are
+    certain, only their missing impacts are read; else it reads four times deeper. A one-term
+    query is decided by its first n rows.
     """
     from sqlalchemy import text
 
@@ -119,35 +121,62 @@ def top(
     binds = {**params, **{f"t{i}": t for i, t in enumerate(terms)}}
     m = n
     while True:
-        rows = session.execute(text(sql), {**binds, "m": m}).all()
-        seen: dict[str, dict[str, float]] = {}
+        known: dict[str, dict[str, float]] = {}
         last: dict[str, float] = {}
         count: Counter = Counter()
-        for course_id, term, impact in rows:
-            seen.setdefault(course_id, {})[term] = impact
+        for course_id, term, impact in session.execute(text(sql), {**binds, "m": m}):
+            known.setdefault(course_id, {})[term] = impact
             last[term] = impact
             count[term] += 1
-        if len(terms) > 1:
-            _complete(session, seen, terms)
-        scored = sorted(
-            ((sum(weights[t] * v for t, v in imp.items()), cid) for cid, imp in seen.items()),
-            key=lambda s: (-s[0], s[1]),
-        )
-        bound = sum(weights[t] * last[t] for t in terms if count[t] == m)
-        if bound == 0 or (len(scored) >= n and scored[n - 1][0] >= bound):
-            return [(cid, score) for score, cid in scored[:n]]
+        open_terms = {t: weights[t] * last[t] for t in terms if count[t] == m}
+        best = _decided(known, weights, open_terms, n)
+        if best is not None:
+            return _exact(session, best, known, weights, open_terms)
         m *= 4
 
 
-def _complete(session: Any, seen: dict[str, dict[str, float]], terms: list[str]) -> None:
-    """Add the impacts of the query's terms in the seen courses that their top rows missed."""
+def _decided(
+    known: dict[str, dict[str, float]],
+    weights: Mapping[str, float],
+    open_terms: dict[str, float],
+    n: int,
+) -> list[str] | None:
+    """The ids of the n best courses when the rows read so far settle them, else None."""
+    low = {cid: sum(weights[t] * v for t, v in imp.items()) for cid, imp in known.items()}
+    ranked = sorted(low, key=lambda cid: (-low[cid], cid))
+    if not open_terms:
+        return ranked[:n]  # every term's rows were all read: the scores are exact
+    if len(ranked) < n:
+        return None
+    unseen = sum(open_terms.values())
+    rest = max(
+        (
+            low[cid] + sum(w for t, w in open_terms.items() if t not in known[cid])
+            for cid in ranked[n:]
+        ),
+        default=0.0,
+    )
+    return ranked[:n] if low[ranked[n - 1]] >= max(unseen, rest) else None
+
+
+def _exact(
+    session: Any,
+    best: list[str],
+    known: dict[str, dict[str, float]],
+    weights: Mapping[str, float],
+    open_terms: dict[str, float],
+) -> list[tuple[str, float]]:
+    """The exact scores of the chosen courses, reading the impacts their rows lacked."""
     from sqlalchemy import select
 
-    ids = sorted(seen)
-    table = SearchPosting.__table__
-    for start in range(0, len(ids), 500):
+    missing = [cid for cid in best if set(open_terms) - set(known[cid])]
+    if missing:
+        table = SearchPosting.__table__
         query = select(table.c.course_id, table.c.term, table.c.impact).where(
-            table.c.course_id.in_(ids[start : start + 500]), table.c.term.in_(terms)
+            table.c.course_id.in_(missing), table.c.term.in_(sorted(open_terms))
         )
         for course_id, term, impact in session.execute(query):
-            seen[course_id][term] = impact
+            known[course_id][term] = impact
+    scored = [(sum(weights[t] * v for t, v in known[cid].items()), cid) for cid in best]
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [(cid, score) for score, cid in scored]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, text
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.catalog import index, postings
 from bot.catalog.eligibility import Reason
-from bot.catalog.models import ONLINE_MODES, Course, nlqf_rank
+from bot.catalog.models import ONLINE_MODES, Course, CourseLocation, nlqf_rank
 from bot.catalog.profile import Profile
 from bot.catalog.textsearch import DOCS_KEY, QueryTerm, analyzer
 from bot.nlp.lexicon import default_lexicon
@@ -379,13 +380,7 @@ def search_courses(
     found = candidates(session, terms, filters, profile, pool, vocabulary)
     if not found:
         return SearchResult(hits=[], total=0, offset=offset, terms=terms)
-    ids = [course_id for course_id, _ in found]
-    courses = {
-        c.id: c
-        for c in session.execute(
-            select(Course).where(Course.id.in_(ids)).options(selectinload(Course.locations))
-        ).scalars()
-    }
+    courses = _ranking_rows(session, [course_id for course_id, _ in found])
     hits = []
     for course_id, text_score in found:
         course = courses.get(course_id)
@@ -396,6 +391,39 @@ def search_courses(
         if hit is not None:
             hits.append(hit)
     hits.sort(key=lambda h: (-h.score, h.course.price or 0, h.course.id))
-    return SearchResult(
-        hits=hits[offset : offset + limit], total=len(hits), offset=offset, terms=terms
-    )
+    page = hits[offset : offset + limit]
+    full = {
+        c.id: c
+        for c in session.execute(
+            select(Course)
+            .where(Course.id.in_([h.course.id for h in page]))
+            .options(selectinload(Course.locations))
+        ).scalars()
+    }
+    page = [replace(h, course=full[h.course.id]) for h in page if h.course.id in full]
+    return SearchResult(hits=page, total=len(hits), offset=offset, terms=terms)
+
+
+# What ranking reads of a candidate; the shown page is then loaded as whole Course objects.
+RANKING_COLUMNS = (
+    Course.id, Course.sector, Course.nlqf, Course.nlqf_rank, Course.level, Course.price,
+    Course.online, Course.modes_of_delivery, Course.start_dates, Course.search_title,
+    Course.search_body,
+)  # fmt: skip
+LOCATION_COLUMNS = (
+    CourseLocation.course_id, CourseLocation.place, CourseLocation.province,
+    CourseLocation.lat, CourseLocation.lon,
+)  # fmt: skip
+
+
+def _ranking_rows(session: Session, ids: list[str]) -> dict[str, SimpleNamespace]:
+    """The candidates' ranking columns and places as plain rows: a fraction of the cost of
+    whole ORM objects, which only the page that is shown needs."""
+    found = {
+        row.id: SimpleNamespace(**row._mapping, locations=[])
+        for row in session.execute(select(*RANKING_COLUMNS).where(Course.id.in_(ids)))
+    }
+    places = select(*LOCATION_COLUMNS).where(CourseLocation.course_id.in_(ids))
+    for row in session.execute(places.order_by(CourseLocation.id)):
+        found[row.course_id].locations.append(row)
+    return found
