@@ -47,6 +47,7 @@ from sqlalchemy.engine import Connection, Engine
 from bench import course_templates
 from bot.catalog import index, postings
 from bot.catalog.models import ONLINE_MODES, Course, CourseLocation, SearchTerm
+from bot.catalog.postings import SearchPosting
 from bot.catalog.textsearch import ANALYZER_VERSION, STOPWORDS, analyzer, count_terms
 from bot.db import Meta
 from bot.errors import CatalogError
@@ -477,7 +478,7 @@ class _Postings:
                 text("CREATE TEMP TABLE postings_stage AS SELECT * FROM search_postings LIMIT 0")
             )
             conn.execute(text("DROP INDEX IF EXISTS ix_search_postings_course"))
-            self.restore = ["CREATE INDEX ix_search_postings_course ON search_postings (course_id)"]
+            self.restore = [INDEX]
             self.table = "postings_stage"
             return
         self.table = "search_postings"
@@ -485,11 +486,13 @@ class _Postings:
             conn.execute(text(f'ALTER TABLE search_postings DROP CONSTRAINT "{name}"'))
             self.restore.append(f'ALTER TABLE search_postings ADD CONSTRAINT "{name}" {definition}')
         conn.execute(text("DROP INDEX IF EXISTS ix_search_postings_course"))
-        self.restore.append("CREATE INDEX ix_search_postings_course ON search_postings (course_id)")
+        self.restore.append(INDEX)
 
     def add(self, rows: list[dict[str, Any]]) -> int:
         written = [r for row in rows for r in postings.rows_for(row)]
-        if written:
+        if written and not self.sqlite:  # insert() lets psycopg2 send pages of rows
+            self.conn.execute(insert(SearchPosting.__table__), written)
+        elif written:
             columns = ", ".join(written[0])
             values = ", ".join(f":{c}" for c in written[0])
             self.conn.execute(
@@ -510,6 +513,7 @@ class _Postings:
             self.conn.execute(text(statement))
 
 
+INDEX = "CREATE INDEX ix_search_postings_course ON search_postings (course_id, term)"
 PG_CONSTRAINTS = (
     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
     "WHERE conrelid = 'search_postings'::regclass ORDER BY contype DESC"  # p before f

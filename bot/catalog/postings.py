@@ -15,6 +15,7 @@ on every flush and rebuilds them with the term dictionary.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -48,7 +49,8 @@ class SearchPosting(Base):
     sector = Column(String(40), nullable=False)
     online = Column(Integer, nullable=False, default=0)
 
-    __table_args__ = (Index("ix_search_postings_course", "course_id"),)
+    # A course's impact of one term: the threshold algorithm's look-up, and deletes by course.
+    __table_args__ = (Index("ix_search_postings_course", "course_id", "term"),)
 
 
 def impacts(search_title: str, search_body: str) -> dict[str, float]:
@@ -130,9 +132,43 @@ def top(
             count[term] += 1
         open_terms = {t: weights[t] * last[t] for t in terms if count[t] == m}
         best = _decided(known, weights, open_terms, n)
+        if best is None and len(known) >= n:
+            # Not settled by bounds alone: read the impacts the seen courses lack (random
+            # access, as in Fagin's combined algorithm); then only unseen courses are unsure.
+            _complete(session, [c for c, imp in known.items() if set(open_terms) - set(imp)],
+                      known, open_terms)  # fmt: skip
+            best = _decided(known, weights, open_terms, n)
         if best is not None:
             return _exact(session, best, known, weights, open_terms)
         m *= 4
+
+
+def _complete(
+    session: Any, ids: list[str], known: dict[str, dict[str, float]], open_terms: Mapping
+) -> None:
+    """Fill in the open terms' impacts of these courses; 0 where the course lacks the term."""
+    from sqlalchemy import text
+
+    if not ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        sql = (
+            "SELECT course_id, term, impact FROM search_postings "
+            "WHERE course_id = ANY(:ids) AND term = ANY(:terms)"
+        )
+        binds = {"ids": ids, "terms": sorted(open_terms)}
+    else:
+        sql = (
+            "SELECT course_id, term, impact FROM search_postings "
+            "WHERE course_id IN (SELECT value FROM json_each(:ids)) "
+            "AND term IN (SELECT value FROM json_each(:terms))"
+        )
+        binds = {"ids": json.dumps(ids), "terms": json.dumps(sorted(open_terms))}
+    for course_id, term, impact in session.execute(text(sql), binds):
+        known[course_id][term] = impact
+    for course_id in ids:
+        for term in open_terms:
+            known[course_id].setdefault(term, 0.0)
 
 
 def _decided(

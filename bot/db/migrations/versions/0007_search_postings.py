@@ -94,7 +94,7 @@ def upgrade() -> None:
         )
         op.execute("SET LOCAL statement_timeout = 0")
         _tsvector("simple")
-    op.create_index("ix_search_postings_course", "search_postings", ["course_id"])
+    op.create_index("ix_search_postings_course", "search_postings", ["course_id", "term"])
     _fill()
 
 
