@@ -93,8 +93,11 @@ def rows_for(course: Mapping[str, Any] | Any) -> list[dict[str, Any]]:
 # `{where}` holds the filter clauses on the alias `p` (bot.catalog.search._filter_sql).
 _LIST = (
     "SELECT * FROM (SELECT p.course_id, p.term, p.impact FROM search_postings p "
-    "WHERE p.term = :t{i}{where} ORDER BY p.impact DESC, p.course_id DESC LIMIT :m) AS l{i}"
+    "WHERE p.term = :t{i}{where} ORDER BY p.impact DESC, p.course_id DESC LIMIT :m{i}) AS l{i}"
 )
+# A term in at most this many courses is read whole in the first round: cheap, and then it
+# adds nothing to the bound on courses not seen.
+READ_WHOLE = 1000
 
 
 def top(
@@ -103,6 +106,7 @@ def top(
     where: list[str],
     params: dict[str, Any],
     n: int,
+    docs: Mapping[str, int] | None = None,
 ) -> list[tuple[str, float]]:
     """The n courses with the highest sum of weight * impact over the terms, best first.
 
@@ -111,7 +115,8 @@ def top(
     far give and that plus each unfinished term's last impact read, and a course not seen at
     all scores at most the sum of those last impacts (Fagin's NRA). When the n best are
     certain, only their missing impacts are read; else it reads four times deeper. A one-term
-    query is decided by its first n rows.
+    query is decided by its first n rows. `docs` (the term dictionary's counts) lets a rare
+    term be read whole at once.
     """
     from sqlalchemy import text
 
@@ -123,14 +128,19 @@ def top(
     binds = {**params, **{f"t{i}": t for i, t in enumerate(terms)}}
     m = n
     while True:
+        limits = {
+            t: max(m, READ_WHOLE) if (docs or {}).get(t, READ_WHOLE + 1) <= READ_WHOLE else m
+            for t in terms
+        }
         known: dict[str, dict[str, float]] = {}
         last: dict[str, float] = {}
         count: Counter = Counter()
-        for course_id, term, impact in session.execute(text(sql), {**binds, "m": m}):
+        depth = {f"m{i}": limits[t] for i, t in enumerate(terms)}
+        for course_id, term, impact in session.execute(text(sql), {**binds, **depth}):
             known.setdefault(course_id, {})[term] = impact
             last[term] = impact
             count[term] += 1
-        open_terms = {t: weights[t] * last[t] for t in terms if count[t] == m}
+        open_terms = {t: weights[t] * last[t] for t in terms if count[t] == limits[t]}
         best = _decided(known, weights, open_terms, n)
         if best is None and len(known) >= n:
             # Not settled by bounds alone: read the impacts the seen courses lack (random

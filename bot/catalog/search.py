@@ -195,7 +195,7 @@ def text_candidates(
     """The best `limit` courses by BM25 over the query's tokens, from the ordered postings."""
     params: dict[str, Any] = {}
     where = _filter_sql(filters, params, alias="p", course_id="p.course_id")
-    rows = postings.top(session, term_weights(terms, vocabulary), where, params, limit)
+    rows = postings.top(session, term_weights(terms, vocabulary), where, params, limit, vocabulary)
     best = max((r for _id, r in rows), default=0.0) or 1.0
     return [(course_id, max(0.0, r) / best) for course_id, r in rows]
 
