@@ -97,7 +97,41 @@ _LIST = (
 )
 # A term in at most this many courses is read whole in the first round: cheap, and then it
 # adds nothing to the bound on courses not seen.
-READ_WHOLE = 1000
+READ_WHOLE = 250
+
+
+class _Score:
+    """A course's score: per group (one per word typed: the word and its synonyms, typo
+    corrections or compound head), the best weight * impact of the group's terms, summed."""
+
+    def __init__(self, weights: Mapping[str, float], groups: list[set[str]] | None):
+        self.weights = weights
+        self.groups = [g for g in (groups or [{t} for t in weights]) if g]
+
+    def low(self, imp: dict[str, float]) -> float:
+        """What the impacts read so far give (the exact score when none is missing)."""
+        w = self.weights
+        return sum(max((w[t] * imp[t] for t in g if t in imp), default=0.0) for g in self.groups)
+
+    def high(self, imp: dict[str, float], open_terms: dict[str, float]) -> float:
+        """The most this course can score: an unread open term at most its last impact."""
+        w = self.weights
+        return sum(
+            max(
+                [w[t] * imp[t] for t in g if t in imp]
+                + [open_terms[t] for t in g if t in open_terms and t not in imp],
+                default=0.0,
+            )
+            for g in self.groups
+        )
+
+    def unseen(self, open_terms: dict[str, float], lacks_a_group: bool) -> float:
+        """The most a course not seen yet can score; without its weakest group when every
+        course with all groups has been seen (so a course not seen lacks one)."""
+        per_group = [max((open_terms.get(t, 0.0) for t in g), default=0.0) for g in self.groups]
+        if lacks_a_group and len(per_group) > 1:
+            return sum(per_group) - min(per_group)
+        return sum(per_group)
 
 
 def top(
@@ -107,22 +141,27 @@ def top(
     params: dict[str, Any],
     n: int,
     docs: Mapping[str, int] | None = None,
+    groups: list[set[str]] | None = None,
+    with_all: list[str] | None = None,
 ) -> list[tuple[str, float]]:
-    """The n courses with the highest sum of weight * impact over the terms, best first.
+    """The n courses with the highest score (`_Score`), best first, and their scores.
 
     Reads the best m rows of each term's ordered postings (one statement), then decides
     without looking further when it can: a course's score lies between what its rows read so
-    far give and that plus each unfinished term's last impact read, and a course not seen at
-    all scores at most the sum of those last impacts (Fagin's NRA). When the n best are
-    certain, only their missing impacts are read; else it reads four times deeper. A one-term
-    query is decided by its first n rows. `docs` (the term dictionary's counts) lets a rare
-    term be read whole at once.
+    far give and what unread terms could add at most (each open term's last impact read), and
+    a course not seen at all is bounded the same way (Fagin's NRA). When bounds alone do not
+    settle the n best, the seen courses' missing impacts are read (the combined algorithm);
+    else it reads four times deeper. A one-word query is decided by its first n rows. `docs`
+    (the term dictionary's counts) lets a rare term be read whole at once. `with_all` lists
+    every course (that passes the filters) with a term of each group: a course not seen then
+    lacks a whole group, which bounds it much lower when the words are common and flat.
     """
     from sqlalchemy import text
 
     terms = sorted(t for t, w in weights.items() if w > 0)
     if not terms:
         return []
+    score = _Score(weights, groups)
     clause = "".join(f" AND {w}" for w in where)
     sql = " UNION ALL ".join(_LIST.format(i=i, where=clause) for i in range(len(terms)))
     binds = {**params, **{f"t{i}": t for i, t in enumerate(terms)}}
@@ -132,7 +171,7 @@ def top(
             t: max(m, READ_WHOLE) if (docs or {}).get(t, READ_WHOLE + 1) <= READ_WHOLE else m
             for t in terms
         }
-        known: dict[str, dict[str, float]] = {}
+        known: dict[str, dict[str, float]] = {cid: {} for cid in with_all or []}
         last: dict[str, float] = {}
         count: Counter = Counter()
         depth = {f"m{i}": limits[t] for i, t in enumerate(terms)}
@@ -141,15 +180,14 @@ def top(
             last[term] = impact
             count[term] += 1
         open_terms = {t: weights[t] * last[t] for t in terms if count[t] == limits[t]}
-        best = _decided(known, weights, open_terms, n)
+        unseen = score.unseen(open_terms, with_all is not None)
+        best = _decided(known, score, open_terms, unseen, n)
         if best is None and len(known) >= n:
-            # Not settled by bounds alone: read the impacts the seen courses lack (random
-            # access, as in Fagin's combined algorithm); then only unseen courses are unsure.
             _complete(session, [c for c, imp in known.items() if set(open_terms) - set(imp)],
                       known, open_terms)  # fmt: skip
-            best = _decided(known, weights, open_terms, n)
+            best = _decided(known, score, open_terms, unseen, n)
         if best is not None:
-            return _exact(session, best, known, weights, open_terms)
+            return _exact(session, best, known, score, open_terms)
         m *= 4
 
 
@@ -183,25 +221,19 @@ def _complete(
 
 def _decided(
     known: dict[str, dict[str, float]],
-    weights: Mapping[str, float],
+    score: _Score,
     open_terms: dict[str, float],
+    unseen: float,
     n: int,
 ) -> list[str] | None:
     """The ids of the n best courses when the rows read so far settle them, else None."""
-    low = {cid: sum(weights[t] * v for t, v in imp.items()) for cid, imp in known.items()}
+    low = {cid: score.low(imp) for cid, imp in known.items()}
     ranked = sorted(low, key=lambda cid: (-low[cid], cid))
     if not open_terms:
         return ranked[:n]  # every term's rows were all read: the scores are exact
     if len(ranked) < n:
         return None
-    unseen = sum(open_terms.values())
-    rest = max(
-        (
-            low[cid] + sum(w for t, w in open_terms.items() if t not in known[cid])
-            for cid in ranked[n:]
-        ),
-        default=0.0,
-    )
+    rest = max((score.high(known[cid], open_terms) for cid in ranked[n:]), default=0.0)
     return ranked[:n] if low[ranked[n - 1]] >= max(unseen, rest) else None
 
 
@@ -209,7 +241,7 @@ def _exact(
     session: Any,
     best: list[str],
     known: dict[str, dict[str, float]],
-    weights: Mapping[str, float],
+    score: _Score,
     open_terms: dict[str, float],
 ) -> list[tuple[str, float]]:
     """The exact scores of the chosen courses, reading the impacts their rows lacked."""
@@ -223,6 +255,6 @@ def _exact(
         )
         for course_id, term, impact in session.execute(query):
             known[course_id][term] = impact
-    scored = [(sum(weights[t] * v for t, v in known[cid].items()), cid) for cid in best]
+    scored = [(score.low(known[cid]), cid) for cid in best]
     scored.sort(key=lambda s: (-s[0], s[1]))
-    return [(cid, score) for score, cid in scored]
+    return [(cid, value) for value, cid in scored]

@@ -201,9 +201,41 @@ def text_candidates(
     """The best `limit` courses by BM25 over the query's tokens, from the ordered postings."""
     params: dict[str, Any] = {}
     where = _filter_sql(filters, params, alias="p", course_id="p.course_id")
-    rows = postings.top(session, term_weights(terms, vocabulary), where, params, limit, vocabulary)
+    weights = term_weights(terms, vocabulary)
+    groups = [{t for a in term.alternatives for t in a if t in weights} for term in terms]
+    with_all = (
+        _with_all_words(session, groups, filters) if len(groups) > 1 and all(groups) else None
+    )
+    rows = postings.top(session, weights, where, params, limit, vocabulary, groups, with_all)
     best = max((r for _id, r in rows), default=0.0) or 1.0
     return [(course_id, max(0.0, r) / best) for course_id, r in rows]
+
+
+WITH_ALL_CAP = 2000  # more courses with every word than this: the plain bound is good enough
+
+
+def _with_all_words(
+    session: Session, groups: list[set[str]], filters: CourseFilters
+) -> list[str] | None:
+    """The courses (passing the filters) with a token of every group, from the full-text
+    index, which intersects its lists cheaply; None when there are more than WITH_ALL_CAP."""
+    params: dict[str, Any] = {"cap": WITH_ALL_CAP + 1}
+    where = "".join(f" AND {w}" for w in _filter_sql(filters, params))
+    if session.get_bind().dialect.name == "postgresql":
+        params["q"] = " & ".join(
+            "(" + " | ".join(f"'{t}'" for t in sorted(g)) + ")" for g in groups
+        )
+        sql = "SELECT c.id FROM courses c WHERE c.search_tsv @@ to_tsquery('simple', :q)"
+    else:
+        params["q"] = " AND ".join(
+            "(" + " OR ".join(f'"{t}"' for t in sorted(g)) + ")" for g in groups
+        )
+        sql = (
+            "SELECT c.id FROM courses_fts JOIN courses c ON c.rowid = courses_fts.rowid "
+            "WHERE courses_fts MATCH :q"
+        )
+    ids = session.execute(text(sql + where + " LIMIT :cap"), params).scalars().all()
+    return None if len(ids) > WITH_ALL_CAP else list(ids)
 
 
 # -- ranking for the person ---------------------------------------------------------------
