@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, text
 from bot.catalog import index
 from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
-from bot.catalog.search import CourseFilters, search_courses
+from bot.catalog.search import CourseFilters, search_courses, text_candidates
 from bot.catalog.store import Catalog
 from bot.catalog.textsearch import analyzer
 from bot.db import Meta, session_scope
@@ -271,3 +271,31 @@ def test_filter_columns_follow_changes_and_deletes(catalog: Catalog) -> None:
         ).scalar()
     assert left == 0
     assert ids(catalog, "boekhouden", nlqf_max="4") == []
+
+
+def test_a_word_counts_once_whichever_synonym_matched(catalog: Catalog) -> None:
+    """A word scores by its best form: a course about "lassen" is not outranked by one that
+    only names three other words of its synonym group."""
+    with session_scope(catalog.sessions) as session:
+        session.add_all(
+            [
+                course("las-exact", "Lassen", sector="metaal", nlqf="2", price=500),
+                course(
+                    "las-synoniemen",
+                    "Metaalbewerking",
+                    sector="metaal",
+                    nlqf="2",
+                    price=500,
+                    description="Lasser worden: lastechniek, lasser, lastechniek en lasser.",
+                ),
+            ]
+        )
+        result = search_courses(session, Profile(), "lassen", limit=10, today=TODAY)
+        vocabulary = index.vocabulary(session)
+        terms = analyzer().query("lassen", vocabulary)
+        text_score = dict(text_candidates(session, terms, CourseFilters(), 40, vocabulary))
+    found = [h.course.id for h in result.hits]
+    assert found.index("las-exact") < found.index("las-synoniemen")
+    # Summed, the forms in the description (lasser, lastechniek) would score 1.8 times the
+    # title's one; as the best form per word, the title's "lassen" scores higher.
+    assert text_score["las-exact"] > text_score["las-synoniemen"]
