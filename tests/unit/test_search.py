@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import delete, select, text
 
-from bot.catalog import index
+from bot.catalog import index, postings
 from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
-from bot.catalog.search import CourseFilters, search_courses, text_candidates
+from bot.catalog.search import CourseFilters, search_courses
 from bot.catalog.store import Catalog
 from bot.catalog.textsearch import analyzer
 from bot.db import Meta, session_scope
@@ -273,29 +273,22 @@ def test_filter_columns_follow_changes_and_deletes(catalog: Catalog) -> None:
     assert ids(catalog, "boekhouden", nlqf_max="4") == []
 
 
-def test_a_word_counts_once_whichever_synonym_matched(catalog: Catalog) -> None:
-    """A word scores by its best form: a course about "lassen" is not outranked by one that
-    only names three other words of its synonym group."""
-    with session_scope(catalog.sessions) as session:
-        session.add_all(
-            [
-                course("las-exact", "Lassen", sector="metaal", nlqf="2", price=500),
-                course(
-                    "las-synoniemen",
-                    "Metaalbewerking",
-                    sector="metaal",
-                    nlqf="2",
-                    price=500,
-                    description="Lasser worden: lastechniek, lasser, lastechniek en lasser.",
-                ),
-            ]
-        )
-        result = search_courses(session, Profile(), "lassen", limit=10, today=TODAY)
-        vocabulary = index.vocabulary(session)
-        terms = analyzer().query("lassen", vocabulary)
-        text_score = dict(text_candidates(session, terms, CourseFilters(), 40, vocabulary))
-    found = [h.course.id for h in result.hits]
-    assert found.index("las-exact") < found.index("las-synoniemen")
-    # Summed, the forms in the description (lasser, lastechniek) would score 1.8 times the
-    # title's one; as the best form per word, the title's "lassen" scores higher.
-    assert text_score["las-exact"] > text_score["las-synoniemen"]
+def test_a_word_counts_once_whichever_synonym_matched() -> None:
+    """A word typed scores by its best form (the word, a synonym, a typo fix), not by the sum
+    of every form a course names: a course that names three forms weakly does not beat one
+    that names the word strongly. Different words typed still add up."""
+    score = postings._Score({"lass": 1.0, "lasser": 1.0, "lastechniek": 1.0, "mig": 1.0},
+                            [{"lass", "lasser", "lastechniek"}, {"mig"}])  # fmt: skip
+    strong = {"lass": 1.0}
+    three_weak = {"lasser": 0.8, "lastechniek": 0.8}
+    assert score.low(strong) == 1.0 > score.low(three_weak) == 0.8
+    assert score.low({"lass": 1.0, "mig": 0.5}) == 1.5
+    # An unread form can add at most its last impact read, a course not seen at most the best
+    # open form per word, and, when every course with all words was seen, not its weakest word.
+    assert score.high(three_weak, {"lass": 0.9, "mig": 0.7}) == pytest.approx(1.6)
+    assert score.unseen(
+        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=False
+    ) == pytest.approx(1.6)
+    assert score.unseen(
+        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=True
+    ) == pytest.approx(0.9)
