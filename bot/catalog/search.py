@@ -19,7 +19,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from bot.catalog import index, postings
 from bot.catalog.eligibility import Reason
@@ -435,8 +435,10 @@ def search_courses(
         for c in session.execute(
             select(Course)
             .where(Course.id.in_([h.course.id for h in page]))
-            .options(selectinload(Course.locations))
-        ).scalars()
+            .options(joinedload(Course.locations))  # one statement, not two
+        )
+        .unique()
+        .scalars()
     }
     page = [replace(h, course=full[h.course.id]) for h in page if h.course.id in full]
     return SearchResult(hits=page, total=len(hits), offset=offset, terms=terms)
@@ -455,13 +457,23 @@ LOCATION_COLUMNS = (
 
 
 def _ranking_rows(session: Session, ids: list[str]) -> dict[str, SimpleNamespace]:
-    """The candidates' ranking columns and places as plain rows: a fraction of the cost of
-    whole ORM objects, which only the page that is shown needs."""
-    found = {
-        row.id: SimpleNamespace(**row._mapping, locations=[])
-        for row in session.execute(select(*RANKING_COLUMNS).where(Course.id.in_(ids)))
-    }
-    places = select(*LOCATION_COLUMNS).where(CourseLocation.course_id.in_(ids))
-    for row in session.execute(places.order_by(CourseLocation.id)):
-        found[row.course_id].locations.append(row)
+    """The candidates' ranking columns and places as plain rows, in one statement: a fraction
+    of the cost of whole ORM objects, which only the page that is shown needs."""
+    query = (
+        select(*RANKING_COLUMNS, *LOCATION_COLUMNS)
+        .outerjoin(CourseLocation, CourseLocation.course_id == Course.id)
+        .where(Course.id.in_(ids))
+        .order_by(Course.id, CourseLocation.id)
+    )
+    found: dict[str, SimpleNamespace] = {}
+    names = [c.key for c in RANKING_COLUMNS]
+    places = [c.key for c in LOCATION_COLUMNS]
+    for row in session.execute(query):
+        course_values, place_values = row[: len(names)], row[len(names) :]
+        course = found.get(course_values[0])
+        if course is None:
+            course = SimpleNamespace(**dict(zip(names, course_values, strict=True)), locations=[])
+            found[course.id] = course
+        if place_values[0] is not None:  # a course without places has one row of nulls
+            course.locations.append(SimpleNamespace(**dict(zip(places, place_values, strict=True))))
     return found
