@@ -90,8 +90,6 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
             return import_catalog(catalog, args)
         elif args.catalog_command == "verify":
             return verify_catalog(catalog, settings, args.max_age_days)
-        elif args.catalog_command == "generate":
-            return generate_catalog(catalog, args.courses, args.seed, args.force)
     finally:
         catalog.close()
     return 0
@@ -293,17 +291,6 @@ def group_scores(scores: dict[str, dict]) -> list[tuple[str, float, int, int]]:
         support = sum(int(scores[i]["support"]) for i in intents)
         rows.append((group, f1, len(intents), support))
     return rows
-
-
-def generate_catalog(catalog, courses: int, seed: int, force: bool) -> int:
-    from bot.catalog import synthetic
-
-    report = synthetic.generate(catalog.engine, courses, seed=seed, force=force)
-    catalog.vocabulary.clear()
-    replaced = say("generated_replaced", count=report.replaced) if report.replaced else ""
-    made = {"courses": report.courses, "locations": report.locations, "terms": report.terms}
-    print(say("generated", seed=seed, replaced=replaced, seconds=report.seconds, **made))
-    return 0
 
 
 def cmd_advisor(args: argparse.Namespace, settings: Settings) -> int:
@@ -569,7 +556,7 @@ def add_service_parsers(sub) -> None:
 
 
 def add_catalog_parser(sub) -> None:
-    """catalog load|stats|import|verify|generate."""
+    """catalog load|stats|import|verify."""
     p = sub.add_parser("catalog", help="de catalogus van opleidingen en regelingen beheren")
     csub = p.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
     csub.add_parser("load", help="de startcatalogus uit data/catalog/ laden (vervangt alles)")
@@ -585,25 +572,6 @@ def add_catalog_parser(sub) -> None:
         "--max-age-days",
         type=int,
         help="maximale leeftijd van de controle (standaard de instelling)",
-    )
-    generate = csub.add_parser(
-        "generate",
-        help="een verzonnen catalogus van N opleidingen maken, voor metingen (vervangt alle "
-        "opleidingen)",
-    )
-    generate.add_argument(
-        "--courses",
-        type=int,
-        required=True,
-        help="aantal verzonnen opleidingen, bijvoorbeeld 100000",
-    )
-    generate.add_argument(
-        "--seed", type=int, default=1, help="startgetal: hetzelfde getal geeft dezelfde catalogus"
-    )
-    generate.add_argument(
-        "--force",
-        action="store_true",
-        help="ook uitvoeren als er echte (niet verzonnen) opleidingen in de database staan",
     )
     p.set_defaults(func=cmd_catalog)
 

@@ -1,9 +1,10 @@
 """Keeps the analysed search fields of courses and the term dictionary in step with the data.
 
 Every flush that adds or changes a Course fills its `search_title` and `search_body` (the
-backends index those: FTS5 triggers on SQLite, a generated tsvector on PostgreSQL) and adds its
-terms to `search_terms`, the dictionary that typo tolerance looks in. Bulk writers that bypass
-the ORM call `fields_for` and `add_terms` themselves.
+backends index those: FTS5 triggers on SQLite, a generated tsvector on PostgreSQL), adds its
+terms to `search_terms`, the dictionary that typo tolerance looks in, and writes its rows of
+`search_postings` (bot.catalog.postings). Bulk writers that bypass the ORM call `fields_for`,
+`add_terms` and `add_postings` themselves (or `rebuild_postings` once at the end).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.catalog.models import Course, SearchTerm
+from bot.catalog.postings import SearchPosting, rows_for
 from bot.catalog.textsearch import ANALYZER_VERSION, analyzer, count_terms
 from bot.db import Meta
 
@@ -41,9 +43,12 @@ def fill(course: Course) -> bool:
 @event.listens_for(Session, "before_flush")
 def _index_courses(session: Session, _context, _instances) -> None:
     counts: Counter = session.info.setdefault("search_terms", Counter())
+    changed: dict = session.info.setdefault("search_postings", {})
     for obj in [*session.new, *session.dirty]:
-        if isinstance(obj, Course) and fill(obj):
-            counts.update(count_terms(obj.search_title, obj.search_body))
+        if isinstance(obj, Course):
+            changed[obj.id] = obj  # its filter columns may have changed, so always rewrite
+            if fill(obj):
+                counts.update(count_terms(obj.search_title, obj.search_body))
 
 
 @event.listens_for(Session, "after_flush")
@@ -51,6 +56,42 @@ def _store_terms(session: Session, _context) -> None:
     counts = session.info.pop("search_terms", None)
     if counts:
         add_terms(session.connection(), counts)
+    changed = session.info.pop("search_postings", None)
+    if changed:
+        connection = session.connection()
+        ids = sorted(changed)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            connection.execute(delete(SearchPosting).where(SearchPosting.course_id.in_(chunk)))
+        add_postings(connection, [r for i in ids for r in rows_for(changed[i])])
+
+
+def add_postings(connection: Connection, rows: list[dict], batch: int = 5000) -> None:
+    """Insert postings rows (`postings.rows_for`); the course's old rows must be gone."""
+    for start in range(0, len(rows), batch):
+        connection.execute(insert(SearchPosting.__table__), rows[start : start + batch])
+
+
+def rebuild_postings(session: Session, batch: int = 2000) -> int:
+    """Write every course's postings again from its stored fields; returns the rows written."""
+    session.execute(delete(SearchPosting))
+    columns = [getattr(Course, n) for n in ("id", "search_title", "search_body")] + [
+        Course.nlqf_rank,
+        Course.price,
+        Course.sector,
+        Course.online,
+    ]
+    written, last = 0, ""
+    while True:
+        courses = session.execute(
+            select(*columns).where(Course.id > last).order_by(Course.id).limit(batch)
+        ).all()
+        if not courses:
+            return written
+        rows = [r for c in courses for r in rows_for(dict(c._mapping))]
+        add_postings(session.connection(), rows)
+        written += len(rows)
+        last = courses[-1].id
 
 
 def add_terms(connection: Connection, counts: Counter, batch: int = 2000) -> None:
@@ -110,7 +151,9 @@ def reindex(session: Session, progress: Callable[[int, int], None] | None = None
         if progress:
             progress(done, total)
     session.info.pop("search_terms", None)
+    session.info.pop("search_postings", None)
     rebuild_terms(session)
+    rebuild_postings(session)
     meta = session.get(Meta, META_KEY) or Meta(key=META_KEY, value="")
     meta.value = ANALYZER_VERSION
     session.merge(meta)

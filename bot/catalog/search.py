@@ -13,18 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
-from bot.catalog import index
+from bot.catalog import index, postings
 from bot.catalog.eligibility import Reason
-from bot.catalog.models import ONLINE_MODES, Course, nlqf_rank
+from bot.catalog.models import ONLINE_MODES, Course, CourseLocation, nlqf_rank
 from bot.catalog.profile import Profile
-from bot.catalog.textsearch import QueryTerm, analyzer
+from bot.catalog.textsearch import DOCS_KEY, QueryTerm, analyzer
 from bot.nlp.lexicon import default_lexicon
 
 VOCABULARY_TTL_S = 60.0
@@ -77,45 +78,58 @@ class SearchResult:
 # -- SQL candidates -------------------------------------------------------------------------
 
 
-def _filter_sql(filters: CourseFilters, params: dict[str, Any]) -> list[str]:
-    """WHERE clauses on the alias `c` (courses), the same for both backends."""
+def _filter_sql(
+    filters: CourseFilters, params: dict[str, Any], alias: str = "c", course_id: str = "c.id"
+) -> list[str]:
+    """WHERE clauses for both backends on `alias`: courses (c) or search_postings (p), which
+    carry the same filter columns; `course_id` is the course's id in that table."""
     where: list[str] = []
     if filters.nlqf_min is not None:
         params["nlqf_lo"] = nlqf_rank(filters.nlqf_min)
-        where.append("c.nlqf_rank >= :nlqf_lo")
+        where.append(f"{alias}.nlqf_rank >= :nlqf_lo")
     if filters.nlqf_max is not None:
         params["nlqf_hi"] = nlqf_rank(filters.nlqf_max)
-        where.append("(c.nlqf_rank IS NULL OR c.nlqf_rank <= :nlqf_hi)")
+        where.append(f"({alias}.nlqf_rank IS NULL OR {alias}.nlqf_rank <= :nlqf_hi)")
     if filters.price_max is not None:
         params["price_max"] = float(filters.price_max)
-        where.append("c.price <= :price_max")
+        where.append(f"{alias}.price <= :price_max")
     if filters.sectors:
         names = []
         for i, sector in enumerate(filters.sectors):
             params[f"sector{i}"] = sector
             names.append(f":sector{i}")
-        where.append(f"c.sector IN ({', '.join(names)})")
-    region = None
+        where.append(f"{alias}.sector IN ({', '.join(names)})")
+    region = _region_sql(filters, params, course_id)
+    if region:
+        where.append(f"({region} OR {alias}.online = 1)" if filters.include_online else region)
+    if filters.modes and set(filters.modes) <= ONLINE_MODES:
+        where.append(f"{alias}.online = 1")
+    return where
+
+
+# Keeps PostgreSQL from hashing every place in the region (15,000-30,000 rows, 10-30 ms) to
+# test a few dozen courses: with an OFFSET it cannot turn EXISTS into a hashed IN, so it looks
+# up each course's places by the index. SQLite always does that.
+PER_ROW = " LIMIT 1 OFFSET 0"
+
+
+def _region_sql(filters: CourseFilters, params: dict[str, Any], course_id: str) -> str | None:
     if filters.near is not None:
         lat, lon = filters.near
         dlat = filters.max_km / 111.0
         dlon = filters.max_km / (111.0 * max(0.2, math.cos(math.radians(lat))))
         params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
-        region = (
-            "EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = c.id "
-            "AND l.lat BETWEEN :lat0 AND :lat1 AND l.lon BETWEEN :lon0 AND :lon1)"
+        return (
+            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "  # noqa: S608
+            "AND l.lat BETWEEN :lat0 AND :lat1 AND l.lon BETWEEN :lon0 AND :lon1" + PER_ROW + ")"
         )
-    elif filters.province:
+    if filters.province:
         params["province"] = filters.province
-        region = (
-            "EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = c.id "
-            "AND l.province = :province)"
+        return (
+            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "  # noqa: S608
+            "AND l.province = :province" + PER_ROW + ")"
         )
-    if region:
-        where.append(f"({region} OR c.online = 1)" if filters.include_online else region)
-    if filters.modes and set(filters.modes) <= ONLINE_MODES:
-        where.append("c.online = 1")
-    return where
+    return None
 
 
 def _fts5_match(terms: list[QueryTerm]) -> str:
@@ -132,55 +146,19 @@ def _tsquery(terms: list[QueryTerm]) -> str:
     return " | ".join("(" + " | ".join(alt(a) for a in t.alternatives) + ")" for t in terms)
 
 
-# Without SQL filters, SQLite ranks the matches in FTS5 alone and reads the courses rows only
-# for matches that score at least the n-th best score (the rows that can make the top n, ties
-# included), not for every match. Same rows in the same order as the join above; about half
-# the work for common words (bench/catalog_search.py). An SQLite CTE used twice is computed once.
-FTS5_TOP_N = """
-WITH f AS (
-    SELECT rowid AS course_rowid, -bm25(courses_fts, 3.0, 1.0) AS r
-    FROM courses_fts WHERE courses_fts MATCH :q
-)
-SELECT c.id, f.r FROM f JOIN courses c ON c.rowid = f.course_rowid
-WHERE f.r >= coalesce((SELECT r FROM f ORDER BY r DESC LIMIT 1 OFFSET :n - 1), f.r)
-ORDER BY f.r DESC, c.id LIMIT :n
-"""
-
-
 def candidates(
     session: Session,
     terms: list[QueryTerm],
     filters: CourseFilters,
     profile: Profile,
     limit: int,
+    vocabulary: dict[str, int] | None = None,
 ) -> list[tuple[str, float]]:
     """Course ids with a text score in 0..1, best first, that pass the SQL filters."""
     params: dict[str, Any] = {"n": limit}
-    where = _filter_sql(filters, params)
-    dialect = session.get_bind().dialect.name
     if terms:
-        if dialect == "postgresql":
-            params["q"] = _tsquery(terms)
-            sql = (
-                "SELECT c.id, ts_rank(c.search_tsv, q) AS r "
-                "FROM courses c, to_tsquery('dutch', :q) q WHERE c.search_tsv @@ q "
-                + "".join(f" AND {w}" for w in where)
-                + " ORDER BY r DESC, c.id LIMIT :n"
-            )
-        elif where:
-            params["q"] = _fts5_match(terms)
-            sql = (
-                "SELECT c.id, -bm25(courses_fts, 3.0, 1.0) AS r FROM courses_fts "  # noqa: S608
-                "JOIN courses c ON c.rowid = courses_fts.rowid WHERE courses_fts MATCH :q"
-                + "".join(f" AND {w}" for w in where)
-                + " ORDER BY r DESC, c.id LIMIT :n"
-            )
-        else:
-            params["q"] = _fts5_match(terms)
-            sql = FTS5_TOP_N
-        rows = session.execute(text(sql), params).all()
-        best = max((r for _id, r in rows), default=0.0) or 1.0
-        return [(course_id, max(0.0, r) / best) for course_id, r in rows]
+        return text_candidates(session, terms, filters, limit, vocabulary or {})
+    where = _filter_sql(filters, params)
 
     # No topic: the person's sector and level decide which courses are looked at first.
     order = []
@@ -200,6 +178,64 @@ def candidates(
         + " LIMIT :n"
     )
     return [(row[0], 0.0) for row in session.execute(text(sql), params).all()]
+
+
+def term_weights(terms: list[QueryTerm], vocabulary: dict[str, int]) -> dict[str, float]:
+    """The idf of every index token the query can match (a phrase counts as its words)."""
+    total = vocabulary.get(DOCS_KEY) or max(vocabulary.values(), default=1)
+    return {
+        token: postings.idf(vocabulary.get(token, 1), total)
+        for term in terms
+        for alternative in term.alternatives
+        for token in alternative  # a word newer than the cached dictionary counts as rare
+    }
+
+
+def text_candidates(
+    session: Session,
+    terms: list[QueryTerm],
+    filters: CourseFilters,
+    limit: int,
+    vocabulary: dict[str, int],
+) -> list[tuple[str, float]]:
+    """The best `limit` courses by BM25 over the query's tokens, from the ordered postings."""
+    params: dict[str, Any] = {}
+    where = _filter_sql(filters, params, alias="p", course_id="p.course_id")
+    weights = term_weights(terms, vocabulary)
+    groups = [{t for a in term.alternatives for t in a if t in weights} for term in terms]
+    with_all = (
+        _with_all_words(session, groups, filters) if len(groups) > 1 and all(groups) else None
+    )
+    rows = postings.top(session, weights, where, params, limit, vocabulary, groups, with_all)
+    best = max((r for _id, r in rows), default=0.0) or 1.0
+    return [(course_id, max(0.0, r) / best) for course_id, r in rows]
+
+
+WITH_ALL_CAP = 2000  # more courses with every word than this: the plain bound is good enough
+
+
+def _with_all_words(
+    session: Session, groups: list[set[str]], filters: CourseFilters
+) -> list[str] | None:
+    """The courses (passing the filters) with a token of every group, from the full-text
+    index, which intersects its lists cheaply; None when there are more than WITH_ALL_CAP."""
+    params: dict[str, Any] = {"cap": WITH_ALL_CAP + 1}
+    where = "".join(f" AND {w}" for w in _filter_sql(filters, params))
+    if session.get_bind().dialect.name == "postgresql":
+        params["q"] = " & ".join(
+            "(" + " | ".join(f"'{t}'" for t in sorted(g)) + ")" for g in groups
+        )
+        sql = "SELECT c.id FROM courses c WHERE c.search_tsv @@ to_tsquery('simple', :q)"
+    else:
+        params["q"] = " AND ".join(
+            "(" + " OR ".join(f'"{t}"' for t in sorted(g)) + ")" for g in groups
+        )
+        sql = (
+            "SELECT c.id FROM courses_fts JOIN courses c ON c.rowid = courses_fts.rowid "
+            "WHERE courses_fts MATCH :q"
+        )
+    ids = session.execute(text(sql + where + " LIMIT :cap"), params).scalars().all()
+    return None if len(ids) > WITH_ALL_CAP else list(ids)
 
 
 # -- ranking for the person ---------------------------------------------------------------
@@ -245,6 +281,45 @@ def _date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return None
+
+
+def _region_score(
+    course: Course, profile: Profile, reasons: list[Reason]
+) -> tuple[float, str | None]:
+    """Near the person (by distance or province), else from home: score and the place."""
+    if not (profile.province or profile.lat is not None):
+        if course.online:
+            reasons.append(Reason("course_online"))
+            return 0.5, None
+        return 0.0, None
+    near = None
+    for loc in course.locations:
+        if profile.lat is not None and loc.lat is not None and profile.lon is not None:
+            km = _distance_km(profile.lat, profile.lon, loc.lat, loc.lon)
+            if km <= 40 and (near is None or km < near[0]):
+                near = (km, loc.place)
+        elif loc.province == profile.province and near is None:
+            near = (50.0, loc.place)
+    if near:
+        reasons.append(Reason("course_near", {"place": near[1]}))
+        return 2.5 - near[0] / 40, near[1]
+    if course.online:
+        reasons.append(Reason("course_online"))
+        return 1.5, None
+    return -2.0, None
+
+
+def _cost_score(course: Course, funding: dict[str, str] | None, reasons: list[Reason]) -> float:
+    """Cost after the schemes the person may qualify for: a fund for the course's sector
+    may pay, so its price weighs less. A known price counts; an unknown one a little."""
+    funder = (funding or {}).get(course.sector)
+    if course.price == 0:
+        reasons.append(Reason("course_free"))
+        return 0.5
+    if funder:
+        reasons.append(Reason("course_funded", {"scheme": funder}))
+        return -0.25 * min(course.price or 0, 4000) / 4000
+    return -min(course.price if course.price is not None else 1000, 4000) / 4000
 
 
 def score_course(
@@ -297,40 +372,9 @@ def score_course(
         score += 1.5
         reasons.append(Reason("course_diploma"))
 
-    place = None
-    if profile.province or profile.lat is not None:
-        near = None
-        for loc in course.locations:
-            if profile.lat is not None and loc.lat is not None and profile.lon is not None:
-                km = _distance_km(profile.lat, profile.lon, loc.lat, loc.lon)
-                if km <= 40 and (near is None or km < near[0]):
-                    near = (km, loc.place)
-            elif loc.province == profile.province and near is None:
-                near = (50.0, loc.place)
-        if near:
-            score += 2.5 - near[0] / 40
-            place = near[1]
-            reasons.append(Reason("course_near", {"place": near[1]}))
-        elif course.online:
-            score += 1.5
-            reasons.append(Reason("course_online"))
-        else:
-            score -= 2
-    elif course.online:
-        score += 0.5
-        reasons.append(Reason("course_online"))
-
-    # Cost after the schemes the person may qualify for: a fund for the course's sector
-    # may pay, so its price weighs less. A known price counts; an unknown one a little.
-    funder = (funding or {}).get(course.sector)
-    if course.price == 0:
-        score += 0.5
-        reasons.append(Reason("course_free"))
-    elif funder:
-        score -= 0.25 * min(course.price or 0, 4000) / 4000
-        reasons.append(Reason("course_funded", {"scheme": funder}))
-    else:
-        score -= min(course.price if course.price is not None else 1000, 4000) / 4000
+    delta, place = _region_score(course, profile, reasons)
+    score += delta
+    score += _cost_score(course, funding, reasons)
     if place is None and course.locations:
         place = course.locations[0].place
     return CourseHit(course=course, score=score, reasons=reasons, place=place)
@@ -371,16 +415,10 @@ def search_courses(
         vocabulary = index.vocabulary(session)
     terms = analyzer().query(topic, vocabulary)
     pool = max(40, 4 * (offset + limit))
-    found = candidates(session, terms, filters, profile, pool)
+    found = candidates(session, terms, filters, profile, pool, vocabulary)
     if not found:
         return SearchResult(hits=[], total=0, offset=offset, terms=terms)
-    ids = [course_id for course_id, _ in found]
-    courses = {
-        c.id: c
-        for c in session.execute(
-            select(Course).where(Course.id.in_(ids)).options(selectinload(Course.locations))
-        ).scalars()
-    }
+    courses = _ranking_rows(session, [course_id for course_id, _ in found])
     hits = []
     for course_id, text_score in found:
         course = courses.get(course_id)
@@ -391,6 +429,51 @@ def search_courses(
         if hit is not None:
             hits.append(hit)
     hits.sort(key=lambda h: (-h.score, h.course.price or 0, h.course.id))
-    return SearchResult(
-        hits=hits[offset : offset + limit], total=len(hits), offset=offset, terms=terms
+    page = hits[offset : offset + limit]
+    full = {
+        c.id: c
+        for c in session.execute(
+            select(Course)
+            .where(Course.id.in_([h.course.id for h in page]))
+            .options(joinedload(Course.locations))  # one statement, not two
+        )
+        .unique()
+        .scalars()
+    }
+    page = [replace(h, course=full[h.course.id]) for h in page if h.course.id in full]
+    return SearchResult(hits=page, total=len(hits), offset=offset, terms=terms)
+
+
+# What ranking reads of a candidate; the shown page is then loaded as whole Course objects.
+RANKING_COLUMNS = (
+    Course.id, Course.sector, Course.nlqf, Course.nlqf_rank, Course.level, Course.price,
+    Course.online, Course.modes_of_delivery, Course.start_dates, Course.search_title,
+    Course.search_body,
+)  # fmt: skip
+LOCATION_COLUMNS = (
+    CourseLocation.course_id, CourseLocation.place, CourseLocation.province,
+    CourseLocation.lat, CourseLocation.lon,
+)  # fmt: skip
+
+
+def _ranking_rows(session: Session, ids: list[str]) -> dict[str, SimpleNamespace]:
+    """The candidates' ranking columns and places as plain rows, in one statement: a fraction
+    of the cost of whole ORM objects, which only the page that is shown needs."""
+    query = (
+        select(*RANKING_COLUMNS, *LOCATION_COLUMNS)
+        .outerjoin(CourseLocation, CourseLocation.course_id == Course.id)
+        .where(Course.id.in_(ids))
+        .order_by(Course.id, CourseLocation.id)
     )
+    found: dict[str, SimpleNamespace] = {}
+    names = [c.key for c in RANKING_COLUMNS]
+    places = [c.key for c in LOCATION_COLUMNS]
+    for row in session.execute(query):
+        course_values, place_values = row[: len(names)], row[len(names) :]
+        course = found.get(course_values[0])
+        if course is None:
+            course = SimpleNamespace(**dict(zip(names, course_values, strict=True)), locations=[])
+            found[course.id] = course
+        if place_values[0] is not None:  # a course without places has one row of nulls
+            course.locations.append(SimpleNamespace(**dict(zip(places, place_values, strict=True))))
+    return found

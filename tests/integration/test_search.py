@@ -8,11 +8,12 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import delete, select, text
 
-from bot.catalog import index
+from bot.catalog import index, postings
 from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, search_courses
 from bot.catalog.store import Catalog
+from bot.catalog.textsearch import analyzer
 from bot.db import Meta, session_scope
 
 TODAY = dt.date(2026, 11, 23)
@@ -201,7 +202,9 @@ def test_typo_tolerance_uses_the_term_dictionary(catalog: Catalog) -> None:
 
 def test_migrate_rebuilds_documents_after_an_analyzer_change(catalog: Catalog) -> None:
     with session_scope(catalog.sessions) as session:
+        # Raw SQL bypasses the index: the stored fields and the postings are both stale.
         session.execute(text("UPDATE courses SET search_title = '', search_body = ''"))
+        session.execute(text("DELETE FROM search_postings"))
         session.merge(Meta(key=index.META_KEY, value="old"))
     assert ids(catalog, "informatica") == []
     catalog.migrate()
@@ -210,3 +213,82 @@ def test_migrate_rebuilds_documents_after_an_analyzer_change(catalog: Catalog) -
         assert session.execute(select(Meta.value).where(Meta.key == index.META_KEY)).scalar() == (
             index.ANALYZER_VERSION
         )
+
+
+def test_overheid_is_found_on_both_backends(catalog: Catalog) -> None:
+    """The stem of "overheid" is "over", a Dutch stop word: PostgreSQL's `dutch` configuration
+    dropped it from the index. The stemmed tokens are indexed with `simple` now."""
+    with session_scope(catalog.sessions) as session:
+        session.add(course("overheid", "Werken bij de overheid", sector="administratie"))
+    assert ids(catalog, "overheid")[0] == "overheid"
+    assert ids(catalog, "overheid", price_max=1000, nlqf_max="4") == ["overheid"]
+    if catalog.engine.dialect.name == "postgresql":
+        with session_scope(catalog.sessions) as session:
+            (stem,) = analyzer().query("overheid")[0].alternatives[0]
+            assert stem == "over"
+            found = session.execute(
+                text("SELECT id FROM courses WHERE search_tsv @@ to_tsquery('simple', :q)"),
+                {"q": stem},
+            ).scalars()
+            assert list(found) == ["overheid"]
+
+
+def test_title_words_outrank_description_words_the_same_on_both_backends(
+    catalog: Catalog,
+) -> None:
+    """BM25 with the title weighted 3: a course about the word beats one that mentions it."""
+    with session_scope(catalog.sessions) as session:
+        session.add_all(
+            [
+                course("mentions", "Schilder", sector="bouw", description="Je leert ook metselen."),
+                course("about", "Metselen", sector="bouw", nlqf="2"),
+            ]
+        )
+        result = search_courses(session, Profile(), "metselen", limit=5, today=TODAY)
+    found = [h.course.id for h in result.hits]
+    assert found[0] == "about" and found[-1] == "mentions"  # "Metselaar" sits in between
+    assert result.hits[0].score > result.hits[-1].score
+
+
+def test_filter_columns_follow_changes_and_deletes(catalog: Catalog) -> None:
+    """The postings carry price, level, sector and online: a change reaches the filters."""
+    assert ids(catalog, "boekhouden", price_max=1000) == ["boekhouden-goedkoop"]
+    with session_scope(catalog.sessions) as session:
+        session.get(Course, "boekhouden-duur").price = 150.0
+    assert set(ids(catalog, "boekhouden", price_max=1000)) == {
+        "boekhouden-duur",
+        "boekhouden-goedkoop",
+    }
+    with session_scope(catalog.sessions) as session:
+        session.get(Course, "boekhouden-goedkoop").nlqf, _ = "6", None
+        session.get(Course, "boekhouden-goedkoop").nlqf_rank = 7
+    assert ids(catalog, "boekhouden", price_max=1000, nlqf_max="4") == ["boekhouden-duur"]
+    with session_scope(catalog.sessions) as session:
+        session.delete(session.get(Course, "boekhouden-duur"))
+    with session_scope(catalog.sessions) as session:
+        left = session.execute(
+            text("SELECT count(*) FROM search_postings WHERE course_id = 'boekhouden-duur'")
+        ).scalar()
+    assert left == 0
+    assert ids(catalog, "boekhouden", nlqf_max="4") == []
+
+
+def test_a_word_counts_once_whichever_synonym_matched() -> None:
+    """A word typed scores by its best form (the word, a synonym, a typo fix), not by the sum
+    of every form a course names: a course that names three forms weakly does not beat one
+    that names the word strongly. Different words typed still add up."""
+    score = postings._Score({"lass": 1.0, "lasser": 1.0, "lastechniek": 1.0, "mig": 1.0},
+                            [{"lass", "lasser", "lastechniek"}, {"mig"}])  # fmt: skip
+    strong = {"lass": 1.0}
+    three_weak = {"lasser": 0.8, "lastechniek": 0.8}
+    assert score.low(strong) == 1.0 > score.low(three_weak) == 0.8
+    assert score.low({"lass": 1.0, "mig": 0.5}) == 1.5
+    # An unread form can add at most its last impact read, a course not seen at most the best
+    # open form per word, and, when every course with all words was seen, not its weakest word.
+    assert score.high(three_weak, {"lass": 0.9, "mig": 0.7}) == pytest.approx(1.6)
+    assert score.unseen(
+        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=False
+    ) == pytest.approx(1.6)
+    assert score.unseen(
+        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=True
+    ) == pytest.approx(0.9)

@@ -1,4 +1,4 @@
-"""Synthetic catalogs (bot.catalog.synthetic) on SQLite and PostgreSQL: load, index, search."""
+"""Synthetic catalogs (bench/synthetic.py) on SQLite and PostgreSQL: load, index, search."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select, text
 
-from bot.catalog import index, synthetic
+from bench import synthetic
+from bot.catalog import index, postings
 from bot.catalog.models import Course, CourseLocation
+from bot.catalog.postings import SearchPosting
 from bot.catalog.profile import Profile
-from bot.catalog.search import FTS5_TOP_N, CourseFilters, _distance_km, _fts5_match
+from bot.catalog.search import CourseFilters, _distance_km, term_weights, text_candidates
 from bot.catalog.textsearch import analyzer, count_terms
 from bot.errors import CatalogError
 
@@ -132,20 +134,13 @@ def _check_synthetic_catalog(catalog) -> None:
                     for loc in course.locations
                 )
 
-    # SQLite without filters ranks in FTS5 first: the same rows and order as the plain join.
-    if catalog.engine.dialect.name == "sqlite":
-        plain = (
-            "SELECT c.id, -bm25(courses_fts, 3.0, 1.0) AS r FROM courses_fts JOIN courses c "
-            "ON c.rowid = courses_fts.rowid WHERE courses_fts MATCH :q ORDER BY r DESC, c.id LIMIT :n"
-        )
-        words = [word, typo, common, "zorg", "heftruck certificaat", "gratis cursus"]
-        with catalog.sessions() as session:
-            for topic in words:
-                match = _fts5_match(analyzer().query(topic, vocab))
-                for n in (1, 5, 40, 500):
-                    params = {"q": match, "n": n}
-                    expected = session.execute(text(plain), params).all()
-                    assert session.execute(text(FTS5_TOP_N), params).all() == expected
+    # The postings hold every term of every course, and the threshold algorithm on them gives
+    # exactly the best n that scoring every course would give, with and without filters.
+    assert _count(catalog, SearchPosting) == sum(
+        len(postings.impacts(c.search_title, c.search_body)) for c in courses
+    )
+    _check_top_n(catalog, courses, vocab, [word, typo, common, "zorg", "heftruck certificaat",
+                                          "gratis cursus", "eerste hulp"], by_province)  # fmt: skip
 
     # Generating again replaces the synthetic courses (no --force needed); same seed, same catalog.
     first = synthetic.generate(catalog.engine, 300, seed=7, progress=False)
@@ -156,6 +151,42 @@ def _check_synthetic_catalog(catalog) -> None:
     synthetic.generate(catalog.engine, 300, seed=8, progress=False)
     assert [c.title for c in _courses(catalog)] != titles
     assert _count(catalog, Course) == 300
+
+
+def _check_top_n(catalog, courses, vocab, topics: list[str], filters: CourseFilters) -> None:
+    def passes(course: Course) -> bool:
+        return (
+            (course.nlqf_rank is None or course.nlqf_rank <= 3)
+            and course.price is not None
+            and course.price <= filters.price_max
+            and (course.online or any(loc.province == "gelderland" for loc in course.locations))
+        )
+
+    for topic in topics:
+        terms = analyzer().query(topic, vocab)
+        weights = term_weights(terms, vocab)
+        groups = [{t for a in term.alternatives for t in a} for term in terms]
+        for with_filters in (False, True):
+            scores = []
+            for course in courses:
+                if with_filters and not passes(course):
+                    continue
+                found = postings.impacts(course.search_title, course.search_body)
+                score = sum(  # per word typed, its best form (the word, a synonym, a fix)
+                    max((weights[t] * found[t] for t in g if t in found), default=0.0)
+                    for g in groups
+                )
+                if score > 0:
+                    scores.append(score)
+            expected = sorted(scores, reverse=True)
+            best = expected[0] if expected else 1.0
+            for n in (1, 10, 40, 300):
+                with catalog.sessions() as session:
+                    got = text_candidates(
+                        session, terms, filters if with_filters else CourseFilters(), n, vocab
+                    )
+                want = [round(x / best, 9) for x in expected[:n]]
+                assert [round(r, 9) for _id, r in got] == want, (topic, with_filters, n)
 
 
 def _courses(catalog) -> list[Course]:

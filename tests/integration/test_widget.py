@@ -202,9 +202,7 @@ def test_help_buttons_are_always_in_reach(stack, browser) -> None:
     footer.get_by_role("button", name=T["reading_trouble"]).click()
     page.wait_for_selector("text=Zal ik een mens voor je vragen", timeout=30000)
     # In the questions, the offer's choices come right after it (the question asked again follows).
-    offer = page.locator(
-        ".msg--bot:has-text('Zal ik een mens voor je vragen') + .choices"
-    )
+    offer = page.locator(".msg--bot:has-text('Zal ik een mens voor je vragen') + .choices")
     assert offer.get_by_role("button", name="Ja, graag", exact=True).count() == 1
 
     footer.get_by_role("button", name=T["request_human"]).click()

@@ -8,6 +8,7 @@ loads this file by its path, nothing in the project imports it (the import test 
 from alembic import context
 
 import bot.catalog.models
+import bot.catalog.postings
 import bot.console.models
 import bot.handoff.models
 import bot.whatsapp.models  # noqa: F401 - each registers its tables on Base.metadata
