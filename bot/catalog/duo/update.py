@@ -166,3 +166,34 @@ def import_directory(
         newest = max(p.stat().st_mtime for p in paths.values())
         downloaded = dt.date.fromtimestamp(newest)
     return import_source(session, source_id, paths, downloaded, today, show_progress)
+
+
+def fetch(
+    source_id: str,
+    directory: Path,
+    base_url: str,
+    timeout: float,
+    show_progress: bool = False,
+) -> tuple[dict[str, Path], str]:
+    """Download a source's files from DUO into `directory`: (paths by key, their URLs)."""
+    import requests
+
+    from bot.catalog.duo import ckan
+
+    source = files.SOURCES[source_id]
+    directory.mkdir(parents=True, exist_ok=True)
+    paths: dict[str, Path] = {}
+    urls = []
+    with requests.Session() as http:
+        for duo_file in source.files:
+            try:
+                url = ckan.resource_url(http, base_url, duo_file, timeout)
+            except CatalogImportError:
+                if duo_file.required:
+                    raise
+                continue
+            paths[duo_file.key] = ckan.download(
+                http, url, directory / duo_file.name, timeout, show_progress
+            )
+            urls.append(url)
+    return paths, " ".join(urls)
