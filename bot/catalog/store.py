@@ -32,6 +32,7 @@ class Catalog:
         self.sessions = database.sessions
         self.vocabulary = Vocabulary()
         self._schemes: tuple[float, list[Scheme]] | None = None
+        self._sources: tuple[float, frozenset[str]] | None = None
 
     @classmethod
     def open(cls, settings: Settings, url: str | None = None) -> Catalog:
@@ -96,6 +97,15 @@ class Catalog:
             return duo_update.import_directory(
                 session, source_id, directory, downloaded, show_progress=show_progress
             )
+
+    def loaded_sources(self) -> frozenset[str]:
+        """The ids of the DUO sources in the catalog; read again at most once a minute."""
+        now = time.monotonic()
+        if self._sources is None or now - self._sources[0] > SCHEMES_TTL_S:
+            with session_scope(self.sessions) as session:
+                ids = frozenset(session.execute(select(CatalogSource.id)).scalars())
+            self._sources = (now, ids)
+        return self._sources[1]
 
     def sources(self, today: dt.date | None = None) -> list[dict[str, Any]]:
         """Per DUO source: rows, download date, and the share of courses with a place, a

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from bot.catalog.store import Catalog
 from bot.console import export, stats
 from bot.console.audit import AuditLog
 from bot.console.auth import Accounts
@@ -108,6 +109,21 @@ class Console:
         if address is None or not address.wa_id:
             return None
         return "+" + address.wa_id
+
+
+def shown_courses(database: Database, ids: list[str]) -> list[dict[str, Any]]:
+    """The courses a person was shown, with their RIO codes, for the console."""
+    found = {c.id: c for c in Catalog(database).courses(ids)}
+    return [
+        {
+            "id": course_id,
+            "title": found[course_id].title if course_id in found else "",
+            "provider": found[course_id].provider if course_id in found else "",
+            "code": (found[course_id].primary_code or "") if course_id in found else "",
+            "rio": list(found[course_id].rio_codes or []) if course_id in found else [],
+        }
+        for course_id in ids
+    ]
 
 
 def build(settings: Settings, get_database: Callable[[], Database], templates: Environment):
@@ -261,7 +277,9 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
             return page(request, "error", 404, message="Dit verzoek bestaat niet.")
         await run(console.audit.record, advisor, "view", item.conversation_id, "live")
         mine = item.status == HandoffStatus.CLAIMED and item.claimed_by_id == advisor.id
-        return page(request, "takeover", request_=item, mine=mine, active="queue")
+        ids = list((item.summary or {}).get("shown_courses") or [])
+        courses = await run(shown_courses, console.database, ids) if ids else []
+        return page(request, "takeover", request_=item, mine=mine, active="queue", courses=courses)
 
     @login_required()
     async def takeover_messages(request: Request) -> Response:
