@@ -371,3 +371,17 @@ def test_update_downloads_through_ckan_and_refuses_a_cut_off_or_changed_file(cka
         assert count_courses(store) == 2
     finally:
         store.close()
+
+
+def test_the_worker_updates_a_source_that_is_missing_or_due():
+    from bot.worker import catalog_due
+
+    now = dt.datetime(2026, 12, 7, 12, 0)
+    imported = {"duo-ho": now - dt.timedelta(days=8), "duo-mbo": now - dt.timedelta(days=2)}
+    assert catalog_due(imported, 7, now) == ["duo-ho", "duo-nfo"]
+    assert catalog_due(imported, 30, now) == ["duo-nfo"]
+
+
+def test_the_update_schedule_is_off_by_default(tmp_path: Path):
+    assert make_settings(tmp_path).catalog_update_days == 0
+    assert make_settings(tmp_path).catalog_max_age_days == 45
