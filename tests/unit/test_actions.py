@@ -137,9 +137,10 @@ PROFILE = {
 def test_search_gives_three_results_with_reasons_then_more() -> None:
     messages, events = run(ActionSearchCourses(), tracker(PROFILE, intent="affirm"))
     # mbo 2 and no mbo courses imported yet: the person first hears where to look for them
-    assert responses(messages) == ["utter_no_mbo_yet", "utter_results_intro"] + [
-        "utter_course_result"
-    ] * 3
+    assert (
+        responses(messages)
+        == ["utter_no_mbo_yet", "utter_results_intro"] + ["utter_course_result"] * 3
+    )
     for message in messages[2:]:
         assert message["reason"] and message["title"] and "Bron: DUO" in message["link"]
         assert render(DOMAIN, "utter_price_unknown") in message["facts"]
