@@ -385,3 +385,23 @@ def test_the_worker_updates_a_source_that_is_missing_or_due():
 def test_the_update_schedule_is_off_by_default(tmp_path: Path):
     assert make_settings(tmp_path).catalog_update_days == 0
     assert make_settings(tmp_path).catalog_max_age_days == 45
+
+
+@pytest.mark.postgres
+def test_update_and_a_broken_file_on_postgresql(module_postgres_database: str, tmp_path: Path):
+    store = Catalog.open(make_settings(tmp_path, OVERSTAP_DATABASE_URL=module_postgres_database))
+    try:
+        store.migrate()
+        folder = make_nfo(make_mbo(tmp_path / "duo"))
+        store.update_source("duo-mbo", folder, dt.date(2026, 12, 1))
+        store.update_source("duo-nfo", folder, dt.date(2026, 12, 1))
+        assert [h.course.id for h in store.search(Profile(), "heftruck").hits] == ["duo-nfo:A1:N1"]
+        before = count_courses(store)
+        (folder / "aangeboden_nfo_opleiding_cohorten.csv").write_text(
+            "AANGEBODEN_OPLEIDINGCODE\nn-1\n"
+        )
+        with pytest.raises(CatalogImportError, match="OPLEIDINGSVORM ontbreekt"):
+            store.update_source("duo-nfo", folder, dt.date(2026, 12, 5))
+        assert count_courses(store) == before
+    finally:
+        store.close()
