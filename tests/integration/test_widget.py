@@ -378,7 +378,7 @@ def test_adviser_messages_are_marked_as_from_a_person(stack, browser) -> None:
     assert adviser.first.locator(".msg__who").inner_text() == T["adviser_named"].format(
         name="Sanne"
     )
-    assert adviser.nth(1).locator(".card__title").inner_text() == "Lassen MIG/MAG"
+    assert adviser.nth(1).locator(".card__title").inner_text() == "Bachelor Verpleegkunde"
     context.close()
 
 
