@@ -27,7 +27,9 @@ SNAPSHOT = PROJECT_ROOT / "data" / "catalog" / "duo_ho.csv.gz"
 NOTE = PROJECT_ROOT / "data" / "catalog" / "duo_ho.yml"
 
 
-def build(source: Path, downloaded: dt.date, today: dt.date, out: Path = SNAPSHOT) -> dict:
+def build(
+    source: Path, downloaded: dt.date, today: dt.date, out: Path = SNAPSHOT, note_path: Path = NOTE
+) -> dict:
     kept, total = [], 0
     for row in files.read_rows(source, files.HO_COLUMNS):
         total += 1
@@ -56,7 +58,7 @@ def build(source: Path, downloaded: dt.date, today: dt.date, out: Path = SNAPSHO
         "bytes": len(data),
         "made_by": "python -m bot.catalog.duo.snapshot",
     }
-    (out.with_suffix("").with_suffix(".yml") if out != SNAPSHOT else NOTE).write_text(
+    note_path.write_text(
         "# Provenance of duo_ho.csv.gz (written by bot/catalog/duo/snapshot.py; do not edit).\n"
         + yaml.safe_dump(note, sort_keys=False, allow_unicode=True),
         encoding="utf-8",

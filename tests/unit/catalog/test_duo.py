@@ -405,3 +405,36 @@ def test_update_and_a_broken_file_on_postgresql(module_postgres_database: str, t
         assert count_courses(store) == before
     finally:
         store.close()
+
+
+def test_the_snapshot_keeps_offered_rows_and_used_columns_and_is_reproducible(tmp_path: Path):
+    from bot.catalog.duo import snapshot
+
+    source = write_csv(tmp_path / "ho_opleidingsoverzicht.csv", HO_ALL, ho_rows())
+    out, note_path = tmp_path / "duo_ho.csv.gz", tmp_path / "duo_ho.yml"
+    note = snapshot.build(source, dt.date(2026, 8, 4), TODAY, out, note_path)
+    first = out.read_bytes()
+    snapshot.build(source, dt.date(2026, 8, 4), TODAY, out, note_path)
+    assert out.read_bytes() == first  # no timestamp in the gzip stream
+    assert (note["input_rows"], note["rows"], note["bytes"]) == (8, 6, len(first))
+    assert snapshot.read_note(note_path)["source"] == "Bron: DUO Open Onderwijsdata (RIO), CC0"
+    rows = list(files.read_rows(out, files.HO_COLUMNS))
+    assert list(rows[0]) == list(files.HO_COLUMNS)
+    assert {r["AANGEBODEN_OPLEIDINGCODE"] for r in rows} == {
+        "a-1",
+        "a-1b",
+        "a-2",
+        "a-3",
+        "b-1",
+        "d-1",
+    }
+
+
+def test_the_shipped_snapshot_matches_its_note():
+    from bot.catalog.duo import snapshot
+
+    note = snapshot.read_note()
+    data = snapshot.SNAPSHOT.read_bytes()
+    assert note["bytes"] == len(data) and note["downloaded"] == "2026-08-04"
+    assert note["rows"] == sum(1 for _ in files.read_rows(snapshot.SNAPSHOT, files.HO_COLUMNS))
+    assert note["license"] == "CC0 1.0"
