@@ -69,8 +69,10 @@ def test_typed_answers_with_typos_and_number_words(stack) -> None:
     assert "liefst" in texts(stack.say(me, "rotterdm"))  # a typo, and the goal is still asked
     out = texts(stack.say(me, '/inform{"goal": "basic_skills"}'))
     assert "Bijstand" in out and "Schoonmaker" in out and "34" in out and "Rotterdam" in out
-    assert "taal, rekenen of computer" in out
-    assert "Taalhuis" in out
+    # No course for reading, writing or arithmetic is in DUO's register: no invented one is
+    # shown; the bot says so and points to the gemeente, the Taalhuis and the Leerwerkloket.
+    assert "Waarom:" not in out and "Ik vond geen opleiding die goed past" in out
+    assert "gemeente" in out and "Taalhuis" in out and "leerwerkloket.nl" in out
 
 
 def test_buttons_dont_know_and_skip(stack) -> None:
