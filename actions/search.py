@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import common
+from actions import common, course_text
 from actions.common import (
     call_store,
     profile_from,
@@ -16,11 +18,14 @@ from actions.common import (
     settings,
 )
 from bot.catalog.eligibility import Reason
+from bot.catalog.models import nlqf_rank
 from bot.catalog.search import CourseHit
 from bot.catalog.subject import has_subject
 from bot.errors import StoreUnavailable
 
 TOPIC_INTENTS = {"search_courses"}
+# Up to NLQF 3 (mbo 3) a person is pointed to mbo and short courses too.
+MBO_MAX_RANK = nlqf_rank("3")
 
 
 def reason_text(domain: DomainDict, reasons: list[Reason], limit: int = 2) -> str:
@@ -37,6 +42,7 @@ def euro(amount: float) -> str:
 
 
 def course_values(domain: DomainDict, hit: CourseHit) -> dict[str, str]:
+    """The values of utter_course_result: name, school, place, the facts, the link."""
     course = hit.course
     if hit.place:
         where = hit.place
@@ -44,18 +50,13 @@ def course_values(domain: DomainDict, hit: CourseHit) -> dict[str, str]:
         where = render(domain, "utter_where_online")
     else:
         where = render(domain, "utter_where_unknown")
-    if course.price is None:
-        price = render(domain, "utter_price_unknown")
-    elif course.price == 0:
-        price = render(domain, "utter_price_free")
-    else:
-        price = render(domain, "utter_price_amount", amount=euro(course.price))
     return {
         "title": course.title,
         "provider": course.provider,
         "where": where,
-        "price": price,
+        "facts": course_text.facts(domain, course, dt.date.today(), euro),
         "reason": reason_text(domain, hit.reasons),
+        "link": course_text.link(domain, course),
         "url": course.url or "",
     }
 
@@ -63,6 +64,19 @@ def course_values(domain: DomainDict, hit: CourseHit) -> dict[str, str]:
 class ActionSearchCourses(Action):
     def name(self) -> str:
         return "action_search_courses"
+
+    @staticmethod
+    async def note_missing_mbo(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """Before mbo courses are imported, someone at mbo level hears where to look."""
+        rank = profile_from(tracker).level_rank
+        if rank is None or rank > MBO_MAX_RANK:
+            return
+        try:
+            loaded = await call_store(common.catalog().loaded_sources)
+        except StoreUnavailable:
+            return
+        if "duo-mbo" not in loaded:
+            dispatcher.utter_message(response="utter_no_mbo_yet")
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -97,6 +111,7 @@ class ActionSearchCourses(Action):
             )
             return [SlotSet("search_topic", topic), SlotSet("results_offset", offset)]
         if offset == 0:
+            await self.note_missing_mbo(dispatcher, tracker)
             dispatcher.utter_message(response="utter_results_intro", count=len(result.hits))
         else:
             dispatcher.utter_message(response="utter_results_more_intro", count=len(result.hits))

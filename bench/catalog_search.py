@@ -377,7 +377,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"# Course search benchmark, {result['date'][:10]}",
         "",
         "`bench/catalog_search.py`: `search_courses(..., limit=10)` as the bot calls it, "
-        "a new session per search, on synthetic catalogs (`bot/catalog/synthetic.py`, "
+        "a new session per search, on synthetic catalogs (`bench/synthetic.py`, "
         f"seed {result['seed']}). Times in ms over {result['queries_per_class']} queries per "
         "class; matches = median number of courses that match the words and SQL filters.",
         "",

@@ -90,9 +90,35 @@ def cmd_catalog(args: argparse.Namespace, settings: Settings) -> int:
             return import_catalog(catalog, args)
         elif args.catalog_command == "verify":
             return verify_catalog(catalog, settings, args.max_age_days)
+        elif args.catalog_command == "update":
+            return update_catalog(catalog, args)
     finally:
         catalog.close()
     return 0
+
+
+def add_update_parser(csub) -> None:
+    update = csub.add_parser(
+        "update",
+        help="de opleidingen van DUO (RIO) ophalen en inlezen: hbo/wo, mbo en korte opleidingen",
+        description="Haalt DUO's bestanden op via onderwijsdata.duo.nl (of leest ze uit een map) "
+        "en leest elke bron in een keer in. Een kapot of afgebroken bestand verandert niets.",
+        epilog="Bestanden in de map (ook als .gz): ho_opleidingsoverzicht.csv, "
+        "instellingenho.csv; mbo_opleidingsaanbod.csv, mbo_opleidingsaanbod_cohorten.csv, "
+        "instellingenmbo.csv; aangeboden_nfo_opleidingen.csv, "
+        "aangeboden_nfo_opleiding_cohorten.csv, onderwijsaanbieders.csv, onderwijslocaties.csv, "
+        "nfo_opleidingserkenningen.csv.",
+    )
+    update.add_argument(
+        "--from", dest="from_dir", type=Path, metavar="MAP",
+        help="de bestanden uit deze map lezen in plaats van downloaden",
+    )  # fmt: skip
+    update.add_argument(
+        "--source", action="append", choices=sorted(UPDATE_SOURCES),
+        help="alleen deze bron (mag vaker); standaard alle drie",
+    )  # fmt: skip
+    update.add_argument("--downloaded", help="dag van de download (JJJJ-MM-DD) bij --from")
+    update.add_argument("--quiet", action="store_true", help="geen voortgangsbalk")
 
 
 def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
@@ -194,11 +220,71 @@ def format_stats(stats: dict) -> str:
     lines += block(say("stats_by_level"), stats["courses_by_nlqf"], level_label)
     modes = stats["courses_by_mode"]
     lines += block(say("stats_by_mode"), modes, lambda m: label_of(DeliveryMode, m))
+    lines += format_sources(stats.get("sources", []))
     lines.append(say("stats_schemes", count=stats["schemes"]))
     lines += block(
         say("stats_by_status"), stats["schemes_by_status"], lambda s: label_of(SchemeStatus, s)
     )
     return "\n".join(lines)
+
+
+def update_catalog(catalog, args: argparse.Namespace) -> int:
+    """Import each DUO source in its own transaction; one Dutch line per source."""
+    import datetime as dt
+
+    from bot.errors import CatalogImportError
+
+    downloaded = dt.date.fromisoformat(args.downloaded) if args.downloaded else None
+    failed = 0
+    for name in args.source or list(UPDATE_SOURCES):
+        source_id = UPDATE_SOURCES[name]
+        try:
+            report = catalog.update_source(
+                source_id, args.from_dir, downloaded, show_progress=not args.quiet
+            )
+        except CatalogImportError as exc:
+            failed += 1
+            print(f"FOUT bij {name}: {exc}", file=sys.stderr)
+            continue
+        print(report.line())
+    return 1 if failed else 0
+
+
+UPDATE_SOURCES = {"ho": "duo-ho", "mbo": "duo-mbo", "nfo": "duo-nfo"}
+
+
+def format_sources(sources: list[dict]) -> list[str]:
+    """Per DUO source: rows, download date, and the shares with a place, website, next start."""
+    if not sources:
+        return ["Bronnen: geen (draai overstap setup of overstap catalog update)."]
+    lines = ["Bronnen (Bron: DUO Open Onderwijsdata (RIO), CC0):"]
+    for s in sources:
+        lines.append(
+            f"  {s['label']}: {s['courses']} opleidingen uit {s['rows']} rijen, download "
+            f"{s['downloaded']} ({s['age_days']} dagen oud); met plaats "
+            f"{s['with_place']:.0%}, met website {s['with_website']:.0%}, met volgende start "
+            f"{s['with_next_start']:.0%}"
+        )
+    return lines
+
+
+def verify_sources(catalog, max_age: int) -> int:
+    """Fails (returns the errors) on a DUO source older than max_age days, or none at all."""
+    sources = catalog.sources()
+    errors = 0
+    if not sources:
+        print("FOUT: er staan geen opleidingen van DUO in de catalogus.")
+        return 1
+    for source in sources:
+        if source["age_days"] > max_age:
+            errors += 1
+            print(
+                f"FOUT: bron {source['label']} is {source['age_days']} dagen oud (download "
+                f"{source['downloaded']}, maximaal {max_age}). Draai: overstap catalog update"
+            )
+    print(f"{len(sources)} bronnen van opleidingen gecontroleerd, {errors} fouten "
+          f"(maximale leeftijd {max_age} dagen).")  # fmt: skip
+    return errors
 
 
 def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int:
@@ -221,6 +307,7 @@ def verify_catalog(catalog, settings: Settings, max_age_days: int | None) -> int
     counts = {"schemes": len(schemes), "topics": len(topics), "errors": fatal}
     print(say("verified", max_age=max_age, **counts))
     fatal += verify_demand(max_age)
+    fatal += verify_sources(catalog, settings.catalog_max_age_days)
     return 1 if fatal else 0
 
 
@@ -559,7 +646,12 @@ def add_catalog_parser(sub) -> None:
     """catalog load|stats|import|verify."""
     p = sub.add_parser("catalog", help="de catalogus van opleidingen en regelingen beheren")
     csub = p.add_subparsers(dest="catalog_command", required=True, metavar="ACTION")
-    csub.add_parser("load", help="de startcatalogus uit data/catalog/ laden (vervangt alles)")
+    csub.add_parser(
+        "load",
+        help="de regelingen en de opleidingen van DUO uit data/catalog/ laden (niet over een "
+        "nieuwere download heen)",
+    )
+    add_update_parser(csub)
     stats = csub.add_parser("stats", help="overzicht van de catalogus: aantallen per soort")
     stats.add_argument("--json", action="store_true", help="de aantallen als JSON tonen")
     add_import_parser(csub)

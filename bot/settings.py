@@ -351,6 +351,27 @@ class Settings:
         minimum=1,
         maximum=3650,
     )
+    catalog_max_age_days: int = setting(
+        "45",
+        "`overstap catalog verify` fails on a DUO course source downloaded more than this many "
+        "days ago (schemes have OVERSTAP_VERIFY_MAX_AGE_DAYS).",
+        "chat",
+        minimum=1,
+        maximum=3650,
+    )
+    catalog_update_days: int = setting(
+        "0",
+        "Days between automatic `overstap catalog update` runs by `overstap worker`; 0 = off.",
+        "chat",
+        minimum=0,
+        maximum=365,
+    )
+    catalog_ckan_url: str = setting(
+        "https://onderwijsdata.duo.nl",
+        "DUO's open-data portal (CKAN) that `overstap catalog update` downloads from.",
+        "chat",
+        check=_http_url,
+    )
     results_per_page: int = setting(
         "3", "Course results shown per page in the chat.", "chat", minimum=3, maximum=5
     )

@@ -38,11 +38,11 @@ def prepare_database(settings: Settings, force: bool = False) -> None:
     try:
         catalog.migrate()
         if force or not catalog.seed_is_current():
-            step("loading the seed catalog (data/catalog/) into the database")
+            step("loading the schemes and DUO's HO snapshot (data/catalog/) into the database")
             counts = catalog.load_seed()
             print(f"    {counts['schemes']} schemes, {counts['courses']} courses")
         else:
-            step("database and seed catalog are up to date")
+            step("database and shipped catalog are up to date")
     finally:
         catalog.close()
 

@@ -23,6 +23,8 @@ from bot.settings import Settings
 logger = logging.getLogger("bot.worker")
 RELAY_INTERVAL_S = 5.0
 HANDOFF_INTERVAL_S = 15.0
+CATALOG_CHECK_S = 3600.0
+CATALOG_SOURCES = ("duo-ho", "duo-mbo", "duo-nfo")
 
 
 async def repeat(name: str, once: Callable[[], Awaitable[int]], idle_s: float) -> None:
@@ -54,6 +56,47 @@ def handoff_once(settings: Settings, database, rasa) -> Callable[[], Awaitable[i
     return once
 
 
+def catalog_due(imported: dict[str, dt.datetime], every_days: int, now: dt.datetime) -> list[str]:
+    """The DUO sources to update now: never imported, or imported `every_days` days ago."""
+    due = []
+    for source in CATALOG_SOURCES:
+        last = imported.get(source)
+        if last is None or now - last >= dt.timedelta(days=every_days):
+            due.append(source)
+    return due
+
+
+def catalog_once(settings: Settings, database) -> Callable[[], Awaitable[int]]:
+    """`overstap catalog update` on a schedule (OVERSTAP_CATALOG_UPDATE_DAYS; 0 = off): each
+    due source is downloaded and imported in its own transaction; a failure changes nothing
+    and is tried again at the next check."""
+    from sqlalchemy import select
+
+    from bot.catalog.models import CatalogSource
+    from bot.catalog.store import Catalog
+    from bot.db import session_scope
+    from bot.errors import CatalogImportError
+
+    catalog = Catalog(database)
+
+    def update() -> int:
+        with session_scope(database.sessions) as session:
+            rows = session.execute(select(CatalogSource.id, CatalogSource.imported_at)).all()
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        for source in catalog_due(dict(rows), settings.catalog_update_days, now):
+            try:
+                report = catalog.update_source(source)
+                logger.info("catalog update %s: %s courses", source, report.courses)
+            except CatalogImportError:
+                logger.error("catalog update %s failed; the catalog is unchanged", source)
+        return 0
+
+    async def once() -> int:
+        return await asyncio.to_thread(update)
+
+    return once
+
+
 async def run_forever(settings: Settings) -> None:
     from bot.console.transcripts import tracker_engine
     from bot.db import Database
@@ -69,6 +112,12 @@ async def run_forever(settings: Settings) -> None:
             repeat("handoff", handoff_once(settings, database, rasa), HANDOFF_INTERVAL_S)
         )
     ]
+    if settings.catalog_update_days:
+        jobs.append(
+            asyncio.create_task(
+                repeat("catalog", catalog_once(settings, database), CATALOG_CHECK_S)
+            )
+        )
     closers = []
     if settings.rabbitmq_url:
         consumer = EventConsumer(database.engine, settings.rabbitmq_url, settings.event_queue)

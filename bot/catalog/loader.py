@@ -1,4 +1,5 @@
-"""Loads the seed catalog (data/catalog/*.yml) into the database, in one transaction."""
+"""Loads the shipped catalog into the database in one transaction: the schemes
+(data/catalog/schemes.yml) and the real courses of DUO's HO snapshot (data/catalog/duo_ho.csv.gz)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ import yaml
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.catalog import index
-from bot.catalog.models import COURSE_NLQF_LEVELS, Course, CourseLocation, Scheme, nlqf_rank
+from bot.catalog.models import CatalogSource, Scheme
 from bot.db import Meta
 from bot.errors import CatalogImportError
 from bot.settings import PROJECT_ROOT
 
 SEED_DIR = PROJECT_ROOT / "data" / "catalog"
+SNAPSHOT_NAME = "duo_ho.csv.gz"  # DUO's HO Opleidingsoverzicht, see data/catalog/README.md
 SCHEME_TYPES = {"subsidie", "lening", "advies", "fonds", "fiscaal", "werkgeversplicht"}
 SCHEME_STATUSES = {"actief", "beeindigd", "onzeker"}
 APPLICANTS = {"persoon", "werkgever"}
@@ -25,7 +26,7 @@ MODES = {"distance-learning", "on campus", "online", "hybrid", "situated"}
 
 
 def seed_files(directory: Path = SEED_DIR) -> list[Path]:
-    return [directory / "schemes.yml", directory / "courses.yml"]
+    return [directory / "schemes.yml", directory / SNAPSHOT_NAME]
 
 
 def seed_fingerprint(directory: Path = SEED_DIR) -> str:
@@ -87,60 +88,6 @@ def scheme_from_record(rec: dict, where: str) -> Scheme:
     )
 
 
-def course_from_record(rec: dict, where: str) -> Course:
-    _require(rec, ("id", "title", "provider", "sector", "source"), where)
-    nlqf = None if rec.get("nlqf") is None else str(rec["nlqf"])
-    if nlqf is not None and nlqf not in COURSE_NLQF_LEVELS:
-        raise CatalogImportError(f"{where}: onbekend NLQF-niveau {nlqf!r}")
-    modes = list(rec.get("mode_of_delivery") or [])
-    bad = [m for m in modes if m not in MODES]
-    if bad:
-        raise CatalogImportError(f"{where}: onbekende lesvorm {bad[0]!r}")
-    price = rec.get("price")
-    if price is not None:
-        try:
-            price = float(price)
-        except (TypeError, ValueError):
-            raise CatalogImportError(f"{where}: prijs is geen getal: {price!r}") from None
-        if price < 0:
-            raise CatalogImportError(f"{where}: prijs is negatief")
-    course = Course(
-        id=str(rec["id"]),
-        title=rec["title"],
-        description=rec.get("description") or "",
-        provider=rec["provider"],
-        primary_code=None if rec.get("primary_code") is None else str(rec["primary_code"]),
-        level=rec.get("level") or "undefined",
-        nlqf=nlqf,
-        nlqf_rank=nlqf_rank(nlqf),
-        sector=rec["sector"],
-        category=rec.get("category"),
-        modes_of_delivery=modes,
-        mode_of_study=rec.get("mode_of_study"),
-        duration=rec.get("duration"),
-        study_load=rec.get("study_load"),
-        price=price,
-        start_dates=[str(d) for d in rec.get("start_dates") or []],
-        url=rec.get("url"),
-        keywords=[str(k).lower() for k in rec.get("keywords") or []],
-        source=rec["source"],
-        updated=_date(rec.get("updated"), where, "updated"),
-        online=int(any(m in {"online", "distance-learning"} for m in modes)),
-    )
-    for i, loc in enumerate(rec.get("locations") or []):
-        if not loc.get("place") or not loc.get("province"):
-            raise CatalogImportError(f"{where}.locations[{i}]: plaats en provincie zijn nodig")
-        course.locations.append(
-            CourseLocation(
-                place=loc["place"],
-                province=_province_id(loc["province"]),
-                lat=loc.get("lat"),
-                lon=loc.get("lon"),
-            )
-        )
-    return course
-
-
 def _province_id(value: str) -> str:
     """Province ids are lowercase with hyphens ('noord-holland'), whatever the file wrote."""
     return str(value).strip().lower().replace(" ", "-").replace("fryslân", "friesland")
@@ -163,44 +110,54 @@ def read_yaml_list(path: Path, key: str) -> list[dict]:
     return records
 
 
-def load_seed(session: Session, directory: Path = SEED_DIR) -> dict[str, int]:
-    """Replace schemes and courses with the seed files. The caller's transaction covers it all."""
-    scheme_path, course_path = seed_files(directory)
+def load_seed(
+    session: Session,
+    directory: Path = SEED_DIR,
+    snapshot: Path | None = None,
+    today: dt.date | None = None,
+) -> dict[str, int]:
+    """Replace the schemes with schemes.yml and load DUO's HO snapshot (duo_ho.csv.gz), unless
+    the database holds a newer HO download (`overstap catalog update`). The caller's
+    transaction covers it all."""
+    scheme_path = directory / "schemes.yml"
     schemes = [
         scheme_from_record(rec, f"{scheme_path.name}[{i}] ({rec.get('id')})")
         for i, rec in enumerate(read_yaml_list(scheme_path, "schemes"))
     ]
-    courses = [
-        course_from_record(rec, f"{course_path.name}[{i}] ({rec.get('id')})")
-        for i, rec in enumerate(read_yaml_list(course_path, "courses"))
-    ]
-    prefixed = [c.id for c in courses if ":" in c.id]
-    if prefixed:
-        raise CatalogImportError(f"seed-id's mogen geen ':' bevatten: {', '.join(prefixed[:5])}")
-    for kind, items in (("scheme", schemes), ("course", courses)):
-        ids = [item.id for item in items]
-        dupes = {i for i in ids if ids.count(i) > 1}
-        if dupes:
-            raise CatalogImportError(f"dubbele {kind}-id's: {', '.join(sorted(dupes))}")
-    # Seed course ids have no prefix; imported ones ("ooapi:", "csv:") stay put.
-    seed_courses = select(Course.id).where(~Course.id.contains(":"))
-    session.execute(
-        delete(CourseLocation).where(CourseLocation.course_id.in_(seed_courses)),
-        execution_options={"synchronize_session": False},
-    )
-    session.execute(
-        delete(Course).where(~Course.id.contains(":")),
-        execution_options={"synchronize_session": False},
-    )
+    ids = [s.id for s in schemes]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise CatalogImportError(f"dubbele scheme-id's: {', '.join(sorted(dupes))}")
     session.execute(delete(Scheme))
     session.add_all(schemes)
-    session.add_all(courses)
     session.flush()
-    index.rebuild_terms(session)  # the replaced courses' terms are gone, imported ones stay
+    courses = load_snapshot(session, snapshot or directory / SNAPSHOT_NAME, today)
     meta = session.get(Meta, "seed_fingerprint") or Meta(key="seed_fingerprint", value="")
     meta.value = seed_fingerprint(directory)
     session.merge(meta)
-    return {"schemes": len(schemes), "courses": len(courses)}
+    return {"schemes": len(schemes), "courses": courses}
+
+
+def load_snapshot(session: Session, path: Path, today: dt.date | None = None) -> int:
+    """Courses from the shipped HO snapshot; 0 when a newer HO download is already loaded."""
+    from bot.catalog.duo import snapshot, update
+
+    note = snapshot.read_note(path.with_name(path.name.removesuffix(".csv.gz") + ".yml"))
+    if not path.exists() or not note.get("downloaded"):
+        raise CatalogImportError(f"{path}: de DUO-momentopname of haar notitie ontbreekt.")
+    downloaded = dt.date.fromisoformat(str(note["downloaded"]))
+    current = session.get(CatalogSource, "duo-ho")
+    if current is not None and current.downloaded > downloaded:
+        return 0
+    report = update.import_source(
+        session,
+        "duo-ho",
+        {"offerings": path},
+        downloaded,
+        today,
+        origin=f"data/catalog/{path.name}",
+    )
+    return report.courses
 
 
 def loaded_fingerprint(session: Session) -> str | None:

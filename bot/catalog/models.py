@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     Column,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -69,6 +70,16 @@ class Course(Base):
     # them with FTS5 (courses_fts), PostgreSQL with a generated tsvector column and a GIN index.
     search_title = Column(Text, nullable=False, default="")
     search_body = Column(Text, nullable=False, default="")
+    # Where the record comes from ('duo-ho', 'duo-mbo', 'duo-nfo'; empty for file imports), the
+    # forms it is offered in ('voltijd', 'deeltijd', 'duaal', 'bol', 'bbl', 'online', ...), the
+    # RIO codes of its offerings (AANGEBODEN_OPLEIDINGCODE), and how sure the link and the
+    # places are: 'opleiding' (the register's own), 'school' (the school's other rows), or NULL
+    # when the register gives none.
+    catalog_source = Column(String(20), index=True)
+    forms = Column(JSON, nullable=False, default=list)
+    rio_codes = Column(JSON, nullable=False, default=list)
+    url_kind = Column(String(20))
+    place_kind = Column(String(20))
 
     locations = relationship(
         "CourseLocation", back_populates="course", cascade="all, delete-orphan", lazy="selectin"
@@ -132,3 +143,17 @@ class SearchTerm(Base):
 
     term = Column(String(80), primary_key=True)
     docs = Column(Integer, nullable=False, default=0)
+
+
+class CatalogSource(Base):
+    """One source of courses (a DUO file set): when it was downloaded and imported."""
+
+    __tablename__ = "catalog_sources"
+
+    id = Column(String(20), primary_key=True)  # 'duo-ho', 'duo-mbo', 'duo-nfo'
+    label = Column(String(200), nullable=False)
+    downloaded = Column(Date, nullable=False)  # the day DUO's file was fetched
+    imported_at = Column(DateTime, nullable=False)
+    rows = Column(Integer, nullable=False, default=0)  # offering rows read from the files
+    courses = Column(Integer, nullable=False, default=0)  # courses made from them
+    origin = Column(String(500), nullable=False, default="")  # file names or download URLs

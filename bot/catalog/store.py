@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.catalog import eligibility, importers, index, loader
-from bot.catalog.models import NLQF_LEVELS, Course, Scheme
+from bot.catalog.duo import update as duo_update
+from bot.catalog.models import NLQF_LEVELS, CatalogSource, Course, CourseLocation, Scheme
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, SearchResult, Vocabulary, search_courses
 from bot.db import Database, session_scope
@@ -31,6 +32,7 @@ class Catalog:
         self.sessions = database.sessions
         self.vocabulary = Vocabulary()
         self._schemes: tuple[float, list[Scheme]] | None = None
+        self._sources: tuple[float, frozenset[str]] | None = None
 
     @classmethod
     def open(cls, settings: Settings, url: str | None = None) -> Catalog:
@@ -67,6 +69,66 @@ class Catalog:
         with session_scope(self.sessions) as session:
             return importers.import_file(session, Path(path), fmt, **options)
 
+    def update_source(
+        self,
+        source_id: str,
+        directory: Path | None = None,
+        downloaded: dt.date | None = None,
+        show_progress: bool = False,
+    ) -> duo_update.SourceReport:
+        """Import one DUO source from a folder, or else download it first (CKAN), in one
+        transaction: a failed or cut-off file raises CatalogImportError and changes nothing."""
+        self.vocabulary.clear()
+        if directory is None:
+            directory = self.settings.var_dir / "duo" / dt.date.today().isoformat()
+            paths, origin = duo_update.fetch(
+                source_id,
+                directory,
+                self.settings.catalog_ckan_url,
+                max(self.settings.http_timeout_s, 30.0),
+                show_progress,
+            )
+            with session_scope(self.sessions) as session:
+                return duo_update.import_source(
+                    session, source_id, paths, downloaded or dt.date.today(),
+                    show_progress=show_progress, origin=origin,
+                )  # fmt: skip
+        with session_scope(self.sessions) as session:
+            return duo_update.import_directory(
+                session, source_id, directory, downloaded, show_progress=show_progress
+            )
+
+    def loaded_sources(self) -> frozenset[str]:
+        """The ids of the DUO sources in the catalog; read again at most once a minute."""
+        now = time.monotonic()
+        if self._sources is None or now - self._sources[0] > SCHEMES_TTL_S:
+            with session_scope(self.sessions) as session:
+                ids = frozenset(session.execute(select(CatalogSource.id)).scalars())
+            self._sources = (now, ids)
+        return self._sources[1]
+
+    def sources(self, today: dt.date | None = None) -> list[dict[str, Any]]:
+        """Per DUO source: rows, download date, and the share of courses with a place, a
+        website and a next start date."""
+        today = today or dt.date.today()
+        with session_scope(self.sessions) as session:
+            rows = list(session.execute(select(CatalogSource).order_by(CatalogSource.id)).scalars())
+            found = []
+            for source in rows:
+                found.append(
+                    {
+                        "source": source.id,
+                        "label": source.label,
+                        "rows": source.rows,
+                        "courses": source.courses,
+                        "downloaded": source.downloaded.isoformat(),
+                        "age_days": (today - source.downloaded).days,
+                        "origin": source.origin,
+                        **_shares(session, source.id, today),
+                    }
+                )
+        return found
+
     def stats(self) -> dict[str, Any]:
         with session_scope(self.sessions) as session:
             courses = session.execute(select(func.count()).select_from(Course)).scalar_one()
@@ -93,6 +155,7 @@ class Catalog:
                 for level in sorted(by_nlqf, key=lambda v: nlqf_order.get(v, len(nlqf_order)))
             },
             "courses_by_mode": dict(sorted(by_mode.items())),
+            "sources": self.sources(),
             "schemes": sum(by_status.values()),
             "schemes_by_status": dict(sorted(by_status.items())),
         }
@@ -168,3 +231,30 @@ class Catalog:
         schemes = {s.id: s for s in self.schemes()}
         answer = eligibility.why_not(profile, list(schemes.values()), today, asked)
         return answer, schemes
+
+
+def _shares(session, source_id: str, today: dt.date) -> dict[str, float]:
+    """Shares (0..1) of a source's courses with a place, a website and a start date ahead."""
+    of_source = Course.catalog_source == source_id
+    total = session.execute(select(func.count()).where(of_source)).scalar_one()
+    if not total:
+        return {"with_place": 0.0, "with_website": 0.0, "with_next_start": 0.0}
+    placed = session.execute(
+        select(func.count(func.distinct(CourseLocation.course_id)))
+        .join(Course, Course.id == CourseLocation.course_id)
+        .where(of_source)
+    ).scalar_one()
+    linked = session.execute(
+        select(func.count()).where(of_source, Course.url.is_not(None))
+    ).scalar_one()
+    ahead = today.isoformat()
+    starting = sum(
+        1
+        for dates in session.execute(select(Course.start_dates).where(of_source)).scalars()
+        if any(str(d) >= ahead for d in dates or [])
+    )
+    return {
+        "with_place": round(placed / total, 3),
+        "with_website": round(linked / total, 3),
+        "with_next_start": round(starting / total, 3),
+    }

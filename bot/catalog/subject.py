@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from bot.catalog.search import CourseHit, SearchResult
 from bot.catalog.textsearch import QueryTerm, analyzer
-from bot.nlp.lexicon import default_lexicon
+from bot.nlp.lexicon import default_lexicon, normalize
 
 # Zipf frequency (wordfreq, Dutch) from which a word counts as common: "betalen" 5.2, "geld" 5.6,
 # "mensen" 6.2. Subjects such as "politie" 4.9, "engels" 5.0, "kok" 4.3 or "heftruck" 3.0 stay
@@ -80,8 +80,20 @@ def subject_terms(hit: CourseHit, terms: Iterable[QueryTerm]) -> list[str]:
     return [
         t.word
         for t in matched_terms(hit, terms)
-        if is_known_subject(t.word) or (t.word in in_title and (phrase or not is_common(t.word)))
+        if is_known_subject(t.word)
+        or (
+            t.word in in_title
+            and (phrase or not is_common(t.word))
+            and (t.corrected or looks_typed(t.word, hit.course.title))
+        )
     ]
+
+
+def looks_typed(word: str, title: str) -> bool:
+    """The title has a word that starts like the typed one, not only the same stem: "baas"
+    and "Bas" (a double bass) share the stem 'bas', but nobody asking about a boss means it."""
+    head = word.lower()[:4]
+    return any(w.startswith(head) for w in normalize(title).split())
 
 
 def has_subject(result: SearchResult) -> bool:

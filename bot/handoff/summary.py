@@ -105,12 +105,22 @@ def reason(events: Sequence[Mapping[str, Any]]) -> HandoffReason:
     return HandoffReason.ASKED
 
 
+def shown_courses(events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any]) -> list[str]:
+    """Every course id the person was shown in the conversation, first shown first."""
+    shown: list[str] = []
+    for event in events:
+        if event.get("event") == "slot" and event.get("name") == "last_results":
+            shown.extend(str(i) for i in event.get("value") or [])
+    shown.extend(str(i) for i in slots.get("last_results") or [])
+    return list(dict.fromkeys(shown))
+
+
 def build(events: Sequence[Mapping[str, Any]], slots: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "profile": {s: slots.get(s) for s in SUMMARY_PROFILE_SLOTS if slots.get(s) is not None},
         "work": work_summary(slots),
         "search_topic": slots.get("search_topic"),
-        "shown_courses": list(slots.get("last_results") or []),
+        "shown_courses": shown_courses(events, slots),
         "topic": topic(events),
         "reading_signals": count_reading_signals(events),
         "misunderstood": sum(1 for t in user_turns(events) if intent_of(t) == "nlu_fallback"),

@@ -354,9 +354,9 @@ def test_adviser_messages_are_marked_as_from_a_person(stack, browser) -> None:
                 "data": {
                     "custom": {
                         "type": "course",
-                        "title": "Lassen MIG/MAG",
-                        "provider": "Techniekschool Zuid",
-                        "url": "https://example.org/lassen",
+                        "title": "Bachelor Verpleegkunde",
+                        "provider": "Hogeschool Inholland",
+                        "url": "https://www.inholland.nl/opleidingen/",
                     }
                 },
                 "metadata": {"sender": "adviseur", "sender_name": "Sanne"},
@@ -369,8 +369,8 @@ def test_adviser_messages_are_marked_as_from_a_person(stack, browser) -> None:
         name="Sanne"
     )
     card = adviser.nth(1).locator(".card")
-    assert card.locator(".card__title").inner_text() == "Lassen MIG/MAG"
-    assert card.locator("a").get_attribute("href") == "https://example.org/lassen"
+    assert card.locator(".card__title").inner_text() == "Bachelor Verpleegkunde"
+    assert card.locator("a").get_attribute("href") == "https://www.inholland.nl/opleidingen/"
     assert page.locator(".msg--bot .msg__who").count() == 0  # the bot is never "a person"
     assert axe_violations(page) == []
 
@@ -379,7 +379,7 @@ def test_adviser_messages_are_marked_as_from_a_person(stack, browser) -> None:
     assert adviser.first.locator(".msg__who").inner_text() == T["adviser_named"].format(
         name="Sanne"
     )
-    assert adviser.nth(1).locator(".card__title").inner_text() == "Lassen MIG/MAG"
+    assert adviser.nth(1).locator(".card__title").inner_text() == "Bachelor Verpleegkunde"
     context.close()
 
 

@@ -119,6 +119,11 @@ class CourseData:
     keywords: list[str] = field(default_factory=list)
     updated: dt.date | None = None
     locations: list[LocationData] = field(default_factory=list)
+    catalog_source: str | None = None
+    forms: list[str] = field(default_factory=list)
+    rio_codes: list[str] = field(default_factory=list)
+    url_kind: str | None = None
+    place_kind: str | None = None
 
     def to_course(self) -> Course:
         course = Course(
@@ -143,6 +148,11 @@ class CourseData:
             source=self.source,
             updated=self.updated,
             online=int(any(m in ONLINE_MODES for m in self.modes_of_delivery)),
+            catalog_source=self.catalog_source,
+            forms=list(self.forms),
+            rio_codes=list(self.rio_codes),
+            url_kind=self.url_kind,
+            place_kind=self.place_kind,
         )
         course.locations = [
             CourseLocation(place=loc.place, province=loc.province, lat=loc.lat, lon=loc.lon)

@@ -239,6 +239,14 @@ def parse(path: Path, ctx: Context) -> Parsed:
             continue
         resource.offerings.append(offering)
 
+    _check_all(resources, organizations, ctx, parsed)
+    return parsed
+
+
+def _check_all(
+    resources: dict[str, Resource], organizations: dict[str, Any], ctx: Context, parsed: Parsed
+) -> None:
+    """Every resource to a record, or its issues into the report."""
     for resource in progress(
         list(resources.values()), len(resources), "Controleren", ctx.show_progress
     ):
@@ -248,7 +256,6 @@ def parse(path: Path, ctx: Context) -> Parsed:
             parsed.issues.extend(resource.issues)
         else:
             parsed.records.append(record)
-    return parsed
 
 
 def link_of(offering: dict[str, Any]) -> tuple[str, str, dict | None] | None:

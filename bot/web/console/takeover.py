@@ -3,10 +3,14 @@ and closing it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.catalog.store import Catalog
 from bot.console.transcripts import turns
+from bot.db import Database
 from bot.errors import NotYours, RasaUnavailable
 from bot.events import projection
 from bot.handoff.models import HandoffStatus
@@ -23,6 +27,21 @@ from bot.web.console.texts import text
 from bot.web.security import no_store
 
 QUEUE = "/adviseur/wachtrij"
+
+
+def shown_courses(database: Database, ids: list[str]) -> list[dict[str, Any]]:
+    """The courses a person was shown, with their RIO codes, for the console."""
+    found = {c.id: c for c in Catalog(database).courses(ids)}
+    return [
+        {
+            "id": course_id,
+            "title": found[course_id].title if course_id in found else "",
+            "provider": found[course_id].provider if course_id in found else "",
+            "code": (found[course_id].primary_code or "") if course_id in found else "",
+            "rio": list(found[course_id].rio_codes or []) if course_id in found else [],
+        }
+        for course_id in ids
+    ]
 
 
 @login_required()
@@ -56,7 +75,9 @@ async def takeover_page(request: Request) -> Response:
         return page(request, "error", 404, message=text("request_unknown"))
     await run(console.audit.record, advisor, "view", item.conversation_id, "live")
     mine = item.status == HandoffStatus.CLAIMED and item.claimed_by_id == advisor.id
-    return page(request, "takeover", request_=item, mine=mine, active="queue")
+    ids = list((item.summary or {}).get("shown_courses") or [])
+    courses = await run(shown_courses, console.database, ids) if ids else []
+    return page(request, "takeover", request_=item, mine=mine, active="queue", courses=courses)
 
 
 @login_required()

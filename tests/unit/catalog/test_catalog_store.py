@@ -20,17 +20,23 @@ ENDED = {
 }  # fmt: skip
 
 
-def test_seed_has_enough_courses_across_sectors_and_levels(catalog) -> None:
+def test_the_shipped_catalog_is_real_hbo_and_wo_from_duo(catalog) -> None:
     stats = catalog.stats()
-    assert stats["courses"] >= 300
+    assert stats["courses"] >= 3000
     assert len(stats["courses_by_sector"]) >= 10
     with catalog.sessions() as session:
         from bot.catalog.models import Course
 
         levels = set(session.execute(select(Course.nlqf)).scalars())
         sources = set(session.execute(select(Course.source)).scalars())
-    assert {"1", "2", "3", "4", "5", "6", "7"} <= levels
-    assert all("verzonnen" in s for s in sources)  # invented records say so
+        urls = set(session.execute(select(Course.url)).scalars())
+        prices = set(session.execute(select(Course.price)).scalars())
+    assert {"5", "6", "7"} <= levels
+    assert sources == {"Bron: DUO Open Onderwijsdata (RIO), CC0"}
+    assert not [u for u in urls if u and "example" in u]
+    assert prices == {None}  # the register has no prices, so none is made up
+    [ho] = stats["sources"]
+    assert ho["source"] == "duo-ho" and ho["downloaded"] == "2026-08-04" and ho["rows"] == 5333
 
 
 def test_every_scheme_of_the_status_table_is_there(catalog) -> None:
@@ -50,12 +56,16 @@ def test_ended_schemes_are_never_matched(catalog) -> None:
     assert "oom" in ids
 
 
-def test_topic_search_finds_forklift_courses(catalog) -> None:
-    result = catalog.search(Profile(), topic="ik zoek een cursus heftruck", limit=5)
+def test_topic_search_finds_part_time_nursing_in_amsterdam(catalog) -> None:
+    profile = Profile(province="noord-holland", lat=52.374, lon=4.8897)
+    text = "ik wil in deeltijd verpleegkunde studeren in amsterdam"
+    result = catalog.search(profile, topic=text, limit=3)
     assert result.hits
-    top = result.hits[0].course
-    assert "heftruck" in (top.title.lower() + " ".join(top.keywords))
-    assert result.hits[0].reasons[0].code == "course_topic"
+    top = result.hits[0]
+    assert "verpleegkunde" in top.course.title.lower()
+    assert "deeltijd" in top.course.forms and top.place == "Amsterdam"
+    assert top.course.url.startswith("https://") and top.course.catalog_source == "duo-ho"
+    assert top.reasons[0].code == "course_topic"
 
 
 def test_profile_search_prefers_sector_level_and_region(catalog) -> None:

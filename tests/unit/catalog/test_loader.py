@@ -1,14 +1,17 @@
-"""Loading the seed catalog: clear Dutch errors, and one transaction (nothing half-loaded)."""
+"""Loading the shipped catalog (schemes and DUO's HO snapshot): clear Dutch errors, one
+transaction (nothing half-loaded), and only real courses."""
 
+import datetime as dt
+import gzip
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.catalog import loader
-from bot.catalog.models import Course, Scheme
+from bot.catalog.models import CatalogSource, Course, CourseLocation, Scheme
 from bot.catalog.store import Catalog
 from bot.db import session_scope
 from bot.errors import CatalogImportError
@@ -18,17 +21,14 @@ SEED = Path(loader.__file__).resolve().parents[2] / "data" / "catalog"
 
 @pytest.fixture
 def seed_dir(tmp_path: Path) -> Path:
-    """The seed's schemes and its first 40 courses: the same records, loaded in a moment (the
-    catalog fixture loads the whole seed)."""
+    """The shipped schemes and the first 300 offerings of the shipped DUO snapshot, with its
+    note: the same records, loaded in a moment (the catalog fixture loads the whole snapshot)."""
     target = tmp_path / "seed"
     target.mkdir()
     shutil.copy(SEED / "schemes.yml", target / "schemes.yml")
-    text = (SEED / "courses.yml").read_text(encoding="utf-8")
-    courses = yaml.load(text, Loader=loader.SAFE_LOADER)  # noqa: S506
-    courses["courses"] = courses["courses"][:40]
-    (target / "courses.yml").write_text(
-        yaml.safe_dump(courses, allow_unicode=True), encoding="utf-8"
-    )
+    shutil.copy(SEED / "duo_ho.yml", target / "duo_ho.yml")
+    lines = gzip.decompress((SEED / "duo_ho.csv.gz").read_bytes()).decode().splitlines(True)
+    (target / "duo_ho.csv.gz").write_bytes(gzip.compress("".join(lines[:301]).encode()))
     return target
 
 
@@ -63,41 +63,81 @@ def test_loads_and_replaces(store: Catalog, seed_dir: Path) -> None:
     assert counts(store) == (first["schemes"], first["courses"])
 
 
+def test_the_snapshot_gives_real_courses_only(store: Catalog, seed_dir: Path) -> None:
+    with session_scope(store.sessions) as session:
+        loaded = loader.load_seed(session, seed_dir)
+    courses = store.courses([c for c in course_ids(store)])
+    assert loaded["courses"] == len(courses) > 100
+    for course in courses:
+        assert course.id.startswith("duo-ho:") and course.catalog_source == "duo-ho"
+        assert course.source == "Bron: DUO Open Onderwijsdata (RIO), CC0"
+        assert course.price is None and course.rio_codes
+        assert "example" not in (course.url or "") and "verzonnen" not in course.source
+
+
+def course_ids(store: Catalog) -> list[str]:
+    with session_scope(store.sessions) as session:
+        return list(session.execute(select(Course.id)).scalars())
+
+
+def test_the_snapshot_does_not_replace_a_newer_download(store: Catalog, seed_dir: Path) -> None:
+    with session_scope(store.sessions) as session:
+        loader.load_seed(session, seed_dir)
+        source = session.get(CatalogSource, "duo-ho")
+        source.downloaded = dt.date(2030, 1, 1)
+        session.execute(delete(CourseLocation))
+        session.execute(delete(Course))
+    with session_scope(store.sessions) as session:
+        assert loader.load_seed(session, seed_dir)["courses"] == 0
+    assert counts(store)[1] == 0
+
+
 @pytest.mark.parametrize(
-    ("key", "changes", "message"),
+    ("changes", "message"),
     [
-        ("schemes", {"status": "misschien"}, "onbekende status"),
-        ("schemes", {"type": "gift"}, "onbekend type"),
-        ("schemes", {"last_verified": None}, "last_verified"),
-        ("courses", {"nlqf": "9"}, "onbekend NLQF"),
-        ("courses", {"price": "duur"}, "prijs is geen getal"),
-        ("courses", {"mode_of_delivery": ["telepathie"]}, "onbekende lesvorm"),
+        ({"status": "misschien"}, "onbekende status"),
+        ({"type": "gift"}, "onbekend type"),
+        ({"last_verified": None}, "last_verified"),
     ],
 )
 def test_bad_record_is_named_and_nothing_changes(
-    store: Catalog, seed_dir: Path, key: str, changes: dict, message: str
+    store: Catalog, seed_dir: Path, changes: dict, message: str
 ) -> None:
     with session_scope(store.sessions) as session:
         loader.load_seed(session, seed_dir)
     before = counts(store)
-    edit(seed_dir / f"{key}.yml", key, 3, **changes)
+    edit(seed_dir / "schemes.yml", "schemes", 3, **changes)
     with (
         pytest.raises(CatalogImportError, match=message) as info,
         session_scope(store.sessions) as session,
     ):
         loader.load_seed(session, seed_dir)
-    assert f"{key}.yml[3]" in str(info.value)
+    assert "schemes.yml[3]" in str(info.value)
+    assert counts(store) == before
+
+
+def test_a_broken_snapshot_changes_nothing(store: Catalog, seed_dir: Path) -> None:
+    with session_scope(store.sessions) as session:
+        loader.load_seed(session, seed_dir)
+    before = counts(store)
+    data = (seed_dir / "duo_ho.csv.gz").read_bytes()
+    (seed_dir / "duo_ho.csv.gz").write_bytes(data[:-50])
+    with (
+        pytest.raises(CatalogImportError, match="kapot"),
+        session_scope(store.sessions) as session,
+    ):
+        loader.load_seed(session, seed_dir)
     assert counts(store) == before
 
 
 def test_duplicate_ids_are_refused(store: Catalog, seed_dir: Path) -> None:
-    data = yaml.safe_load((seed_dir / "courses.yml").read_text(encoding="utf-8"))
-    data["courses"].append(dict(data["courses"][0]))
-    (seed_dir / "courses.yml").write_text(
+    data = yaml.safe_load((seed_dir / "schemes.yml").read_text(encoding="utf-8"))
+    data["schemes"].append(dict(data["schemes"][0]))
+    (seed_dir / "schemes.yml").write_text(
         yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
     )
     with (
-        pytest.raises(CatalogImportError, match="dubbele course-id"),
+        pytest.raises(CatalogImportError, match="dubbele scheme-id"),
         session_scope(store.sessions) as session,
     ):
         loader.load_seed(session, seed_dir)

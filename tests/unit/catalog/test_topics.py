@@ -53,9 +53,16 @@ def test_verify_finds_missing_sources_certainty_notes_and_old_checks() -> None:
 def test_catalog_verify_checks_topics_too(capsys, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("OVERSTAP_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("OVERSTAP_DATABASE_URL", f"sqlite:///{tmp_path / 'o.db'}")
+    monkeypatch.setenv("OVERSTAP_CATALOG_MAX_AGE_DAYS", "3650")
     assert main(["catalog", "load"]) == 0
     assert main(["catalog", "verify", "--max-age-days", "3650"]) == 0
-    assert "9 onderwerpen gecontroleerd, 0 fouten" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "9 onderwerpen gecontroleerd, 0 fouten" in out
+    assert "1 bronnen van opleidingen gecontroleerd, 0 fouten" in out
+    # the shipped HO snapshot is older than the default 45 days: verify says so and fails
+    monkeypatch.setenv("OVERSTAP_CATALOG_MAX_AGE_DAYS", "45")
+    assert main(["catalog", "verify", "--max-age-days", "3650"]) == 1
+    assert "Draai: overstap catalog update" in capsys.readouterr().out
 
 
 def test_doubtful_facts_say_so() -> None:
