@@ -101,6 +101,48 @@ def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete every conversation past the retention now (the worker does it hourly)."""
+    from bot.console import retention
+    from bot.console.transcripts import TrackerStore, tracker_engine
+    from bot.db import Database
+
+    settings = settings.with_secrets()
+    days = settings.conversation_retention_days
+    database = Database(settings)
+    tracker = TrackerStore(tracker_engine(settings))
+    try:
+        database.migrate()
+        print(f"Gesprekken verwijderen waarvan het laatste bericht ouder is dan {days} dagen...")
+        total = retention.purge_all(
+            database.sessions, tracker, days, progress=lambda n: print(f"  {n} verwijderd")
+        )
+        if total:
+            from bot.console.audit import AuditLog
+
+            detail = f"{total} gesprekken, ouder dan {days} dagen"
+            AuditLog(database.sessions).record(
+                None, "retention_purge", None, detail, advisor_name="overstap privacy purge"
+            )
+        print(f"Klaar: {total} gesprekken verwijderd, overal (ook in het auditlog genoteerd).")
+        return 0
+    finally:
+        tracker.close()
+        database.close()
+
+
+def add_privacy_parser(sub) -> None:
+    p = sub.add_parser("privacy", help="bewaartermijn: oude gesprekken verwijderen")
+    psub = p.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    psub.add_parser(
+        "purge",
+        help="nu elk gesprek verwijderen waarvan het laatste bericht ouder is dan "
+        "OVERSTAP_CONVERSATION_RETENTION_DAYS (dat gebeurt ook elk uur vanzelf); "
+        "gesprekken die een adviseur langer bewaart blijven staan",
+    )
+    p.set_defaults(func=cmd_privacy)
+
+
 def cmd_careers(args: argparse.Namespace, settings: Settings) -> int:
     """Work to work: build the ESCO copy, or show other work for an occupation."""
     if args.careers_command == "build":
@@ -642,6 +684,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_db)
 
     add_careers_parser(sub)
+    add_privacy_parser(sub)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
     p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")

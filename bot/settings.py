@@ -182,6 +182,14 @@ class Settings:
         minimum=10,
         maximum=1000,
     )
+    conversation_retention_days: int = setting(
+        "90",
+        "Days after a conversation's last message before it is deleted everywhere.",
+        "storage",
+        minimum=1,
+        maximum=3650,
+        note="Hourly, by the worker; `overstap privacy purge` at once. An adviser can keep one longer.",
+    )
     redis_url: str = setting(
         "",
         "Redis for the Rasa lock store and for socket.io between Rasa instances (needed with "

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.console import export, stats
+from bot.console import export, retention, stats
 from bot.console.audit import AuditLog
 from bot.console.auth import Accounts
 from bot.console.avg import delete_conversation
@@ -634,15 +634,30 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
                 logger.error("handoff time-out worker: %s", type(exc).__name__)
             await asyncio.sleep(WORKER_INTERVAL_S)
 
+    async def retention_worker() -> None:
+        days = settings.conversation_retention_days
+        while True:
+            try:
+                found = await run(
+                    retention.purge_and_audit, console.database.sessions, console.tracker, days
+                )
+                if found:
+                    logger.info("retention: %s conversations deleted", found)
+            except Exception as exc:  # noqa: BLE001 - the loop must survive an outage
+                logger.error("retention worker: %s", type(exc).__name__)
+            await asyncio.sleep(retention.INTERVAL_S)
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        task = asyncio.create_task(worker())
+        tasks = [asyncio.create_task(worker()), asyncio.create_task(retention_worker())]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             console.close()
 
     routes = [

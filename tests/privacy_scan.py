@@ -1,0 +1,42 @@
+"""Looking for a conversation, or a piece of personal data, in every table of a database.
+
+The tables are listed by SQLAlchemy's inspection, not from the code, so a table someone adds
+later is searched too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import MetaData, Table, inspect, select
+from sqlalchemy.engine import Engine
+
+
+def rows_holding(engine: Engine, needles: Iterable[str], skip: Iterable[str] = ()) -> dict:
+    """{table: [needle, ...]} for every row in which a needle occurs in any column's text."""
+    wanted = [n.lower() for n in needles if n]
+    skipped = set(skip)
+    found: dict[str, list[str]] = {}
+    with engine.connect() as conn:
+        for name in inspect(conn).get_table_names():
+            if name in skipped:
+                continue
+            table = Table(name, MetaData(), autoload_with=conn)
+            for row in conn.execute(select(table)):
+                text = " ".join(str(value) for value in row).lower()
+                # Rasa stores JSON with non-ASCII escaped; compare the escaped form as well.
+                hits = [n for n in wanted if n in text or _escaped(n) in text]
+                if hits:
+                    found.setdefault(name, []).extend(hits)
+    return found
+
+
+def _escaped(needle: str) -> str:
+    import json
+
+    return json.dumps(needle)[1:-1].lower()
+
+
+def table_names(engine: Engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(inspect(conn).get_table_names())
