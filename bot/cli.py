@@ -287,7 +287,7 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
     "schemes": ("ask_schemes", "ask_scheme", "ask_why_not", "ask_evc"),
     "courses": ("search_courses", "ask_more", "ask_course_info", "ask_basic_skills"),
     "help/handoff": (
-        "request_human", "ask_privacy", "ask_capabilities", "bot_challenge", "stop",
+        "request_human", "ask_privacy", "ask_stored_data", "request_erasure", "ask_capabilities", "bot_challenge", "stop",
         "mention_hard_topic", "signal_reading_trouble", "request_callback",
     ),
     "rules/money questions": (

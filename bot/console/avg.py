@@ -30,6 +30,11 @@ from bot.console.transcripts import TrackerStore
 from bot.db import session_scope
 from bot.handoff.models import CallbackRequest, HandoffRequest
 
+# The custom bot message that says "this conversation was just erased" (actions/privacy.py):
+# the tracker store then deletes the turn instead of saving it, the widget forgets its
+# session and the WhatsApp channel deletes the contact after the last reply.
+ERASED_KEY = "overstap_erased"
+
 APP_TABLES = (
     (HandoffRequest.__table__, HandoffRequest.conversation_id),
     (CallbackRequest.__table__, CallbackRequest.conversation_id),
