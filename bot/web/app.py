@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -24,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from bot.catalog.store import Catalog
 from bot.channels.messages import history
 from bot.channels.session import verify_session
+from bot.console.avg import delete_conversation
 from bot.db import Database
 from bot.errors import CatalogError, DatabaseUnavailable, RasaUnavailable
 from bot.rasa_api import RasaClient
@@ -200,6 +202,26 @@ def create_app(
             return JSONResponse({"error": "Het gesprek laden lukt nu niet."}, 503, NO_STORE)
         return JSONResponse({"messages": history(events)}, headers=NO_STORE)
 
+    async def erase_conversation(request: Request) -> JSONResponse:
+        """The widget's "Wis gesprek": the conversation erased everywhere, as the console does
+        (bot/console/avg.py); audited without the id or any content."""
+        session_id = verify_session(bearer_token(request), settings.secret_key)
+        if session_id is None:
+            return JSONResponse({"error": "Dit gesprek ken ik niet."}, 401, NO_STORE)
+        try:
+            deleted = await run_in_threadpool(
+                delete_conversation, console_state.database.sessions, console_state.tracker,
+                session_id,
+            )  # fmt: skip
+            detail = f"kanaal=widget, rijen={deleted.total}"
+            await run_in_threadpool(
+                console_state.audit.record, None, "erase_self", None, detail, "persoon"
+            )
+        except (SQLAlchemyError, DatabaseUnavailable) as exc:
+            logger.error("conversation not erased: %s", type(exc).__name__)
+            return JSONResponse({"error": "Wissen lukt nu niet."}, 503, NO_STORE)
+        return JSONResponse({"erased": True}, headers=NO_STORE)
+
     async def health(request: Request) -> JSONResponse:
         try:
             stats = get_catalog().stats()
@@ -207,7 +229,9 @@ def create_app(
             return JSONResponse({"status": "error", "database": "onbereikbaar"}, status_code=503)
         return JSONResponse({"status": "ok", "courses": stats["courses"]})
 
-    console_routes, console_lifespan, _console = console.build(settings, get_database, templates)
+    console_routes, console_lifespan, console_state = console.build(
+        settings, get_database, templates
+    )
 
     rasa_origin = settings.public_rasa_url
     ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
@@ -218,6 +242,7 @@ def create_app(
             Route("/demo", demo_page),
             Route("/widget.js", widget_js),
             Route("/api/history", conversation_history),
+            Route("/api/erase", erase_conversation, methods=["POST"]),
             Route("/health", health),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
             *console_routes,
@@ -227,7 +252,7 @@ def create_app(
             Middleware(
                 CORSMiddleware,
                 allow_origins=origins,
-                allow_methods=["GET"],
+                allow_methods=["GET", "POST"],
                 allow_headers=["Authorization"],
             ),
             Middleware(

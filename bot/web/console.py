@@ -456,6 +456,8 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
             tags=await run(console.reviews.tags, cid),
             notes=await run(console.reviews.notes, cid),
             review=await run(console.reviews.review, cid),
+            hold=await run(retention.hold_of, console.database.sessions, cid),
+            retention_days=settings.conversation_retention_days,
             active="transcripts",
         )
 
@@ -518,6 +520,28 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
             f'attachment; filename="overstap-gesprekken-{stamp}.{fmt}"'
         )
         return no_store(response)
+
+    @login_required()
+    async def keep_page(request: Request) -> Response:
+        """Keep one conversation past the retention, with a reason (audited, reason not)."""
+        advisor = request.state.advisor
+        cid = conversation_id_of(request)
+        form = await request.form()
+        back = f"/adviseur/gesprekken/{cid}"
+        try:
+            days = int(str(form.get("dagen", "")).strip() or "0")
+        except ValueError:
+            return redirect(back, "Vul een aantal dagen in.", request)
+        try:
+            hold = await run(
+                retention.keep_longer, console.database.sessions, cid, days,
+                str(form.get("reden", "")), advisor.display_name,
+            )  # fmt: skip
+        except ReviewError as exc:
+            return redirect(back, str(exc), request)
+        until = hold.until.date().isoformat()
+        await run(console.audit.record, advisor, "retain", cid, f"tot {until}")
+        return redirect(back, f"Het gesprek blijft bewaard tot {until}.", request)
 
     @login_required(role="beheerder")
     async def delete_page(request: Request) -> Response:
@@ -694,6 +718,7 @@ def build(settings: Settings, get_database: Callable[[], Database], templates: E
         Route("/adviseur/gesprekken/{conversation_id}/notitie", review_action("note"), methods=["POST"]),
         Route("/adviseur/gesprekken/{conversation_id}/beoordeeld", review_action("review"), methods=["POST"]),
         Route("/adviseur/gesprekken/{conversation_id}/verwijderen", delete_page, methods=["POST"]),
+        Route("/adviseur/gesprekken/{conversation_id}/bewaren", keep_page, methods=["POST"]),
         Route("/adviseur/export", export_conversations, methods=["POST"]),
         Route("/adviseur/statistiek", stats_page),
         Route("/adviseur/statistiek/{name}.png", stats_plot),
