@@ -7,6 +7,7 @@ later is searched too.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from sqlalchemy import MetaData, Table, inspect, select
 from sqlalchemy.engine import Engine
@@ -40,3 +41,18 @@ def _escaped(needle: str) -> str:
 def table_names(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return sorted(inspect(conn).get_table_names())
+
+
+def rows_in_databases(var_dir: Path, needles: Iterable[str]) -> dict:
+    """`rows_holding` over every SQLite database under a stack's var/, as "file:table"."""
+    from sqlalchemy import create_engine
+
+    found = {}
+    for path in sorted(Path(var_dir).glob("*.db")):
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            for table, hits in rows_holding(engine, needles).items():
+                found[f"{path.name}:{table}"] = hits
+        finally:
+            engine.dispose()
+    return found
