@@ -189,3 +189,38 @@ def test_old_misunderstood_counters_go_by_day(db) -> None:
     retention.purge_once(db.sessions, db.tracker, 90, now=now)
     assert rows_holding(db.engine, ["oud bericht"]) == {}
     assert "stats_misunderstood" in rows_holding(db.engine, ["nieuw bericht"])
+
+
+def test_overstap_privacy_purge_says_what_it_did(tmp_path, monkeypatch, capsys) -> None:
+    from bot.cli import main
+
+    tracker_url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    env = {
+        "OVERSTAP_VAR_DIR": str(tmp_path / "var"),
+        "OVERSTAP_DATABASE_URL": f"sqlite:///{tmp_path / 'overstap.db'}",
+        "OVERSTAP_TRACKER_URL": tracker_url,
+        "OVERSTAP_CONVERSATION_RETENTION_DAYS": "30",
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    tracker = Database(Settings.from_env(env), tracker_url)
+    with tracker.engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id VARCHAR(255)"
+                " NOT NULL, type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name"
+                " VARCHAR(255), action_name VARCHAR(255), data TEXT)"
+            )
+        )
+        for sender, age_days in (("oud", 31), ("nieuw", 29)):
+            conn.execute(
+                text("INSERT INTO events (sender_id, type_name, timestamp, data)"
+                     " VALUES (:s, 'user', :t, '{}')"),
+                {"s": sender, "t": time.time() - age_days * DAY},
+            )  # fmt: skip
+    assert main(["privacy", "purge"]) == 0
+    out = capsys.readouterr().out
+    assert "ouder is dan 30 dagen" in out and "Klaar: 1 gesprekken verwijderd" in out
+    assert rows_holding(tracker.engine, ["oud"]) == {}
+    assert "events" in rows_holding(tracker.engine, ["nieuw"])
+    tracker.close()
