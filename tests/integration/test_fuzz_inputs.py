@@ -27,7 +27,7 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 scalars = (
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=60)
 )  # fmt: skip
 json_values = st.recursive(
@@ -96,9 +96,10 @@ def test_socketio_events_never_break_the_socket(chat, event, data) -> None:
     if event == "user_uttered" and isinstance(data, str):
         data = {"message": data}
     chat.sio.emit(event, data)
-    if event == "session_request":
-        kind, _ = chat.events.get(timeout=MAX_REPLY_S)
-        assert kind == "session"
+    if event == "session_request":  # answered, whatever came with it (replies may come first)
+        deadline = time.monotonic() + MAX_REPLY_S
+        while chat.events.get(timeout=max(0.1, deadline - time.monotonic()))[0] != "session":
+            pass
     else:
         chat.replies(wait=3, quiet=0.5)
     assert chat.sio.connected

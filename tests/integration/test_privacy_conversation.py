@@ -40,6 +40,7 @@ STRICT = [*PHONES, "12345678", "23456789", *EMAILS, "111222333", "123456782",
 NAMES = ["Jantine Verschuren", "Mohammed el Idrissi"]  # kept in the transcript, never in a log
 SCRIPT = [
     "hallo, ik ben {name}",
+    "ik wil een opleiding zoeken",  # the work question: seven buttons with entities
     "mijn nummer is {phone} en mijn mail {email}",
     "mijn bsn is {bsn}",
     "ik woon op {address}, mijn rekening is {iban}",
