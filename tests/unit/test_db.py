@@ -54,11 +54,11 @@ def test_a_new_migration_takes_the_next_number(database, tmp_path, monkeypatch) 
     monkeypatch.setattr(migrate, "MIGRATIONS", copy)
     with database.engine.begin() as conn:
         conn.execute(text("DROP INDEX ix_login_attempts_ip_at"))
-    assert migrate.next_revision_id(database.engine) == "0007"
+    assert migrate.next_revision_id(database.engine) == "0008"
     path = migrate.new_revision(database.engine, "restore login index")
-    assert path.name == "0007_restore_login_index.py"
+    assert path.name == "0008_restore_login_index.py"
     written = path.read_text()
-    assert "revision = '0007'" in written and "down_revision = 'events01'" in written
+    assert "revision = '0008'" in written and "down_revision = 'retention01'" in written
     assert "ix_login_attempts_ip_at" in written
 
 
