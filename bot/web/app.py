@@ -143,6 +143,28 @@ def bearer_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+async def erase_conversation(request: Request) -> JSONResponse:
+    """The widget's "Wis gesprek": the conversation erased everywhere, as the console does
+    (bot/console/avg.py); audited without the id or any content."""
+    state = request.app.state
+    session_id = verify_session(bearer_token(request), state.secret_key)
+    if session_id is None:
+        return JSONResponse({"error": "Dit gesprek ken ik niet."}, 401, NO_STORE)
+    console_state = state.console
+    try:
+        deleted = await run_in_threadpool(
+            delete_conversation, console_state.database.sessions, console_state.tracker, session_id
+        )
+        detail = f"kanaal=widget, rijen={deleted.total}"
+        await run_in_threadpool(
+            console_state.audit.record, None, "erase_self", None, detail, "persoon"
+        )
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        logger.error("conversation not erased: %s", type(exc).__name__)
+        return JSONResponse({"error": "Wissen lukt nu niet."}, 503, NO_STORE)
+    return JSONResponse({"erased": True}, headers=NO_STORE)
+
+
 def create_app(
     settings: Settings, catalog: Catalog | None = None, worker: bool = True
 ) -> Starlette:
@@ -202,26 +224,6 @@ def create_app(
             return JSONResponse({"error": "Het gesprek laden lukt nu niet."}, 503, NO_STORE)
         return JSONResponse({"messages": history(events)}, headers=NO_STORE)
 
-    async def erase_conversation(request: Request) -> JSONResponse:
-        """The widget's "Wis gesprek": the conversation erased everywhere, as the console does
-        (bot/console/avg.py); audited without the id or any content."""
-        session_id = verify_session(bearer_token(request), settings.secret_key)
-        if session_id is None:
-            return JSONResponse({"error": "Dit gesprek ken ik niet."}, 401, NO_STORE)
-        try:
-            deleted = await run_in_threadpool(
-                delete_conversation, console_state.database.sessions, console_state.tracker,
-                session_id,
-            )  # fmt: skip
-            detail = f"kanaal=widget, rijen={deleted.total}"
-            await run_in_threadpool(
-                console_state.audit.record, None, "erase_self", None, detail, "persoon"
-            )
-        except (SQLAlchemyError, DatabaseUnavailable) as exc:
-            logger.error("conversation not erased: %s", type(exc).__name__)
-            return JSONResponse({"error": "Wissen lukt nu niet."}, 503, NO_STORE)
-        return JSONResponse({"erased": True}, headers=NO_STORE)
-
     async def health(request: Request) -> JSONResponse:
         try:
             stats = get_catalog().stats()
@@ -274,6 +276,8 @@ def create_app(
     )
     app.state.console_templates = templates
     app.state.widget = widget
+    app.state.console = console_state
+    app.state.secret_key = settings.secret_key
     return app
 
 
