@@ -393,8 +393,8 @@ class Settings:
     )
     web_worker: bool = setting(
         "ja",
-        "Whether the web app runs the handoff time-outs itself (ja), or leaves them to "
-        "`overstap worker` (nee; `make run-prod` sets nee).",
+        "Whether the web app runs the handoff time-outs and the retention purge itself (ja), or "
+        "leaves them to `overstap worker` (nee; `make run-prod` sets nee).",
         "production",
     )
     rasa_api_url: str = setting(
