@@ -202,7 +202,9 @@ def test_help_buttons_are_always_in_reach(stack, browser) -> None:
     # under another title: it answers the question, so it is shown.
     footer.get_by_role("button", name=T["reading_trouble"]).click()
     page.wait_for_selector("text=Zal ik een mens voor je vragen", timeout=30000)
-    offer = page.locator(".choices").last
+    # The question asked again may already follow the offer: find the offer's own choices.
+    offer = page.locator(".choices").filter(has_text="Nee, ga verder").last
+    offer.wait_for(timeout=30000)
     assert offer.get_by_role("button", name="Ja, graag", exact=True).count() == 1
 
     footer.get_by_role("button", name=T["request_human"]).click()
