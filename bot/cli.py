@@ -142,6 +142,51 @@ def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_privacy(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete every conversation past the retention now (the worker does it hourly)."""
+    from bot.console import retention
+    from bot.console.transcripts import TrackerStore, tracker_engine
+    from bot.db import Database
+
+    settings = settings.with_secrets()
+    days = settings.conversation_retention_days
+    database = Database(settings)
+    tracker = TrackerStore(tracker_engine(settings))
+    try:
+        database.migrate()
+        print(say("purge_start", days=days))
+        total = retention.purge_all(
+            database.sessions,
+            tracker,
+            days,
+            progress=lambda n: print(say("purge_progress", count=n)),
+        )
+        if total:
+            from bot.console.audit import AuditLog
+
+            detail = say("purge_audit", count=total, days=days)
+            AuditLog(database.sessions).record(
+                None, "retention_purge", None, detail, advisor_name="overstap privacy purge"
+            )
+        print(say("purge_done", count=total))
+        return 0
+    finally:
+        tracker.close()
+        database.close()
+
+
+def add_privacy_parser(sub) -> None:
+    p = sub.add_parser("privacy", help="bewaartermijn: oude gesprekken verwijderen")
+    psub = p.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    psub.add_parser(
+        "purge",
+        help="nu elk gesprek verwijderen waarvan het laatste bericht ouder is dan "
+        "OVERSTAP_CONVERSATION_RETENTION_DAYS (dat gebeurt ook elk uur vanzelf); "
+        "gesprekken die een adviseur langer bewaart blijven staan",
+    )
+    p.set_defaults(func=cmd_privacy)
+
+
 def cmd_careers(args: argparse.Namespace, settings: Settings) -> int:
     """Work to work: build the ESCO copy, or show other work for an occupation."""
     if args.careers_command == "build":
@@ -244,7 +289,7 @@ def update_catalog(catalog, args: argparse.Namespace) -> int:
             )
         except CatalogImportError as exc:
             failed += 1
-            print(f"FOUT bij {name}: {exc}", file=sys.stderr)
+            print(say("update_failed", source=name, error=exc), file=sys.stderr)
             continue
         print(report.line())
     return 1 if failed else 0
@@ -256,16 +301,8 @@ UPDATE_SOURCES = {"ho": "duo-ho", "mbo": "duo-mbo", "nfo": "duo-nfo"}
 def format_sources(sources: list[dict]) -> list[str]:
     """Per DUO source: rows, download date, and the shares with a place, website, next start."""
     if not sources:
-        return ["Bronnen: geen (draai overstap setup of overstap catalog update)."]
-    lines = ["Bronnen (Bron: DUO Open Onderwijsdata (RIO), CC0):"]
-    for s in sources:
-        lines.append(
-            f"  {s['label']}: {s['courses']} opleidingen uit {s['rows']} rijen, download "
-            f"{s['downloaded']} ({s['age_days']} dagen oud); met plaats "
-            f"{s['with_place']:.0%}, met website {s['with_website']:.0%}, met volgende start "
-            f"{s['with_next_start']:.0%}"
-        )
-    return lines
+        return [say("sources_none")]
+    return [say("sources_head")] + [say("source_line", **s) for s in sources]
 
 
 def verify_sources(catalog, max_age: int) -> int:
@@ -273,17 +310,13 @@ def verify_sources(catalog, max_age: int) -> int:
     sources = catalog.sources()
     errors = 0
     if not sources:
-        print("FOUT: er staan geen opleidingen van DUO in de catalogus.")
+        print(say("sources_missing"))
         return 1
     for source in sources:
         if source["age_days"] > max_age:
             errors += 1
-            print(
-                f"FOUT: bron {source['label']} is {source['age_days']} dagen oud (download "
-                f"{source['downloaded']}, maximaal {max_age}). Draai: overstap catalog update"
-            )
-    print(f"{len(sources)} bronnen van opleidingen gecontroleerd, {errors} fouten "
-          f"(maximale leeftijd {max_age} dagen).")  # fmt: skip
+            print(say("source_too_old", max_age=max_age, **source))
+    print(say("sources_verified", count=len(sources), errors=errors, max_age=max_age))
     return errors
 
 
@@ -340,7 +373,7 @@ INTENT_GROUPS: dict[str, tuple[str, ...]] = {
     "schemes": ("ask_schemes", "ask_scheme", "ask_why_not", "ask_evc"),
     "courses": ("search_courses", "ask_more", "ask_course_info", "ask_basic_skills"),
     "help/handoff": (
-        "request_human", "ask_privacy", "ask_capabilities", "bot_challenge", "stop",
+        "request_human", "ask_privacy", "ask_stored_data", "request_erasure", "ask_capabilities", "bot_challenge", "stop",
         "mention_hard_topic", "signal_reading_trouble", "request_callback",
     ),
     "rules/money questions": (
@@ -602,6 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_settings_parser(sub)
     add_db_parser(sub)
     add_careers_parser(sub)
+    add_privacy_parser(sub)
 
     p = sub.add_parser("nlu-score", help="NLU-rapport lezen en controleren op een minimum")
     p.add_argument("results", help="map met intent_report.json (uitvoer van rasa test nlu)")

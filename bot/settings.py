@@ -182,6 +182,14 @@ class Settings:
         minimum=10,
         maximum=1000,
     )
+    conversation_retention_days: int = setting(
+        "90",
+        "Days after a conversation's last message before it is deleted everywhere.",
+        "storage",
+        minimum=1,
+        maximum=3650,
+        note="Hourly, by the worker; `overstap privacy purge` at once. An adviser can keep one longer.",
+    )
     redis_url: str = setting(
         "",
         "Redis for the Rasa lock store and for socket.io between Rasa instances (needed with "
@@ -406,8 +414,8 @@ class Settings:
     )
     web_worker: bool = setting(
         "ja",
-        "Whether the web app runs the handoff time-outs itself (ja), or leaves them to "
-        "`overstap worker` (nee; `make run-prod` sets nee).",
+        "Whether the web app runs the handoff time-outs and the retention purge itself (ja), or "
+        "leaves them to `overstap worker` (nee; `make run-prod` sets nee).",
         "production",
     )
     rasa_api_url: str = setting(

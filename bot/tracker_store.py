@@ -46,6 +46,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
     ActiveLoop,
+    BotUttered,
     ConversationPaused,
     Event,
     SessionStarted,
@@ -55,6 +56,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.console.avg import ERASED_KEY
 from bot.errors import TrackerDatabaseUnreachable
 from bot.events import outbox
 
@@ -291,6 +293,9 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         through the outbox (bot/events/outbox.py): what RabbitMQ does not confirm is sent again.
         """
         persisted = getattr(tracker, PERSISTED, None)
+        if erased_in(tracker, persisted or 0):
+            self._erase(tracker)
+            return
         if persisted is None:  # a tracker this store did not load: Rasa's own bookkeeping
             try:
                 if self.event_broker is None:
@@ -309,6 +314,24 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         except SQLAlchemyError as error:
             self._unreachable(error)  # kept below; written by the next read or save
         self._keep(tracker)
+
+    def _erase(self, tracker: DialogueStateTracker) -> None:
+        """The person had the conversation erased in this turn (actions/privacy.py): the action
+        deleted everything stored before; this turn is deleted instead of written."""
+        import sqlalchemy as sa
+
+        sender_id = tracker.sender_id
+        self._forget(sender_id, kept_tracker=True)
+        try:
+            with self.engine.begin() as conn:
+                table = self.SQLEvent.__table__
+                conn.execute(sa.delete(table).where(table.c.sender_id == sender_id))
+                if sa.inspect(conn).has_table(outbox.outbox_table.name):
+                    rows = outbox.outbox_table
+                    conn.execute(sa.delete(rows).where(rows.c.sender_id == sender_id))
+        except SQLAlchemyError as error:
+            self._unreachable(error)
+        setattr(tracker, PERSISTED, len(tracker.events))
 
     def _stored_in_session(self, sender_id: str) -> int:
         """How many events of the conversation's last session are stored (Rasa's count)."""
@@ -413,6 +436,14 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             action_name=data.get("name"),
             data=json.dumps(data),
         )
+
+
+def erased_in(tracker: DialogueStateTracker, persisted: int) -> bool:
+    """Whether a bot message not yet saved says the conversation was erased."""
+    for event in itertools.islice(tracker.events, persisted, None):
+        if isinstance(event, BotUttered) and (event.data or {}).get("custom") == {ERASED_KEY: True}:
+            return True
+    return False
 
 
 def opening_events(earlier: DialogueStateTracker) -> list[Event]:

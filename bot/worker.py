@@ -3,7 +3,9 @@
 - the event consumer: Rasa's events from RabbitMQ into the console's live view and statistics
   (bot/events/consumer.py);
 - the outbox relay: events RabbitMQ did not confirm, published again;
-- handoff time-outs: a request nobody took in time gets the call-back offer.
+- handoff time-outs: a request nobody took in time gets the call-back offer;
+- retention: hourly, conversations whose last message is older than
+  OVERSTAP_CONVERSATION_RETENTION_DAYS are deleted everywhere (bot/console/retention.py).
 
 Each job is a function that does one unit of work per call; `run_forever` only repeats them,
 logs a failure by its class name (never a message text) and goes on.
@@ -25,6 +27,7 @@ RELAY_INTERVAL_S = 5.0
 HANDOFF_INTERVAL_S = 15.0
 CATALOG_CHECK_S = 3600.0
 CATALOG_SOURCES = ("duo-ho", "duo-mbo", "duo-nfo")
+RETENTION_INTERVAL_S = 3600.0
 
 
 async def repeat(name: str, once: Callable[[], Awaitable[int]], idle_s: float) -> None:
@@ -97,8 +100,24 @@ def catalog_once(settings: Settings, database) -> Callable[[], Awaitable[int]]:
     return once
 
 
+def retention_once(settings: Settings, database, tracker) -> Callable[[], Awaitable[int]]:
+    """Every conversation past the retention, deleted (bot/console/retention.py); returns 0 so
+    that `repeat` waits an hour before the next run."""
+    from bot.console import retention
+
+    days = settings.conversation_retention_days
+
+    async def once() -> int:
+        found = await asyncio.to_thread(retention.purge_and_audit, database.sessions, tracker, days)
+        if found:
+            logger.info("retention: %s conversations deleted", found)
+        return 0
+
+    return once
+
+
 async def run_forever(settings: Settings) -> None:
-    from bot.console.transcripts import tracker_engine
+    from bot.console.transcripts import TrackerStore, tracker_engine
     from bot.db import Database
     from bot.events.consumer import EventConsumer, OutboxRelay
     from bot.rasa_api import RasaClient
@@ -107,10 +126,14 @@ async def run_forever(settings: Settings) -> None:
     database = Database(settings)
     database.migrate()
     rasa = RasaClient.from_settings(settings)
+    tracker = TrackerStore(tracker_engine(settings))
     jobs: list[asyncio.Task] = [
         asyncio.create_task(
             repeat("handoff", handoff_once(settings, database, rasa), HANDOFF_INTERVAL_S)
-        )
+        ),
+        asyncio.create_task(
+            repeat("retention", retention_once(settings, database, tracker), RETENTION_INTERVAL_S)
+        ),
     ]
     if settings.catalog_update_days:
         jobs.append(
@@ -142,6 +165,7 @@ async def run_forever(settings: Settings) -> None:
         for close in closers:
             await close()
         rasa.close()
+        tracker.close()
         database.close()
 
 

@@ -107,7 +107,7 @@ class SocketIOInput(InputChannel):
             return True
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Optional[dict]) -> None:
+        async def session_request(sid: str, data: Optional[dict] = None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = verify_session(data.get("session_id"), secret) or new_session_id()
             previous = ((await sio.get_session(sid)) or {}).get("session_id")
@@ -118,7 +118,7 @@ class SocketIOInput(InputChannel):
             await sio.emit("session_confirm", sign_session(session_id, secret), room=sid)
 
         @sio.on(self.user_message_evt)
-        async def handle_message(sid: str, data: dict) -> None:
+        async def handle_message(sid: str, data: Optional[dict] = None) -> None:
             session = await sio.get_session(sid)
             session_id = (session or {}).get("session_id")
             if not session_id:

@@ -27,6 +27,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.console.avg import ERASED_KEY, delete_app_rows
 from bot.db import create_engine
 from bot.errors import AgentNotReady, GraphError
 from bot.settings import Settings
@@ -89,6 +90,7 @@ class WhatsAppOutput(OutputChannel):
         self.graph = graph
         self.store = store
         self.menu_sent = False  # a numbered menu was sent in this turn
+        self.erased = False  # the person had the conversation erased in this turn
         self._closed: set[str] = set()  # senders whose 24-hour window is closed
 
     async def _send(self, pseudonym: str, message: dict[str, Any]) -> bool:
@@ -149,6 +151,9 @@ class WhatsAppOutput(OutputChannel):
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
         """A custom response that is a Cloud API message object (with `type`) is sent as is."""
+        if json_message == {ERASED_KEY: True}:  # actions/privacy.py: nothing to send
+            self.erased = True
+            return
         if isinstance(json_message, dict) and isinstance(json_message.get("type"), str):
             message = {k: v for k, v in json_message.items() if k not in {"to", "recipient"}}
             await self._send(recipient_id, message)
@@ -291,8 +296,15 @@ class WhatsAppInput(InputChannel):
                 metadata={},
             )
         )
-        if not output.menu_sent and options:
+        if output.erased:
+            # The rest went in the action; the encrypted number had to stay for the last reply.
+            await asyncio.to_thread(self.erase_contact, row.pseudonym)
+        elif not output.menu_sent and options:
             await asyncio.to_thread(self.store.set_options, row.pseudonym, [])
+
+    def erase_contact(self, pseudonym: str) -> None:
+        assert self.store is not None
+        delete_app_rows(self.store.sessions, pseudonym)
 
     # -- HTTP --------------------------------------------------------------------------------
 

@@ -1,9 +1,14 @@
-"""Deleting a conversation on request (AVG, right to erasure): everywhere it is stored.
+"""Deleting a conversation (AVG, right to erasure; retention): everywhere it is stored.
 
-Tracker events (Rasa's store), handoff requests, call-backs, notes, tags, the review mark and
-the WhatsApp tables of that sender (when the WhatsApp channel's tables exist). The audit log
-keeps its line "conversation X deleted by Y": it holds no content, and the law asks us to be
-able to show the deletion happened.
+The one erase path: the console's delete button, the person's own "verwijder mijn gegevens" in
+the chat, the widget's "Wis gesprek", and the retention purge all call `delete_conversation`.
+
+Application database: handoff requests, call-backs, notes, tags, the review mark, a hold past
+the retention, what the event consumer keeps (live events, the first-seen row of the
+statistics) and the WhatsApp tables of that sender (inbox, delivery statuses, send errors and
+the contact with the encrypted number), when those tables exist. Tracker database: Rasa's
+events and the outbox rows of the event broker. The audit log keeps its line "conversation
+deleted": it holds no content, and the law asks us to be able to show the deletion happened.
 """
 
 from __future__ import annotations
@@ -11,19 +16,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete, inspect
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.console.models import ConversationNote, ConversationReview, ConversationTag
+from bot.console.models import (
+    ConversationHold,
+    ConversationNote,
+    ConversationReview,
+    ConversationTag,
+    live_events,
+    stats_conversations,
+)
 from bot.console.transcripts import TrackerStore
 from bot.db import session_scope
 from bot.handoff.models import CallbackRequest, HandoffRequest
 
+# The custom bot message that says "this conversation was just erased" (actions/privacy.py):
+# the tracker store then deletes the turn instead of saving it, the widget forgets its
+# session and the WhatsApp channel deletes the contact after the last reply.
+ERASED_KEY = "overstap_erased"
+
 APP_TABLES = (
-    (HandoffRequest, HandoffRequest.conversation_id),
-    (CallbackRequest, CallbackRequest.conversation_id),
-    (ConversationNote, ConversationNote.conversation_id),
-    (ConversationTag, ConversationTag.conversation_id),
-    (ConversationReview, ConversationReview.conversation_id),
+    (HandoffRequest.__table__, HandoffRequest.conversation_id),
+    (CallbackRequest.__table__, CallbackRequest.conversation_id),
+    (ConversationNote.__table__, ConversationNote.conversation_id),
+    (ConversationTag.__table__, ConversationTag.conversation_id),
+    (ConversationReview.__table__, ConversationReview.conversation_id),
+    (ConversationHold.__table__, ConversationHold.conversation_id),
+    (live_events, live_events.c.sender_id),
+    (stats_conversations, stats_conversations.c.sender_id),
 )
 
 
@@ -40,19 +60,40 @@ class Deleted:
 
 
 def delete_conversation(
-    sessions: sessionmaker, tracker: TrackerStore, conversation_id: str
+    sessions: sessionmaker,
+    tracker: TrackerStore,
+    conversation_id: str,
+    *,
+    keep_whatsapp_contact: bool = False,
 ) -> Deleted:
-    counts: dict[str, int] = {}
-    with session_scope(sessions) as session:
-        for model, column in APP_TABLES:
-            result = session.execute(delete(model).where(column == conversation_id))
-            counts[model.__tablename__] = int(result.rowcount or 0)
-        counts.update(_delete_whatsapp(session, conversation_id))
-    counts["events"] = tracker.delete(conversation_id)
+    """Delete every row of the conversation; rows deleted per table.
+
+    `keep_whatsapp_contact` leaves the WhatsApp contact (the encrypted number) for the moment
+    the bot still has to say that the rest is gone; the WhatsApp channel deletes it right after
+    (bot/channels/whatsapp.py).
+    """
+    counts = delete_app_rows(sessions, conversation_id, keep_whatsapp_contact)
+    counts.update(tracker.delete(conversation_id))
     return Deleted(counts)
 
 
-def _delete_whatsapp(session, pseudonym: str) -> dict[str, int]:
+def delete_app_rows(
+    sessions: sessionmaker, conversation_id: str, keep_whatsapp_contact: bool = False
+) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with session_scope(sessions) as session:
+        present = set(inspect(session.connection()).get_table_names())
+        for table, column in APP_TABLES:
+            if table.name in present:
+                result = session.execute(delete(table).where(column == conversation_id))
+                counts[table.name] = int(result.rowcount or 0)
+        counts.update(_delete_whatsapp(session, present, conversation_id, keep_whatsapp_contact))
+    return counts
+
+
+def _delete_whatsapp(
+    session: Session, present: set[str], pseudonym: str, keep_contact: bool
+) -> dict[str, int]:
     from bot.whatsapp.models import (
         WhatsAppContact,
         WhatsAppInbox,
@@ -60,9 +101,11 @@ def _delete_whatsapp(session, pseudonym: str) -> dict[str, int]:
         WhatsAppSendError,
     )
 
-    present = set(inspect(session.connection()).get_table_names())
+    models: list[type] = [WhatsAppInbox, WhatsAppMessageStatus, WhatsAppSendError]
+    if not keep_contact:
+        models.append(WhatsAppContact)
     counts = {}
-    for model in (WhatsAppInbox, WhatsAppMessageStatus, WhatsAppSendError, WhatsAppContact):
+    for model in models:
         if model.__tablename__ not in present:
             continue
         result = session.execute(delete(model).where(model.pseudonym == pseudonym))

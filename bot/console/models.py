@@ -95,6 +95,19 @@ class ConversationTag(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class ConversationHold(Base):
+    """An adviser keeps this conversation past the retention until `until` (migration
+    retention01). The reason is the adviser's; it goes when the conversation goes."""
+
+    __tablename__ = "conversation_holds"
+
+    conversation_id = Column(String(120), primary_key=True)
+    until = Column(DateTime, nullable=False, index=True)
+    reason = Column(Text, nullable=False)
+    advisor_name = Column(String(80), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
 class ConversationReview(Base):
     __tablename__ = "conversation_reviews"
 

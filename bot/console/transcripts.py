@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import event as sa_event
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -51,6 +52,13 @@ events_table = Table(
     Column("intent_name", String(255)),
     Column("action_name", String(255)),
     Column("data", Text),
+)
+# The event broker's outbox (bot/events/outbox.py makes it), only to delete a conversation's rows.
+outbox_table = Table(
+    "event_outbox",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("sender_id", String(255)),
 )
 HIDDEN_ACTIONS = {"action_listen", "action_session_start", "action_unlikely_intent"}
 
@@ -340,12 +348,40 @@ class TrackerStore:
                 found[row.sender_id] = json.loads(row.data).get("input_channel")
         return found
 
-    def delete(self, conversation_id: str) -> int:
+    def delete(self, conversation_id: str) -> dict[str, int]:
+        """Delete the conversation's events and its outbox rows (bot/events/outbox.py) in one
+        transaction; rows deleted per table."""
+        counts = {}
         with self.engine.begin() as conn:
-            result = conn.execute(
-                sa_delete(events_table).where(events_table.c.sender_id == conversation_id)
-            )
-            return int(result.rowcount or 0)
+            present = set(sa_inspect(conn).get_table_names())
+            for table in (events_table, outbox_table):
+                if table.name in present:
+                    result = conn.execute(
+                        sa_delete(table).where(table.c.sender_id == conversation_id)
+                    )
+                    counts[table.name] = int(result.rowcount or 0)
+        return counts
+
+    def last_messages_before(
+        self, cutoff: float, exclude: Iterable[str] = (), limit: int = 100
+    ) -> list[str]:
+        """Conversations whose last event is older than `cutoff` (Unix time), oldest first."""
+        e = events_table.c
+        query = select(e.sender_id).group_by(e.sender_id).having(func.max(e.timestamp) < cutoff)
+        skip = list(exclude)
+        if skip:
+            query = query.where(e.sender_id.not_in(skip))
+        query = query.order_by(func.max(e.timestamp)).limit(limit)
+        return [row.sender_id for row in self._rows(query)]
+
+    def last_timestamps(self, conversation_ids: Sequence[str]) -> dict[str, float]:
+        e = events_table.c
+        query = (
+            select(e.sender_id, func.max(e.timestamp).label("last"))
+            .where(e.sender_id.in_(list(conversation_ids)))
+            .group_by(e.sender_id)
+        )
+        return {row.sender_id: float(row.last or 0) for row in self._rows(query)}
 
     def all_events(self, since: float | None = None) -> list[tuple[str, dict[str, Any]]]:
         """(sender_id, event) for every person's message and action, for the statistics."""

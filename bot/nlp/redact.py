@@ -20,7 +20,15 @@ POSTCODE_FULL = re.compile(r"\b([1-9]\d{3})\s?(?!SA|SD|SS)[A-Z]{2}\b", re.IGNORE
 # A street name (its last part from data/lexicon/words.yml) followed by a house number.
 STREET = LazyPattern(
     lambda: r"\b[\w'.-]*" + alternation(words("street_suffixes"))
-    + r"\s+\d{1,5}\s?[a-zA-Z]?(?:[-\s]?\d{1,4})?\b",
+    + r"\s+\d{1,5}(?:\s?[a-zA-Z](?!\w))?(?:[-\s]?\d{1,4})?\b",
+    re.IGNORECASE,
+)  # fmt: skip
+
+# After "ik woon op", "mijn adres is" (data/lexicon/words.yml): up to four words, then a house
+# number. The lead words stay; what follows them is the address.
+ADDRESS_AFTER_LEAD = LazyPattern(
+    lambda: r"\b(" + alternation(words("address_lead_words")) + r")\s*:?\s+"
+    + r"(?:(?:de|het)\s+)?[\w'.-]+(?:\s+[\w'.-]+){0,3}?\s+\d{1,5}(?:\s?[a-zA-Z](?!\w))?(?:[-\s]?\d{1,4})?\b",
     re.IGNORECASE,
 )  # fmt: skip
 
@@ -56,6 +64,7 @@ def redact(text: str | None) -> str | None:
         lambda m: PLACEHOLDERS["iban"] if _looks_like_iban(m.group(0)) else m.group(0), text
     )
     text = STREET.sub(PLACEHOLDERS["address"], text)
+    text = ADDRESS_AFTER_LEAD.sub(lambda m: f"{m.group(1)} {PLACEHOLDERS['address']}", text)
     text = PHONE.sub(PLACEHOLDERS["phone"], text)
     text = NINE_DIGITS.sub(
         lambda m: PLACEHOLDERS["bsn"] if is_bsn(m.group(0)) else m.group(0), text

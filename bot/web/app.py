@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
@@ -25,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from bot.catalog.store import Catalog
 from bot.channels.messages import history
 from bot.channels.session import verify_session
+from bot.console.avg import delete_conversation
 from bot.db import Database
 from bot.errors import CatalogError, DatabaseUnavailable, RasaUnavailable
 from bot.rasa_api import RasaClient
@@ -142,6 +144,28 @@ def bearer_token(request: Request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+async def erase_conversation(request: Request) -> JSONResponse:
+    """The widget's "Wis gesprek": the conversation erased everywhere, as the console does
+    (bot/console/avg.py); audited without the id or any content."""
+    state = request.app.state
+    session_id = verify_session(bearer_token(request), state.secret_key)
+    if session_id is None:
+        return JSONResponse({"error": "Dit gesprek ken ik niet."}, 401, NO_STORE)
+    console_state = state.console
+    try:
+        deleted = await run_in_threadpool(
+            delete_conversation, console_state.database.sessions, console_state.tracker, session_id
+        )
+        detail = f"kanaal=widget, rijen={deleted.total}"
+        await run_in_threadpool(
+            console_state.audit.record, None, "erase_self", None, detail, "persoon"
+        )
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        logger.error("conversation not erased: %s", type(exc).__name__)
+        return JSONResponse({"error": "Wissen lukt nu niet."}, 503, NO_STORE)
+    return JSONResponse({"erased": True}, headers=NO_STORE)
+
+
 def site_routes(
     settings: Settings,
     templates: Environment,
@@ -193,6 +217,7 @@ def site_routes(
         Route("/demo", demo_page),
         Route("/widget.js", widget_js),
         Route("/api/history", conversation_history),
+        Route("/api/erase", erase_conversation, methods=["POST"]),
         Route("/health", health),
     ]
 
@@ -239,7 +264,7 @@ def create_app(
             Middleware(
                 CORSMiddleware,
                 allow_origins=origins,
-                allow_methods=["GET"],
+                allow_methods=["GET", "POST"],
                 allow_headers=["Authorization"],
             ),
             Middleware(
@@ -262,6 +287,7 @@ def create_app(
     app.state.console = console.Console(settings, get_database, templates)
     app.state.console_templates = templates
     app.state.widget = widget
+    app.state.secret_key = settings.secret_key
     return app
 
 

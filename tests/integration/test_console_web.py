@@ -353,3 +353,57 @@ def test_the_statistics_page_shows_every_plot_as_a_png(site) -> None:
     assert session.get(site["url"] + "/adviseur/statistiek/onbekend.png").status_code == 404
     response = http_get(site["url"] + plots[0], allow_redirects=False)
     assert response.status_code in (303, 401)  # not without logging in
+
+
+def test_an_adviser_keeps_a_conversation_longer_with_a_reason(site) -> None:
+    url = site["url"]
+    session = login(site)
+    page = session.get(url + "/adviseur/gesprekken/xss-conv")
+    assert "dagen na het laatste bericht overal verwijderd" in page.text
+    response = session.post(
+        url + "/adviseur/gesprekken/xss-conv/bewaren",
+        data={"csrf_token": csrf_of(page.text), "dagen": "30", "reden": "  "},
+    )
+    assert "Schrijf op waarom" in response.text
+    response = session.post(
+        url + "/adviseur/gesprekken/xss-conv/bewaren",
+        data={"csrf_token": csrf_of(page.text), "dagen": "30", "reden": "klacht loopt"},
+    )
+    assert "blijft bewaard tot" in response.text and "klacht loopt" in response.text
+    entries = AuditLog(site["catalog"].sessions).entries(conversation_id="xss-conv")
+    kept = [e for e in entries if e.action == "retain"]
+    assert kept and kept[0].detail.startswith("tot ") and "klacht" not in kept[0].detail
+    assert session.post(
+        url + "/adviseur/gesprekken/xss-conv/bewaren", data={"dagen": "30", "reden": "x"}
+    ).status_code in (400, 403)
+
+
+def test_the_widgets_erase_needs_the_signed_session_and_erases_on_the_server(site) -> None:
+    from bot.channels.session import sign_session
+
+    url = site["url"]
+    settings = site["settings"]
+    cid = "a" * 32
+    tracker = Database(settings, settings.tracker_url)
+    with tracker.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO events (sender_id, type_name, timestamp, data)"
+                " VALUES (:s, 'user', :ts, :d)"
+            ),
+            {"s": cid, "ts": time.time(), "d": json.dumps({"event": "user", "text": "hoi"})},
+        )
+    assert http_post(url + "/api/erase").status_code == 401
+    forged = {"Authorization": f"Bearer {cid}.{'0' * 32}"}
+    assert http_post(url + "/api/erase", headers=forged).status_code == 401
+    token = sign_session(cid, settings.with_secrets().secret_key)
+    response = http_post(url + "/api/erase", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.json() == {"erased": True}
+    with tracker.engine.connect() as conn:
+        left = conn.execute(text("SELECT COUNT(*) FROM events WHERE sender_id = :s"), {"s": cid})
+        assert left.scalar_one() == 0
+    tracker.close()
+    entries = AuditLog(site["catalog"].sessions).entries(20)
+    erased = [e for e in entries if e.action == "erase_self"]
+    assert erased and erased[0].conversation_id is None
+    assert erased[0].detail == "kanaal=widget, rijen=1"

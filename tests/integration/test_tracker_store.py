@@ -230,6 +230,29 @@ def test_a_deleted_conversation_is_gone_and_starts_over(stores, domain) -> None:
     assert run(windowed.retrieve("wis")).current_slot_values() == whole.current_slot_values()
 
 
+def test_the_turn_that_erases_the_conversation_is_not_written(stores, domain) -> None:
+    """actions/privacy.py deletes what was stored and sends the marker; the store then deletes
+    instead of saving the turn, and the next message starts a new conversation."""
+    windowed, _ = stores
+    conversation(windowed, "weg", 20, domain)
+    conversation(windowed, "blijft", 3, domain)
+    tracker = run(windowed.retrieve("weg"))
+    for event in [
+        UserUttered("/affirm", {"name": "affirm", "confidence": 1.0}, []),
+        ActionExecuted("action_erase_conversation"),
+        BotUttered("Klaar. Ik heb alles van dit gesprek gewist."),
+        BotUttered(data={"custom": {"overstap_erased": True}}),
+        ActionExecuted("action_listen"),
+    ]:
+        tracker.update(event, domain)
+    run(windowed.save(tracker))
+    with windowed.session_scope() as session:
+        left = session.query(windowed.SQLEvent).filter_by(sender_id="weg").count()
+        kept = session.query(windowed.SQLEvent).filter_by(sender_id="blijft").count()
+    assert left == 0 and kept > 0
+    assert run(windowed.retrieve("weg")) is None
+
+
 def test_the_earlier_state_is_brought_forward_not_rebuilt(stores, domain) -> None:
     """Per message the store reads the window and only the events that left it since."""
     windowed, rasa = stores

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from privacy_scan import rows_in_databases
 
 from bot.web.texts import load_texts
 
@@ -299,11 +300,15 @@ def test_session_lives_in_session_storage_and_can_be_wiped(stack, browser) -> No
     assert session_token(other) not in {None, token}
     other.close()
 
+    old_id = token.split(".")[0]
+    assert rows_in_databases(stack.var_dir, [old_id])  # stored on the server
     page.get_by_role("button", name=T["clear"]).click()
     deadline = time.monotonic() + 30
     while session_token(page) in {None, token} and time.monotonic() < deadline:
         page.wait_for_timeout(200)  # wait_for_function evaluates a string: the CSP forbids it
     assert session_token(page) not in {None, token}
+    # "Wis gesprek" erased it on the server too, not only in this tab.
+    assert rows_in_databases(stack.var_dir, [old_id]) == {}
     page.wait_for_selector(".choices", timeout=30000)  # a new greeting
     assert page.locator(".msg--user").count() == 0
     assert page.locator("text=Wat doe je nu?").count() == 0

@@ -36,6 +36,7 @@ ROUTES = [
     Route(f"{CONVERSATION}/notitie", transcripts.add_note, methods=POST),
     Route(f"{CONVERSATION}/beoordeeld", transcripts.mark_reviewed, methods=POST),
     Route(f"{CONVERSATION}/verwijderen", transcripts.delete_page, methods=POST),
+    Route(f"{CONVERSATION}/bewaren", transcripts.keep_page, methods=POST),
     Route("/adviseur/export", transcripts.export_conversations, methods=POST),
     # statistics
     Route("/adviseur/statistiek", statistics.stats_page),

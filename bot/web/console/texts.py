@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.web.texts import load_texts
 
 TEXTS_FILE = Path(__file__).resolve().with_name("texts.yml")
-PLACEHOLDERS = frozenset({"holder", "number", "name", "state", "minutes", "hours"})
+PLACEHOLDERS = frozenset({"holder", "number", "name", "state", "minutes", "hours", "until"})
 
 
 @cache

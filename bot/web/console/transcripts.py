@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.console import export
+from bot.console import export, retention
 from bot.console.auth import AdvisorInfo
 from bot.console.avg import delete_conversation
 from bot.console.transcripts import Filters, turns
@@ -107,6 +107,8 @@ async def transcript_page(request: Request) -> Response:
         tags=await run(console.reviews.tags, cid),
         notes=await run(console.reviews.notes, cid),
         review=await run(console.reviews.review, cid),
+        hold=await run(retention.hold_of, console.database.sessions, cid),
+        retention_days=console.settings.conversation_retention_days,
         active="transcripts",
     )
 
@@ -198,6 +200,30 @@ async def export_conversations(request: Request) -> Response:
         f'attachment; filename="overstap-gesprekken-{stamp}.{fmt}"'
     )
     return no_store(response)
+
+
+@login_required()
+async def keep_page(request: Request) -> Response:
+    """Keep one conversation past the retention, with a reason (audited, reason not)."""
+    console = console_of(request)
+    advisor = request.state.advisor
+    cid = conversation_id_of(request)
+    form = await request.form()
+    back = f"/adviseur/gesprekken/{cid}"
+    try:
+        days = int(str(form.get("dagen", "")).strip() or "0")
+    except ValueError:
+        return redirect(back, text("keep_days_missing"), request)
+    try:
+        hold = await run(
+            retention.keep_longer, console.database.sessions, cid, days,
+            str(form.get("reden", "")), advisor.display_name,
+        )  # fmt: skip
+    except ReviewError as exc:
+        return redirect(back, str(exc), request)
+    until = hold.until.date().isoformat()
+    await run(console.audit.record, advisor, "retain", cid, f"tot {until}")
+    return redirect(back, text("kept_until", until=until), request)
 
 
 @login_required(role="beheerder")

@@ -519,6 +519,11 @@
     hideTyping();
     var item = normalize(message);
     if (!item || item.sender === "user") { return; }
+    // The person had the conversation erased in the chat: this tab forgets it too.
+    if (item.custom && item.custom.overstap_erased === true) {
+      sessionStorage.removeItem(KEY);
+      return;
+    }
     renderItem(item, true);
     if (!isOpen()) { badge.hidden = false; }
   }
@@ -598,7 +603,27 @@
     }
   });
 
-  // "Wis gesprek": forget the session in this browser tab and start a new one.
+  // "Wis gesprek": erase the conversation on the server (bot/web/app.py), then forget the
+  // session in this browser tab and start a new one. If the server cannot erase it now, the
+  // conversation stays on screen and the person is told.
+  function eraseConversation() {
+    var token = sessionStorage.getItem(KEY);
+    if (!token) { clearConversation(); return; }
+    clearButton.disabled = true;
+    window.fetch(server + "/api/erase", {
+      method: "POST", headers: { Authorization: "Bearer " + token },
+      cache: "no-store", credentials: "omit"
+    }).then(function (response) {
+      // 401: the server no longer knows this conversation, so there is nothing left to erase.
+      if (!response.ok && response.status !== 401) { throw new Error("erase " + response.status); }
+      clearConversation();
+    }).catch(function () {
+      setStatus(T.erase_failed);
+    }).then(function () {
+      clearButton.disabled = false;
+    });
+  }
+
   function clearConversation() {
     sessionStorage.removeItem(KEY);
     queue = [];
@@ -658,7 +683,7 @@
     input.value = "";
     send(text);
   });
-  clearButton.addEventListener("click", clearConversation);
+  clearButton.addEventListener("click", eraseConversation);
 
   // ---- start ------------------------------------------------------------------------------
 

@@ -15,6 +15,9 @@ from bot.nlp.redact import is_bsn, redact
         ("mail naar jan.jansen@example.nl", "mail naar [e-mail]"),
         ("rekening NL91ABNA0417164300 klopt", "rekening [iban] klopt"),
         ("ik woon op de Kerkstraat 12a in Zwolle", "ik woon op de [adres] in Zwolle"),
+        ("ik woon op Lange Voorhout 34B, mijn rekening", "ik woon op [adres], mijn rekening"),
+        ("mijn adres is Dam 1", "mijn adres is [adres]"),
+        ("adres: Coolsingel 40 in Rotterdam", "adres: [adres] in Rotterdam"),
         ("postcode 3512 AB", "postcode 3512"),
         ("postcode 3512AB", "postcode 3512"),
     ],
@@ -29,6 +32,8 @@ def test_personal_data_is_replaced(text: str, expected: str) -> None:
         "ik ben 45 jaar en woon in 8011",
         "ik verdien 123456789 euro",  # nine digits that fail the 11-proef are not a BSN
         "ik werk 32 uur per week",
+        "ik woon in Utrecht en ben 45",
+        "ik woon op 3 hoog",
         "mbo 2 in 2019 gehaald",
     ],
 )
