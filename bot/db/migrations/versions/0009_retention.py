@@ -1,14 +1,14 @@
 """conversation_holds: an adviser keeps one conversation past the retention, with a reason
 
 Revision ID: retention01
-Revises: events01
+Revises: duo01
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "retention01"
-down_revision = "events01"
+down_revision = "duo01"
 branch_labels = None
 depends_on = None
 
