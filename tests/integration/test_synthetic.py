@@ -13,10 +13,31 @@ from bot.catalog.models import Course, CourseLocation
 from bot.catalog.postings import SearchPosting
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, _distance_km, term_weights, text_candidates
+from bot.catalog.store import Catalog
 from bot.catalog.textsearch import analyzer, count_terms
 from bot.errors import CatalogError
+from bot.settings import Settings
 
 SIZE = 2000
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def catalog(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A seeded catalog of this module's own: synthetic courses never reach the catalog the
+    other tests share (they would stay beside DUO's courses after a reload)."""
+    tmp = tmp_path_factory.mktemp("synthetic")
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'synthetic.db'}"
+    else:
+        url = request.getfixturevalue("module_postgres_database")
+    env = {"OVERSTAP_VAR_DIR": str(tmp / "var"), "OVERSTAP_DATABASE_URL": url}
+    catalog = Catalog.open(Settings.from_env(env))
+    catalog.migrate()
+    catalog.load_seed()
+    yield catalog
+    catalog.close()
 
 
 def _count(catalog, model, *where) -> int:
@@ -43,11 +64,7 @@ def test_generate_refuses_a_catalog_with_real_courses(catalog) -> None:
 
 
 def test_synthetic_catalog_loads_indexes_and_searches(catalog) -> None:
-    try:
-        _check_synthetic_catalog(catalog)
-    finally:
-        catalog.load_seed()  # the seed catalog is shared with the other tests
-        catalog.vocabulary.clear()
+    _check_synthetic_catalog(catalog)
 
 
 def _check_synthetic_catalog(catalog) -> None:
