@@ -5,6 +5,8 @@ Webhook at /webhooks/whatsapp/webhook:
 - POST is refused (403) unless X-Hub-Signature-256 matches the raw body under the app secret.
   A valid POST is stored in the inbox table and answered 200 at once; a background worker then
   hands each message to Rasa, per sender one at a time and in order (bot.whatsapp.worker).
+  A sender over OVERSTAP_RATE_CONVERSATION_PER_MINUTE is told once a minute to wait, and the
+  messages over the limit are not passed on (bot/channels/limits.py).
 
 Rasa only sees a pseudonym as sender_id and redacted text. Replies go out through
 WhatsAppOutput, which looks up the encrypted address for the pseudonym. Settings come from
@@ -27,6 +29,8 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.limits import Limits
+from bot.channels.texts import texts as channel_texts
 from bot.db import create_engine
 from bot.errors import AgentNotReady, GraphError
 from bot.settings import Settings
@@ -47,6 +51,7 @@ WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
 _WEBHOOK_QUERY = re.compile(re.escape(WEBHOOK_PATH) + r"\?[^\s'\"]*")
 _VERIFY_TOKEN_PARAM = re.compile(r"(hub(?:\.|%2[Ee])verify_token=)[^&\s'\"]*")
 SANIC_LOGGERS = ("sanic.access", "sanic.error", "sanic.root")
+LIMIT_NOTICE_S = 60.0
 
 
 def redact_webhook_urls(text: str) -> str:
@@ -198,6 +203,8 @@ class WhatsAppInput(InputChannel):
         self.store: WhatsAppStore | None = None
         self.worker: InboxWorker | None = None
         self.app: Sanic | None = None
+        self.limits = Limits.from_settings(settings)
+        self._limit_notices: dict[str, float] = {}  # pseudonym -> when last told to wait
 
     def __repr__(self) -> str:
         return "WhatsAppInput()"
@@ -273,6 +280,9 @@ class WhatsAppInput(InputChannel):
     ) -> None:
         assert self.store is not None
         output = WhatsAppOutput(self.graph, self.store)
+        if self.limits.check(row.pseudonym) > 0:
+            await self._tell_to_wait(row.pseudonym, output)
+            return
         if row.kind == "not_text":
             await output.send_text_message(row.pseudonym, texts().not_text_reply)
             return
@@ -293,6 +303,19 @@ class WhatsAppInput(InputChannel):
         )
         if not output.menu_sent and options:
             await asyncio.to_thread(self.store.set_options, row.pseudonym, [])
+
+    async def _tell_to_wait(self, pseudonym: str, output: WhatsAppOutput) -> None:
+        """Over the limit: the message is not passed on, and the sender hears it once a
+        minute (a flood does not get a flood of notices back)."""
+        now = asyncio.get_running_loop().time()
+        if now - self._limit_notices.get(pseudonym, -LIMIT_NOTICE_S) < LIMIT_NOTICE_S:
+            return
+        self._limit_notices[pseudonym] = now
+        if len(self._limit_notices) > 10_000:
+            self._limit_notices = {
+                k: t for k, t in self._limit_notices.items() if now - t < LIMIT_NOTICE_S
+            }
+        await output.send_text_message(pseudonym, channel_texts().too_many_messages)
 
     # -- HTTP --------------------------------------------------------------------------------
 
