@@ -750,3 +750,29 @@ def test_an_advisors_message_goes_out_once_with_the_advisors_name(
         server.wait_until(server.settled)
         time.sleep(0.3)
         assert len(graph.requests) == 1  # the custom part is not sent as a second message
+
+
+# -- limits ---------------------------------------------------------------------------------
+
+
+def test_a_sender_over_the_limit_is_told_once_and_others_are_still_answered(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    settings = settings_for(tmp_path, graph, OVERSTAP_RATE_CONVERSATION_PER_MINUTE="3")
+    other = "31687654321"
+    with ChannelServer(settings) as server:
+        for n in range(6):
+            assert server.post(text_payload(f"bericht {n}", f"wamid.flood.{n}")).status_code == 200
+        assert server.post(text_payload("hallo", "wamid.other", sender=other)).status_code == 200
+        server.wait_until(server.settled)
+    texts_to = {PHONE: [], other: []}
+    for request in graph.requests:
+        texts_to[request["body"]["to"]].append(visible_text(request["body"]))
+    assert texts_to[PHONE][:3] == ["Je zei: bericht 0", "Je zei: bericht 1", "Je zei: bericht 2"]
+    notices = [t for t in texts_to[PHONE] if "veel berichten" in t]
+    assert len(notices) == 1  # told once, not once per message over the limit
+    assert len(texts_to[PHONE]) == 4
+    assert texts_to[other] == ["Je zei: hallo"]
+    assert [m.text for m in server.received if m.sender_id == PSEUDONYM] == [
+        "bericht 0", "bericht 1", "bericht 2",
+    ]  # fmt: skip
