@@ -30,6 +30,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.cluster import client_manager
+from bot.channels.faults import TurnAborted
 from bot.channels.limits import Limits, request_address
 from bot.channels.messages import bot_message, clean_metadata
 from bot.channels.session import new_session_id, sign_session, verify_session
@@ -151,6 +152,8 @@ class SocketIOInput(InputChannel):
             )
             try:
                 await on_new_message(message)
+            except TurnAborted:
+                pass  # the action server failed; the person has the apology already
             except Exception as exc:  # noqa: BLE001 - the person hears about it
                 logger.error("socket.io message not handled: %s", type(exc).__name__)
                 await output_channel.send_response(session_id, {"text": texts().unavailable})

@@ -29,6 +29,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.faults import TurnAborted
 from bot.channels.limits import Limits
 from bot.channels.texts import texts as channel_texts
 from bot.db import create_engine
@@ -291,16 +292,14 @@ class WhatsAppInput(InputChannel):
         text = row.text or ""
         if row.kind == "text":
             text = outbound.numbered_choice(text, options) or text
-        await on_new_message(
-            UserMessage(
-                text,
-                output,
-                row.pseudonym,
-                input_channel=self.name(),
-                message_id=row.message_id,
-                metadata={},
-            )
-        )
+        message = UserMessage(
+            text, output, row.pseudonym, input_channel=self.name(),
+            message_id=row.message_id, metadata={},
+        )  # fmt: skip
+        try:
+            await on_new_message(message)
+        except TurnAborted:
+            return  # the action server failed; the person has the apology, the message is done
         if not output.menu_sent and options:
             await asyncio.to_thread(self.store.set_options, row.pseudonym, [])
 
