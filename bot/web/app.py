@@ -42,24 +42,89 @@ NO_STORE = {"Cache-Control": "no-store"}
 WIDGET_CACHE_CONTROL = "public, max-age=300"
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Strict headers on every page: no inline script, no framing, no sniffing."""
+# Pages another site may show in a frame (the chat page, as a widget in an iframe); only the
+# origins in OVERSTAP_ALLOWED_ORIGINS may. Everything else (the console above all) never.
+FRAMABLE_PATHS = ("/",)
+WEB_MAX_BODY_BYTES = 1024 * 1024  # console forms and logins; the chat itself goes to Rasa
 
-    def __init__(self, app, connect_src: str) -> None:
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """Strict headers on every response: a content security policy without inline script or
+    style, frames only where and by whom allowed, no sniffing, no referrer, no powerful
+    browser features, HSTS behind https."""
+
+    def __init__(
+        self, app, connect_src: str, frame_origins: tuple[str, ...] = (), https: bool = False
+    ) -> None:
         super().__init__(app)
-        self.csp = (
+        base = (
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src 'self' {connect_src}; frame-ancestors 'none'; base-uri 'none'; "
-            "form-action 'self'"
+            f"connect-src 'self' {connect_src}; base-uri 'none'; form-action 'self'; "
+            "object-src 'none'"
         )
+        ancestors = " ".join(o for o in frame_origins if o != "*")
+        self.csp = base + "; frame-ancestors 'none'"
+        self.csp_framable = base + f"; frame-ancestors 'self' {ancestors}".rstrip()
+        self.https = https
 
     async def dispatch(self, request: Request, call_next) -> Response:
         response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        headers = response.headers
+        if request.url.path in FRAMABLE_PATHS:
+            headers.setdefault("Content-Security-Policy", self.csp_framable)
+        else:
+            headers.setdefault("Content-Security-Policy", self.csp)
+            headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # Other sites load widget.js with a script tag: it must stay readable cross-origin.
+        policy = "cross-origin" if request.url.path == "/widget.js" else "same-origin"
+        headers.setdefault("Cross-Origin-Resource-Policy", policy)
+        if self.https:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+class BodyLimit:
+    """413 for a request body over `limit` bytes: by its Content-Length before it is read,
+    and counted while it streams (a chunked body has no length). Pure ASGI, so nothing is
+    buffered first."""
+
+    def __init__(self, app, limit: int = WEB_MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.limit:
+            return await self._refuse(scope, receive, send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except BodyTooLarge:
+            await self._refuse(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(scope, receive, send) -> None:
+        response = JSONResponse({"error": "Dit bericht is te groot."}, status_code=413)
+        await response(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 def widget_bundle(
@@ -233,7 +298,10 @@ def create_app(
             Middleware(
                 SecurityHeaders,
                 connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
+                frame_origins=settings.allowed_origins,
+                https=settings.public_web_url.startswith("https://"),
             ),
+            Middleware(BodyLimit),
             Middleware(
                 SessionMiddleware,
                 secret_key=security.session_key(settings.secret_key),

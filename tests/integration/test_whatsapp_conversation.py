@@ -197,3 +197,24 @@ def test_profile_conversation_from_greeting_to_results_and_adviser(stack) -> Non
     assert me.pseudonym in senders
     stored = "\n".join(r[0] or "" for r in tracker.execute("SELECT data FROM events"))
     assert me.phone not in stored and me.phone not in "\n".join(senders)
+
+
+def test_meta_sample_photo_dated_before_a_handled_button_reply_gets_the_text_only_reply(
+    stack,
+) -> None:
+    """Meta's own sample payloads as they come: the photo (image.json) carries an older
+    timestamp than a button reply of the same person that was handled already."""
+    me = Person(stack)
+    button = interactive_payload("button_reply", "/start_profile", "Ja, we beginnen", "x")
+    value = button["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = me.phone
+    value["messages"][0].update(
+        {"from": me.phone, "timestamp": str(int(time.time())), "id": f"wamid.it.{uuid.uuid4().hex}"}
+    )
+    assert "Wat doe je nu" in texts(me._post(button))
+    photo = load("image.json")
+    value = photo["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = me.phone
+    value["messages"][0].update({"from": me.phone, "id": f"wamid.it.{uuid.uuid4().hex}"})
+    assert int(value["messages"][0]["timestamp"]) < int(time.time()) - 86400  # dated before
+    assert [visible_text(r) for r in me._post(photo)] == [channel_texts().not_text_reply]
