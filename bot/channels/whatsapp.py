@@ -38,6 +38,7 @@ from bot.settings import Settings
 from bot.whatsapp import outbound
 from bot.whatsapp.graph import GraphClient, RetryPolicy
 from bot.whatsapp.identity import Identity
+from bot.whatsapp.relay import OutboxRelay, retryable
 from bot.whatsapp.store import WINDOW_CLOSED, Claimed, Purged, WhatsAppStore
 from bot.whatsapp.texts import texts
 from bot.whatsapp.webhook import parse, verify_signature
@@ -85,40 +86,67 @@ def install_log_redaction() -> None:
 
 
 class WhatsAppOutput(OutputChannel):
-    """Sends Rasa's replies; never raises, so a failed send never makes Rasa redo a turn."""
+    """Sends Rasa's replies; never raises, so a failed send never makes Rasa redo a turn.
+
+    With `inbound_id` (the message this turn answers) each reply is numbered: one that went
+    out before is skipped when the turn runs again after a crash, and one the Graph API did not
+    take waits in the outbox (bot/whatsapp/models.py) for the relay. While a person has
+    replies waiting, newer ones queue behind them.
+    """
 
     @classmethod
     def name(cls) -> str:
         return CHANNEL_NAME
 
-    def __init__(self, graph: GraphClient, store: WhatsAppStore):
+    def __init__(self, graph: GraphClient, store: WhatsAppStore, inbound_id: str | None = None):
         self.graph = graph
         self.store = store
+        self.inbound_id = inbound_id
         self.menu_sent = False  # a numbered menu was sent in this turn
         self._closed: set[str] = set()  # senders whose 24-hour window is closed
+        self._seq = 0
 
     async def _send(self, pseudonym: str, message: dict[str, Any]) -> bool:
+        seq, self._seq = self._seq, self._seq + 1
         if pseudonym in self._closed:
             return False
         try:
-            address = await asyncio.to_thread(self.store.address, pseudonym)
-            if address is None:
-                logger.warning("WhatsApp reply dropped: no address for this sender")
+            if self.inbound_id is not None:
+                done = await asyncio.to_thread(self.store.reply_state, self.inbound_id, seq)
+                if done is not None:  # sent (or queued) before this turn ran again
+                    return done == "sent"
+            if await asyncio.to_thread(self.store.has_queued, pseudonym):
+                await self._queue(pseudonym, seq, message)
                 return False
-            try:
-                message_id = await self.graph.send(address.recipient_fields(), message)
-            except GraphError as exc:
-                code = exc.code or exc.status
-                await asyncio.to_thread(self.store.record_send_error, pseudonym, code, exc.title)
-                if exc.code == WINDOW_CLOSED:
-                    self._closed.add(pseudonym)  # the rest of this turn would fail alike
-                return False
-            if message_id:
-                await asyncio.to_thread(self.store.record_sent, message_id, pseudonym)
-            return True
+            return await self._deliver(pseudonym, seq, message)
         except Exception as exc:  # noqa: BLE001 - e.g. the database is down; Rasa goes on
             logger.error("WhatsApp reply not sent: %s", type(exc).__name__)
             return False
+
+    async def _queue(self, pseudonym: str, seq: int, message: dict[str, Any]) -> None:
+        await asyncio.to_thread(self.store.queue_reply, pseudonym, self.inbound_id, seq, message)
+
+    async def _deliver(self, pseudonym: str, seq: int, message: dict[str, Any]) -> bool:
+        address = await asyncio.to_thread(self.store.address, pseudonym)
+        if address is None:
+            logger.warning("WhatsApp reply dropped: no address for this sender")
+            return False
+        try:
+            message_id = await self.graph.send(address.recipient_fields(), message)
+        except GraphError as exc:
+            if retryable(exc):
+                await self._queue(pseudonym, seq, message)  # the relay sends it later
+                return False
+            code = exc.code or exc.status
+            await asyncio.to_thread(self.store.record_send_error, pseudonym, code, exc.title)
+            if exc.code == WINDOW_CLOSED:
+                self._closed.add(pseudonym)  # the rest of this turn would fail alike
+            return False
+        if self.inbound_id is not None:
+            await asyncio.to_thread(self.store.record_reply_sent, pseudonym, self.inbound_id, seq)
+        if message_id:
+            await asyncio.to_thread(self.store.record_sent, message_id, pseudonym)
+        return True
 
     async def _send_plan(self, pseudonym: str, plan: outbound.Plan) -> None:
         for message in plan.messages:
@@ -184,8 +212,11 @@ class WhatsAppInput(InputChannel):
         max_attempts: int = 5,
         retry_base_s: float = 2.0,
         purge_s: float = 3600.0,
+        relay_s: float = 5.0,
     ) -> None:
         self.settings = settings
+        self.relay_s = relay_s
+        self.relay: OutboxRelay | None = None
         self.graph = GraphClient(
             settings.whatsapp_graph_url,
             settings.whatsapp_phone_number_id,
@@ -261,11 +292,18 @@ class WhatsAppInput(InputChannel):
 
         self.worker = InboxWorker(self.store, handle, give_up, purge=purge, **self.worker_options)
         self.worker.start()  # its first sweep picks up what was stored before a restart
+        self.relay = OutboxRelay(
+            self.store, self.graph, every_s=self.relay_s, first_wait_s=self.relay_s
+        )
+        self.relay.start()  # replies the Graph API did not take, also from before a restart
 
     async def stop(self) -> None:
         if self.worker is not None:
             await self.worker.stop()
             self.worker = None
+        if self.relay is not None:
+            await self.relay.stop()
+            self.relay = None
         await self.graph.close()
         if self.store is not None:
             self.store.close()
@@ -280,7 +318,7 @@ class WhatsAppInput(InputChannel):
         self, row: Claimed, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         assert self.store is not None
-        output = WhatsAppOutput(self.graph, self.store)
+        output = WhatsAppOutput(self.graph, self.store, inbound_id=row.message_id)
         if self.limits.check(row.pseudonym) > 0:
             await self._tell_to_wait(row.pseudonym, output)
             return

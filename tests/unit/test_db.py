@@ -3,6 +3,7 @@ outage is one error type, and a new migration gets the next number."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -54,11 +55,14 @@ def test_a_new_migration_takes_the_next_number(database, tmp_path, monkeypatch) 
     monkeypatch.setattr(migrate, "MIGRATIONS", copy)
     with database.engine.begin() as conn:
         conn.execute(text("DROP INDEX ix_login_attempts_ip_at"))
-    assert migrate.next_revision_id(database.engine) == "0007"
+    versions = sorted((copy / "versions").glob("[0-9][0-9][0-9][0-9]_*.py"))
+    number = f"{len(versions) + 1:04d}"
+    head = re.search(r'^revision = "([^"]+)"', versions[-1].read_text(), re.M).group(1)
+    assert migrate.next_revision_id(database.engine) == number
     path = migrate.new_revision(database.engine, "restore login index")
-    assert path.name == "0007_restore_login_index.py"
+    assert path.name == f"{number}_restore_login_index.py"
     written = path.read_text()
-    assert "revision = '0007'" in written and "down_revision = 'events01'" in written
+    assert f"revision = '{number}'" in written and f"down_revision = '{head}'" in written
     assert "ix_login_attempts_ip_at" in written
 
 
