@@ -195,6 +195,18 @@ class WidgetBundle:
             return self._body, self._etag
 
 
+async def widget_response(widget: WidgetBundle, request: Request) -> Response:
+    """widget.js, or 304 when the browser has this version (its ETag)."""
+    try:
+        body, etag = await run_in_threadpool(widget.current)
+    except FileNotFoundError:
+        return JSONResponse({"error": "npm ci is nog niet gedraaid"}, status_code=503)
+    headers = {"Cache-Control": WIDGET_CACHE_CONTROL, "ETag": etag}
+    if etag_matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/javascript", headers=headers)
+
+
 def etag_matches(if_none_match: str, etag: str) -> bool:
     """If-None-Match compares weakly (RFC 9110): W/"x" matches "x"; * matches anything."""
     tags = [t.strip() for t in if_none_match.split(",")]
@@ -204,6 +216,38 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
 def bearer_token(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def middleware(settings: Settings) -> list[Middleware]:
+    """CORS for the widget's history, the security headers, the body limit, console sessions."""
+    rasa_origin = settings.public_rasa_url
+    ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
+    https = settings.public_web_url.startswith("https://")
+    return [
+        # The widget on another allowed site reads its history from here.
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.allowed_origins),
+            allow_methods=["GET"],
+            allow_headers=["Authorization"],
+        ),
+        Middleware(
+            SecurityHeaders,
+            connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
+            frame_origins=settings.allowed_origins,
+            https=https,
+        ),
+        Middleware(BodyLimit),
+        Middleware(
+            SessionMiddleware,
+            secret_key=security.session_key(settings.secret_key),
+            session_cookie=security.COOKIE,
+            max_age=security.MAX_SESSION_S,
+            path=security.COOKIE_PATH,
+            same_site="strict",
+            https_only=https,
+        ),
+    ]
 
 
 def create_app(
@@ -245,14 +289,7 @@ def create_app(
         return page("demo.html")
 
     async def widget_js(request: Request) -> Response:
-        try:
-            body, etag = await run_in_threadpool(widget.current)
-        except FileNotFoundError:
-            return JSONResponse({"error": "npm ci is nog niet gedraaid"}, status_code=503)
-        headers = {"Cache-Control": WIDGET_CACHE_CONTROL, "ETag": etag}
-        if etag_matches(request.headers.get("if-none-match", ""), etag):
-            return Response(status_code=304, headers=headers)
-        return Response(body, media_type="application/javascript", headers=headers)
+        return await widget_response(widget, request)
 
     async def conversation_history(request: Request) -> JSONResponse:
         session_id = verify_session(bearer_token(request), settings.secret_key)
@@ -274,9 +311,6 @@ def create_app(
 
     console_routes, console_lifespan, _console = console.build(settings, get_database, templates)
 
-    rasa_origin = settings.public_rasa_url
-    ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
-    origins = list(settings.allowed_origins)
     app = Starlette(
         routes=[
             Route("/", chat_page),
@@ -287,31 +321,7 @@ def create_app(
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
             *console_routes,
         ],
-        middleware=[
-            # The widget on another allowed site reads its history from here.
-            Middleware(
-                CORSMiddleware,
-                allow_origins=origins,
-                allow_methods=["GET"],
-                allow_headers=["Authorization"],
-            ),
-            Middleware(
-                SecurityHeaders,
-                connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
-                frame_origins=settings.allowed_origins,
-                https=settings.public_web_url.startswith("https://"),
-            ),
-            Middleware(BodyLimit),
-            Middleware(
-                SessionMiddleware,
-                secret_key=security.session_key(settings.secret_key),
-                session_cookie=security.COOKIE,
-                max_age=security.MAX_SESSION_S,
-                path=security.COOKIE_PATH,
-                same_site="strict",
-                https_only=settings.public_web_url.startswith("https://"),
-            ),
-        ],
+        middleware=middleware(settings),
         # In the production shape `overstap worker` runs the time-outs (OVERSTAP_WEB_WORKER=nee).
         lifespan=console_lifespan if worker and settings.web_worker else None,
     )

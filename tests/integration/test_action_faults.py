@@ -317,5 +317,5 @@ def test_the_person_gets_an_apology_in_time_and_goes_on_after(
 def test_the_log_names_the_failure_without_the_persons_text(fault_stack: FaultStack) -> None:
     log = (fault_stack.var_dir / "rasa.log").read_text(errors="replace")
     assert "the person got an apology" in log
-    lines = [line for line in log.splitlines() if "the person got an apology" in line]
-    assert not any("ww uitkering" in line for line in lines)
+    assert "ww uitkering" not in log  # no line holds what the person wrote
+    assert "Traceback" not in log  # an ended turn is not an error with a stack

@@ -79,3 +79,27 @@ def test_readiness_fails_while_the_database_is_down(tmp_path: Path) -> None:
         assert answer.status_code == 503
         assert answer.json() == {"status": "error", "database": "onbereikbaar"}
         assert time.monotonic() - started < 10
+
+
+def test_the_web_app_refuses_a_body_over_1_mb_before_reading_it(tmp_path: Path) -> None:
+    settings = Settings.from_env({"OVERSTAP_VAR_DIR": str(tmp_path / "var")})
+    with serve(create_app(settings, worker=False)) as base:
+        big = requests.post(
+            f"{base}/adviseur/login", data=b"a" * (2 * 1024 * 1024), timeout=30,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+        assert big.status_code == 413
+        assert big.json() == {"error": "Dit bericht is te groot."}
+        assert big.headers["X-Content-Type-Options"] == "nosniff"
+
+        def chunks():  # no Content-Length: counted while it streams
+            for _ in range(40):
+                yield b"a" * 65536
+
+        streamed = requests.post(
+            f"{base}/adviseur/login", data=chunks(), timeout=30,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+        assert streamed.status_code == 413
+        small = requests.post(f"{base}/adviseur/login", data={"naam": "x"}, timeout=30)
+        assert small.status_code != 413

@@ -53,9 +53,10 @@ def test_buckets_are_bounded() -> None:
 class RestServer:
     """RestInput's blueprint in a Sanic server in a thread, with the Rasa server's limits."""
 
-    def __init__(self, settings: Settings, delay_s: float = 0.0) -> None:
+    def __init__(self, settings: Settings, delay_s: float = 0.0, fail: Any = None) -> None:
         self.received: list[Any] = []
         self.delay_s = delay_s
+        self.fail = fail
         self.app = Sanic(f"rest_{uuid.uuid4().hex[:8]}", configure_logging=False)
         self.app.config.REQUEST_MAX_SIZE = SERVER_MAX_BODY_BYTES
         channel = RestInput()
@@ -68,6 +69,8 @@ class RestServer:
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     async def _on_new_message(self, message: Any) -> None:
+        if self.fail is not None:
+            raise self.fail
         self.received.append(message.text)
         await asyncio.sleep(self.delay_s)
         await message.output_channel.send_text_message(message.sender_id, "ok")
@@ -180,3 +183,18 @@ def test_the_chat_body_limit_is_a_setting(tmp_path: Path, monkeypatch: pytest.Mo
     with RestServer(settings) as server:
         assert server.say("s", "a" * (9 * 1024)).status_code == 413
         assert server.say("s", "a" * (7 * 1024)).status_code == 200
+
+
+def test_a_message_rasa_cannot_take_gets_a_dutch_answer_not_an_empty_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The lock store's Redis is away (several instances): the message is refused, and the
+    person reads why instead of getting nothing."""
+    from rasa.core.lock_store import LockError
+
+    settings = limited_settings(tmp_path, monkeypatch)
+    with RestServer(settings, fail=LockError("Lock store: Redis unreachable.")) as server:
+        answer = server.say("someone", "mijn telefoon is 0612345678")
+    assert answer.status_code == 200
+    assert answer.json() == [{"recipient_id": "someone", "text": texts().unavailable}]
+    assert "0612345678" not in caplog.text and "telefoon" not in caplog.text
