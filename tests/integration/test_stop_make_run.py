@@ -57,6 +57,17 @@ def port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def outside_address() -> str | None:
+    """This machine's address on its network (not loopback), if it has one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("10.255.255.255", 1))  # no packet is sent
+            address = sock.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
 def open_half_request(port: int) -> socket.socket:
     """A connection in the middle of sending a request: a slow client on a bad network."""
     sock = socket.create_connection(("127.0.0.1", port))
@@ -113,6 +124,12 @@ def test_sigterm_to_make_runs_group_stops_everything_within_15_s(tmp_path: Path)
         cwd=ROOT, env={**env, "OVERSTAP_ADVISOR_PASSWORD": password}, check=True,
         capture_output=True, timeout=120,
     )  # fmt: skip
+    # The action server listens on OVERSTAP_HOST (127.0.0.1) only, like the other processes.
+    assert port_open(ports["ACTIONS"])
+    outside = outside_address()
+    if outside is not None:
+        with socket.socket() as sock:
+            assert sock.connect_ex((outside, ports["ACTIONS"])) != 0, "action server on 0.0.0.0"
     before = stack_processes(var_dir)
     assert len(before) >= 3  # make's shell child, overstap run, and its three children
 
