@@ -198,3 +198,69 @@ def test_a_message_rasa_cannot_take_gets_a_dutch_answer_not_an_empty_one(
     assert answer.status_code == 200
     assert answer.json() == [{"recipient_id": "someone", "text": texts().unavailable}]
     assert "0612345678" not in caplog.text and "telefoon" not in caplog.text
+
+
+class SocketServer(RestServer):
+    """The socket.io channel's blueprint in a Sanic server of its own."""
+
+    def __init__(self, settings: Settings) -> None:  # noqa: D107 - same shape as RestServer
+        from bot.channels.socketio import SocketIOInput
+
+        self.received = []
+        self.delay_s = 0.0
+        self.fail = None
+        self.app = Sanic(f"sio_{uuid.uuid4().hex[:8]}", configure_logging=False)
+        self.app.config.REQUEST_MAX_SIZE = SERVER_MAX_BODY_BYTES
+        channel = SocketIOInput(settings)
+        self.app.blueprint(channel.blueprint(self._on_new_message), url_prefix="/webhooks/socketio")
+        install_body_limits(self.app, settings)
+        self.loop = asyncio.new_event_loop()
+        self.port = 0
+        self._ready = threading.Event()
+        self._stop = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+
+def test_a_socket_over_its_limit_is_told_to_wait_and_another_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import queue
+
+    import socketio
+
+    settings = limited_settings(
+        tmp_path,
+        monkeypatch,
+        OVERSTAP_RATE_CONVERSATION_PER_MINUTE="3",
+        OVERSTAP_ALLOWED_ORIGINS="http://localhost:8000",
+        OVERSTAP_SECRET_KEY="test-secret",
+    ).with_secrets()
+    with SocketServer(settings) as server:
+        clients = []
+        for _ in range(2):
+            events: queue.Queue = queue.Queue()
+            client = socketio.Client(reconnection=False)
+            client.on("bot_uttered", lambda m, q=events: q.put(m))
+            client.on("session_confirm", lambda t, q=events: q.put({"session": t}))
+            client.connect(
+                f"http://127.0.0.1:{server.port}",
+                headers={"Origin": "http://localhost:8000"},
+                transports=["polling"],
+                socketio_path="/socket.io",
+                wait_timeout=10,
+            )
+            client.emit("session_request", {"session_id": None})
+            assert "session" in events.get(timeout=10)
+            clients.append((client, events))
+        flood, flood_events = clients[0]
+        for n in range(5):
+            flood.emit("user_uttered", {"message": f"bericht {n}"})
+        texts_seen = [flood_events.get(timeout=10)["text"] for _ in range(5)]
+        other, other_events = clients[1]
+        other.emit("user_uttered", {"message": "hallo"})
+        assert other_events.get(timeout=10)["text"] == "ok"
+        for client, _ in clients:
+            client.disconnect()
+    assert texts_seen.count("ok") == 3
+    assert texts_seen.count(texts().too_many_messages) == 2
+    assert sorted(server.received) == ["bericht 0", "bericht 1", "bericht 2", "hallo"]
