@@ -101,6 +101,7 @@ def prod(tmp_path_factory) -> Iterator[Prod]:
         OVERSTAP_WEB_PORT=str(web_port),
         OVERSTAP_OFFICE_HOURS="ma-zo 00:00-23:59",
         OVERSTAP_OFFICE_HOLIDAYS="nee",
+        OVERSTAP_RATE_ADDRESS_PER_MINUTE="100000",  # every test request comes from 127.0.0.1
     )
     output = var_dir.parent / "run-prod-output.txt"
     var_dir.mkdir(parents=True)
