@@ -364,7 +364,7 @@ class Settings:
         "3", "Course results shown per page in the chat.", "chat", minimum=3, maximum=5
     )
     rate_conversation_per_minute: int = setting(
-        "20",
+        "30",
         "Messages one conversation may send per minute (REST, socket.io, WhatsApp); more get a "
         "Dutch 'wait a moment' (HTTP 429 on REST).",
         "chat",
