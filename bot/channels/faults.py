@@ -15,15 +15,20 @@ error and goes on without the action's part: the person gets no answer, or half 
   unchecked answer, under an apology;
 - a rejection (`ActionExecutionRejection`, a form's validation saying no) stays Rasa's.
 
-The channels catch `TurnAborted` (the apology is already out). Nothing is lost: the next
-message is a new turn and goes to the action server again.
+This holds for a person's message through our channels (REST, socket.io, WhatsApp; they mark
+it with `persons_turn()` and catch `TurnAborted`, the apology being out already). A call through
+Rasa's HTTP API (the console) keeps Rasa's behaviour, with the timeout. Nothing is lost: the
+next message is a new turn and goes to the action server again.
 The log line names the action and the kind of error, never the person's text.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from bot.channels.texts import texts
@@ -40,6 +45,23 @@ def apology_buttons(last_text: str | None) -> list[dict[str, str]]:
         buttons.append({"title": texts().retry_button, "payload": last_text})
     buttons.append({"title": texts().restart_button, "payload": RESTART_PAYLOAD})
     return buttons
+
+
+# Set while one of our channels hands a person's message to Rasa. Only then does a failed
+# action end the turn with an apology; a call through Rasa's HTTP API (the console) gets
+# Rasa's own behaviour.
+_IN_PERSONS_TURN: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "overstap_persons_turn", default=False
+)
+
+
+@contextlib.contextmanager
+def persons_turn() -> Iterator[None]:
+    token = _IN_PERSONS_TURN.set(True)
+    try:
+        yield
+    finally:
+        _IN_PERSONS_TURN.reset(token)
 
 
 class TurnAborted(BaseException):  # noqa: N818 - not an error: the turn ends on purpose
@@ -64,6 +86,8 @@ def patch_remote_actions(timeout_s: float) -> None:
         except ActionExecutionRejection:
             raise
         except Exception as exc:  # noqa: BLE001 - refused, 500, not JSON, invalid, timeout
+            if not _IN_PERSONS_TURN.get():
+                raise  # not a person's message through our channels: Rasa's way
             logger.error(
                 "Action server failed for %s (%s); the person got an apology",
                 self.name(),

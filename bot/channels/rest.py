@@ -14,7 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.faults import TurnAborted
+from bot.channels.faults import TurnAborted, persons_turn
 from bot.channels.limits import Limits, request_address
 from bot.channels.texts import texts
 from bot.handoff import contact
@@ -35,7 +35,8 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
 
     async def handle(message: UserMessage) -> None:
         try:
-            await on_new_message(message)
+            with persons_turn():
+                await on_new_message(message)
         except TurnAborted:
             pass  # the action server failed; the person has the apology already
         except Exception as exc:  # noqa: BLE001 - the person hears about it; Rasa goes on

@@ -30,7 +30,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.cluster import client_manager
-from bot.channels.faults import TurnAborted
+from bot.channels.faults import TurnAborted, persons_turn
 from bot.channels.limits import Limits, request_address
 from bot.channels.messages import bot_message, clean_metadata
 from bot.channels.session import new_session_id, sign_session, verify_session
@@ -151,7 +151,8 @@ class SocketIOInput(InputChannel):
                 text, output_channel, session_id, input_channel=self.name(), metadata=metadata
             )
             try:
-                await on_new_message(message)
+                with persons_turn():
+                    await on_new_message(message)
             except TurnAborted:
                 pass  # the action server failed; the person has the apology already
             except Exception as exc:  # noqa: BLE001 - the person hears about it

@@ -29,7 +29,7 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.faults import TurnAborted
+from bot.channels.faults import TurnAborted, persons_turn
 from bot.channels.limits import Limits
 from bot.channels.texts import texts as channel_texts
 from bot.db import create_engine
@@ -335,7 +335,8 @@ class WhatsAppInput(InputChannel):
             message_id=row.message_id, metadata={},
         )  # fmt: skip
         try:
-            await on_new_message(message)
+            with persons_turn():
+                await on_new_message(message)
         except TurnAborted:
             return  # the action server failed; the person has the apology, the message is done
         if not output.menu_sent and options:
