@@ -94,7 +94,7 @@ def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
             print(
                 f"Verwijderd: afgehandelde berichten {purged.inbox}, bezorgstatussen "
                 f"{purged.statuses}, contacten {purged.contacts}, verzendfouten "
-                f"{purged.send_errors}."
+                f"{purged.send_errors}, antwoorden in de wachtrij {purged.outbox}."
             )
     finally:
         store.close()

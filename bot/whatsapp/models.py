@@ -91,7 +91,7 @@ class WhatsAppOutbox(Base):
     pseudonym = Column(String(64), nullable=False)
     inbound_id = Column(String(200))  # the wamid answered; None for an adviser's message
     seq = Column(Integer, nullable=False, default=0)  # place among the turn's replies
-    body = Column(JSON)  # the Cloud API message while it waits; None once sent
+    body = Column(JSON(none_as_null=True))  # the Cloud API message while it waits; NULL once sent
     state = Column(String(12), nullable=False, default="pending")  # pending sent
     attempts = Column(Integer, nullable=False, default=0)
     not_before = Column(DateTime)
