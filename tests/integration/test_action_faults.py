@@ -292,6 +292,7 @@ def test_the_person_gets_an_apology_in_time_and_goes_on_after(
         replies, took = fault_stack.say(me, "ik heb een ww uitkering")
     finally:
         clear_fault(fault_stack.injector)
+    print(f"{fault}: the apology came after {took:.1f}s")
     assert took < 10, f"{fault}: the apology took {took:.1f}s"
     assert APOLOGY in texts(replies), replies
     assert texts(replies).count(APOLOGY) == 1  # one apology, not one per failed action

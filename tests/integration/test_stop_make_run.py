@@ -167,6 +167,7 @@ def test_sigterm_to_make_runs_group_stops_everything_within_15_s(tmp_path: Path)
     for sock in half:
         sock.close()
     text = output.read_text(errors="replace")
+    print(f"make run stopped in {took:.1f}s ({len(before)} processes)")
     assert not left, f"still running after {took:.1f}s: {left}\n{text}"
     assert took < STOP_LIMIT_S
     assert not [name for name, port in ports.items() if port_open(port)]
