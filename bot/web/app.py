@@ -78,8 +78,10 @@ class SecurityHeaders(BaseHTTPMiddleware):
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        # Other sites load widget.js with a script tag: it must stay readable cross-origin.
-        policy = "cross-origin" if request.url.path == "/widget.js" else "same-origin"
+        # Other sites load widget.js and its stylesheet (/static/) without CORS: they must stay
+        # loadable cross-origin; everything else only for our own pages.
+        shared = request.url.path == "/widget.js" or request.url.path.startswith("/static/")
+        policy = "cross-origin" if shared else "same-origin"
         headers.setdefault("Cross-Origin-Resource-Policy", policy)
         if self.https:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
