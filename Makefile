@@ -160,7 +160,7 @@ define with_action_server
 		else echo "Port 5055 is taken by something that is not an action server." >&2; exit 1; fi; \
 	else \
 		echo "==> starting the action server on 127.0.0.1:5055 (log: var/log/actions-dev.log)"; \
-		$(PY) -m rasa_sdk --actions actions --port 5055 > var/log/actions-dev.log 2>&1 & actions_pid=$$!; \
+		SANIC_HOST=127.0.0.1 $(PY) -m rasa_sdk --actions actions --port 5055 > var/log/actions-dev.log 2>&1 & actions_pid=$$!; \
 		trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null; echo "==> action server stopped"' EXIT; \
 		trap 'exit 130' INT TERM; \
 		for i in $$(seq 120); do \

@@ -433,6 +433,9 @@ class Stack:
             OVERSTAP_WEB_PORT=str(self.rasa_port + 3000),
             OVERSTAP_RASA_INSTANCES=str(self.instances),
             OVERSTAP_OFFICE_HOLIDAYS="nee",
+            # The load comes from one address, scripted faster than people type: no limits.
+            OVERSTAP_RATE_ADDRESS_PER_MINUTE="100000",
+            OVERSTAP_RATE_CONVERSATION_PER_MINUTE="10000",
             OVERSTAP_MODELS_DIR=str(self.tree / "models"),
             PYTHONDONTWRITEBYTECODE="1",
         )

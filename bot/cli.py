@@ -136,7 +136,7 @@ def cmd_whatsapp(args: argparse.Namespace, settings: Settings) -> int:
             )
             counts = {"inbox": purged.inbox, "statuses": purged.statuses}
             counts.update(contacts=purged.contacts, send_errors=purged.send_errors)
-            print(say("purged", **counts))
+            print(say("purged", outbox=purged.outbox, **counts))
     finally:
         store.close()
     return 0

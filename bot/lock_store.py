@@ -22,9 +22,11 @@ is in Redis. Tickets from other processes are polled for, from 2 ms doubling up 
 HAProxy sends a conversation to one instance (README, "Production shape"), so the cross-process
 case is rare: a failover or a request that carried no conversation key.
 
-When Redis cannot be reached the local lock alone is used and the error logged (once per
-outage): messages of one conversation at one instance stay in order, and the routing keeps a
-conversation at one instance.
+When Redis cannot be reached a message is not handled: `lock` raises `LockError` (logged once
+per outage), and the channel tells the person in Dutch that it does not work right now
+(bot/channels/). Going on with the local lock alone would let two instances work on one
+conversation whenever HAProxy sends its messages to both (a failover, a socket's first request),
+silently; a Redis outage must be seen, not papered over.
 """
 
 from __future__ import annotations
@@ -174,8 +176,7 @@ class AtomicRedisLockStore(LockStore):
                 try:
                     yield TicketLock(conversation_id)
                 finally:
-                    if ticket is not None:
-                        await self._release_shared(conversation_id, ticket)
+                    await self._release_shared(conversation_id, ticket)
             finally:
                 local.lock.release()
         finally:
@@ -196,13 +197,13 @@ class AtomicRedisLockStore(LockStore):
 
     # -- across processes ------------------------------------------------------------------
 
-    async def _acquire_shared(self, conversation_id: str, max_wait_s: float) -> Optional[int]:
+    async def _acquire_shared(self, conversation_id: str, max_wait_s: float) -> int:
         keys = self._keys(conversation_id)
         try:
             ticket = int(await self._issue(keys, [self.lifetime_ms, self.key_ttl_ms]))
         except (RedisError, OSError) as error:
             self._lost_redis(error)
-            return None
+            raise LockError("Lock store: Redis unreachable.") from None
         self._held[conversation_id] = ticket
         self._ensure_renewer()
         deadline = time.monotonic() + max_wait_s
@@ -222,7 +223,7 @@ class AtomicRedisLockStore(LockStore):
         except (RedisError, OSError) as error:
             self._held.pop(conversation_id, None)
             self._lost_redis(error)
-            return None
+            raise LockError("Lock store: Redis unreachable.") from None
         except BaseException:
             self._held.pop(conversation_id, None)
             with contextlib.suppress(RedisError, OSError):
@@ -256,8 +257,7 @@ class AtomicRedisLockStore(LockStore):
     def _lost_redis(self, error: BaseException) -> None:
         if not self._redis_down:
             logger.error(
-                "Lock store: Redis unreachable (%s); conversations are locked in this process "
-                "only until it is back.",
+                "Lock store: Redis unreachable (%s); messages are refused until it is back.",
                 type(error).__name__,
             )
         self._redis_down = True

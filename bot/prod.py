@@ -27,7 +27,18 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from bot.run import Child, Supervisor, child_env, model_path, office_hours_line, write_endpoints
+from bot.run import (
+    Child,
+    Supervisor,
+    actions_env,
+    child_env,
+    model_path,
+    office_hours_line,
+    popen_child,
+    rasa_env,
+    supervise,
+    write_endpoints,
+)
 from bot.settings import PROJECT_ROOT, Settings
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/overstap"
@@ -85,6 +96,8 @@ defaults
 frontend rasa
     bind {settings.host}:{settings.rasa_port}
     option http-buffer-request
+    # The client's address for the limits per address (Sanic reads the last one).
+    option forwardfor
     # The conversation a request belongs to: the widget's key, the HTTP API's path, REST's sender.
     http-request set-var(txn.conv) url_param(k) if {{ path_beg /socket.io/ }}
     http-request set-var(txn.conv) path,field(3,/) if {{ path_beg /conversations/ }}
@@ -169,6 +182,7 @@ def prod_children(settings: Settings) -> list[Child]:
             ],
             f"http://{settings.host}:{settings.actions_port}/health",
             logs / "actions.log",
+            env=actions_env(settings),
         )
     ]
     for i, port in enumerate(instance_ports(settings), start=1):
@@ -184,7 +198,13 @@ def prod_children(settings: Settings) -> list[Child]:
             "--cors", *settings.allowed_origins,
         ]  # fmt: skip
         found.append(
-            Child(f"rasa-{i}", cmd, f"http://{settings.host}:{port}/", logs / f"rasa-{i}.log")
+            Child(
+                f"rasa-{i}",
+                cmd,
+                f"http://{settings.host}:{port}/",
+                logs / f"rasa-{i}.log",
+                env=rasa_env(behind_proxy=True),
+            )
         )
     found += [
         Child(
@@ -224,7 +244,6 @@ class ProdSupervisor(Supervisor):
         return env
 
     def watch(self) -> int:
-        import subprocess
         import time
 
         env = self.environment()
@@ -248,11 +267,7 @@ class ProdSupervisor(Supervisor):
                     file=sys.stderr,
                     flush=True,
                 )
-                with open(child.log_path, "ab") as log:
-                    child.process = subprocess.Popen(
-                        child.cmd, cwd=PROJECT_ROOT, env=env, stdout=log,
-                        stderr=subprocess.STDOUT, start_new_session=True,
-                    )  # fmt: skip
+                child.process = popen_child(child, env)
             time.sleep(0.5)
 
 
@@ -276,20 +291,10 @@ def run_prod(settings: Settings) -> int:
     for url in {settings.database_url, settings.tracker_url}:
         ensure_database(url)
     prepare_database(settings)
-    supervisor = ProdSupervisor(settings)
+    ports = ", ".join(str(p) for p in instance_ports(settings))
 
-    def on_signal(signum, _frame) -> None:
-        print("\n==> stopping all processes", flush=True)
-        supervisor.stop()
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        supervisor.start()
-        supervisor.wait_healthy()
-        ports = ", ".join(str(p) for p in instance_ports(settings))
-        print(
+    def banner() -> str:
+        return (
             "\nOverstap draait in productievorm.\n"
             f"  Chatpagina:     {settings.public_web_url}/\n"
             f"  Adviseurs:      {settings.public_web_url}/adviseur\n"
@@ -298,12 +303,10 @@ def run_prod(settings: Settings) -> int:
             f"op poort {ports}\n"
             f"  Diensten:       PostgreSQL, Redis, RabbitMQ (wachtrij {settings.event_queue})\n"
             f"  Logs:           {settings.var_dir / 'log'}\n"
-            "Stoppen: Ctrl-C\n",
-            flush=True,
+            "Stoppen: Ctrl-C\n"
         )
-        return supervisor.watch()
-    finally:
-        supervisor.stop()
+
+    return supervise(ProdSupervisor(settings), banner)
 
 
 def settings_for_prod() -> Settings:

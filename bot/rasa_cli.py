@@ -5,9 +5,11 @@ mode, which traces the whole training step: on this 2-core machine DIET and TED 
 40 s of a 60 s model load. Building the weights eagerly creates the same variables without
 that trace; prediction still runs as a traced tf.function, and the loaded weights are the
 same, so predictions do not change (tests/integration/test_rasa_cli.py compares them). Measured:
-model load 60 s -> 22 s. Also: action server replies are validated without re-checking the
-fixed schema each time (`patch_action_validation`), and `rasa test` from the project root skips
-JSON that cannot be training data (`patch_test_data_scan`, also applied for plain `rasa`).
+model load 60 s -> 22 s. Also: body limits per route and an apology when the action server
+fails (`patch_faults`, bot/channels/limits.py and faults.py); action server replies are
+validated without re-checking the fixed schema each time (`patch_action_validation`), and
+`rasa test` from the project root skips JSON that cannot be training data
+(`patch_test_data_scan`, also applied for plain `rasa`).
 """
 
 from __future__ import annotations
@@ -83,12 +85,40 @@ def patch_action_validation() -> None:
     RemoteAction._validate_action_result = validate_action_result
 
 
+def patch_body_limits(settings) -> None:
+    """Per-route body limits on the Rasa server's Sanic app (bot/channels/limits.py)."""
+    from rasa.core import run
+
+    from bot.channels.limits import install_body_limits
+
+    original = getattr(run.configure_app, "_overstap_original", run.configure_app)
+
+    def configure_app(*args, **kwargs):
+        app = original(*args, **kwargs)
+        install_body_limits(app, settings)
+        return app
+
+    configure_app._overstap_original = original  # type: ignore[attr-defined]
+    run.configure_app = configure_app
+
+
+def patch_faults() -> None:
+    """Body limits per route, and a Dutch apology when the action server fails or is slow."""
+    from bot.channels.faults import patch_remote_actions
+    from bot.settings import Settings
+
+    settings = Settings.from_env()
+    patch_body_limits(settings)
+    patch_remote_actions(settings.action_timeout_s)
+
+
 def main() -> None:
     from bot.perf import apply_all
 
     apply_all()  # before TensorFlow is imported: it reads its thread settings once
     patch_model_loading()
     patch_action_validation()
+    patch_faults()
     patch_test_data_scan()
     from rasa.__main__ import main as rasa_main
 

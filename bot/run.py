@@ -12,7 +12,8 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -24,6 +25,10 @@ from bot.settings import PROJECT_ROOT, Settings, write_private
 from bot.setup import model_path, prepare_database
 
 START_TIMEOUT_S = 180
+# Stopping: each child gets SIGTERM (Sanic and uvicorn close their connections), then SIGKILL
+# after STOP_GRACE_S. Both together stay well within the 15 s a terminal's Ctrl-C may take.
+STOP_GRACE_S = 8.0
+PR_SET_PDEATHSIG = 1
 # Works from the project folder without activating the virtualenv first.
 ADVISOR_CREATE = ".venv/bin/overstap advisor create <naam> --role beheerder"
 
@@ -35,6 +40,7 @@ class Child:
     health_url: str
     log_path: Path
     process: subprocess.Popen | None = None
+    env: dict[str, str] = field(default_factory=dict)
 
 
 TRACKER_STORE = "bot.tracker_store.WindowedSQLTrackerStore"
@@ -128,6 +134,35 @@ def child_env(settings: Settings) -> dict[str, str]:
     return env
 
 
+def die_with_parent() -> None:
+    """In a child before exec: SIGTERM when the supervisor dies, even by SIGKILL (Linux), so a
+    killed `overstap run` leaves no Rasa or web app holding its ports."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def popen_child(child: Child, env: dict[str, str]) -> subprocess.Popen:
+    """A child in a process group of its own (a terminal's Ctrl-C reaches only the supervisor,
+    which stops the children in order), with its output in its log."""
+    with open(child.log_path, "ab") as log:
+        return subprocess.Popen(
+            child.cmd, cwd=PROJECT_ROOT, env={**env, **child.env}, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent,
+        )  # fmt: skip
+
+
+def group_alive(pid: int) -> bool:
+    try:
+        os.killpg(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def children(settings: Settings) -> list[Child]:
     bindir = Path(sys.executable).parent
     logs = settings.var_dir / "log"
@@ -159,8 +194,9 @@ def children(settings: Settings) -> list[Child]:
             ],  # fmt: skip
             f"http://{settings.host}:{settings.actions_port}/health",
             logs / "actions.log",
+            env=actions_env(settings),
         ),
-        Child("rasa", rasa_cmd, f"{settings.rasa_url}/", logs / "rasa.log"),
+        Child("rasa", rasa_cmd, f"{settings.rasa_url}/", logs / "rasa.log", env=rasa_env()),
         Child(
             "web",
             [str(bindir / "python"), "-m", "bot", "web"],
@@ -168,6 +204,23 @@ def children(settings: Settings) -> list[Child]:
             logs / "web.log",
         ),
     ]
+
+
+def actions_env(settings: Settings) -> dict[str, str]:
+    """rasa_sdk listens on 0.0.0.0 unless SANIC_HOST says otherwise: only Rasa needs it."""
+    return {"SANIC_HOST": settings.host}
+
+
+def rasa_env(behind_proxy: bool = False) -> dict[str, str]:
+    """Sanic refuses a body larger than this before reading it (the channels set lower limits
+    per route, bot/channels/limits.py). Behind HAProxy (run-prod) the client's address is the
+    last one in X-Forwarded-For, which HAProxy adds: the limits per address need it."""
+    from bot.channels.limits import SERVER_MAX_BODY_BYTES
+
+    env = {"SANIC_REQUEST_MAX_SIZE": str(SERVER_MAX_BODY_BYTES)}
+    if behind_proxy:
+        env["SANIC_PROXIES_COUNT"] = "1"
+    return env
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -203,12 +256,7 @@ class Supervisor:
                     f"Poort {port} is al in gebruik ({child.name}). Stop het andere programma "
                     f"of kies een andere poort met OVERSTAP_{child.name.upper()}_PORT."
                 )
-            log = open(child.log_path, "ab")  # noqa: SIM115 - closed when the child ends
-            child.process = subprocess.Popen(
-                child.cmd, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )  # fmt: skip
-            log.close()
+            child.process = popen_child(child, env)
 
     def wait_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -240,23 +288,30 @@ class Supervisor:
         raise SystemExit(1)
 
     def stop(self) -> None:
+        """SIGTERM to every child's process group, SIGKILL to what is left after STOP_GRACE_S.
+
+        Runs once, and to the end: signals that arrive meanwhile (make sends its own SIGTERM
+        after the terminal's) are ignored, so no child is left running with parent 1.
+        """
         if self.stopping:
             return
         self.stopping = True
-        for child in self.children:
-            if child.process and child.process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for child in self.children:
-            if child.process is None:
-                continue
-            try:
-                child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(child.process.pid, signal.SIGKILL)
-                child.process.wait()
+        ignore_stop_signals()
+        started = [c.process for c in self.children if c.process is not None]
+        for process in started:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_S
+        for process in started:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        while time.monotonic() < deadline and any(group_alive(p.pid) for p in started):
+            time.sleep(0.1)  # a group's other members (Sanic's workers) end after its leader
+        for process in started:
+            if group_alive(process.pid):
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
     def watch(self) -> int:
         while True:
@@ -270,6 +325,43 @@ class Supervisor:
                     self.stop()
                     return 1
             time.sleep(1)
+
+
+def ignore_stop_signals() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        with contextlib.suppress(ValueError):  # not in the main thread
+            signal.signal(signum, signal.SIG_IGN)
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C, SIGTERM or a closed terminal end the run through `finally: supervisor.stop()`.
+
+    Only the first signal does: a terminal's Ctrl-C reaches make and this process, and make
+    then sends SIGTERM again. Before, that second signal interrupted the stop half-way.
+    """
+    received: list[int] = []
+
+    def on_signal(signum, _frame) -> None:
+        if received:
+            return
+        received.append(signum)
+        print("\n==> stopping all processes", flush=True)
+        raise SystemExit(0)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+
+
+def supervise(supervisor: Supervisor, banner: Callable[[], str]) -> int:
+    """Start the children, print the banner once they answer, watch them, stop them all."""
+    stop_on_signals()
+    try:
+        supervisor.start()
+        supervisor.wait_healthy()
+        print(banner(), flush=True)
+        return supervisor.watch()
+    finally:
+        supervisor.stop()
 
 
 def office_hours_line(settings: Settings) -> str:
@@ -288,6 +380,10 @@ def office_hours_line(settings: Settings) -> str:
 
 def run(settings: Settings) -> int:
     settings = settings.with_secrets()
+    problem = database_problem(settings)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     if not model_path(settings).exists():
         print(
             "Er is nog geen getraind model. Draai eerst: make run (of overstap setup).",
@@ -295,19 +391,9 @@ def run(settings: Settings) -> int:
         )
         return 1
     prepare_database(settings)  # cheap when current; makes `overstap run` work on a new var/
-    supervisor = Supervisor(settings)
 
-    def on_signal(signum, _frame) -> None:
-        print("\n==> stopping all processes", flush=True)
-        supervisor.stop()
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
-    try:
-        supervisor.start()
-        supervisor.wait_healthy()
-        print(
+    def banner() -> str:
+        return (
             "\nOverstap draait.\n"
             f"  Chatpagina:     {settings.public_web_url}/\n"
             f"  Adviseurs:      {settings.public_web_url}/adviseur\n"
@@ -317,9 +403,43 @@ def run(settings: Settings) -> int:
             f"  Rasa (REST):    {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  Action server:  http://{settings.host}:{settings.actions_port}/health\n"
             f"  Logs:           {settings.var_dir / 'log'}\n"
-            "Stoppen: Ctrl-C\n",
-            flush=True,
+            "Stoppen: Ctrl-C\n"
         )
-        return supervisor.watch()
-    finally:
-        supervisor.stop()
+
+    return supervise(Supervisor(settings), banner)
+
+
+PG_START = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start"
+
+
+def database_problem(settings: Settings, timeout_s: float = 3.0) -> str:
+    """One Dutch line when a PostgreSQL database in the settings cannot be used, else "".
+
+    Without it a stopped PostgreSQL ended `make run` in a SQLAlchemy traceback.
+    """
+    import sqlalchemy as sa
+
+    for name, url in (
+        ("OVERSTAP_DATABASE_URL", settings.database_url),
+        ("OVERSTAP_TRACKER_URL", settings.tracker_url),
+    ):
+        if not url.startswith("postgresql"):
+            continue
+        target = sa.engine.make_url(url)
+        where = f"{target.host or '127.0.0.1'}:{target.port or 5432}"
+        engine = sa.create_engine(url, connect_args={"connect_timeout": max(1, int(timeout_s))})
+        try:
+            with engine.connect():
+                pass
+        except sa.exc.OperationalError as exc:
+            reason = str(exc.orig).lower()
+            if "does not exist" in reason:
+                return (
+                    f"De database {target.database!r} bestaat niet op {where} ({name}); "
+                    f"maak hem met: createdb -h {target.host or '127.0.0.1'} "
+                    f"-U {target.username or 'postgres'} {target.database}"
+                )
+            return f"PostgreSQL op {where} is niet bereikbaar ({name}); start het met: {PG_START}"
+        finally:
+            engine.dispose()
+    return ""

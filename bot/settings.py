@@ -223,6 +223,15 @@ class Settings:
         "storage",
         var="OVERSTAP_HTTP_TIMEOUT",
     )
+    action_timeout_s: float = setting(
+        "7",
+        "Seconds Rasa waits for the action server before the person gets an apology.",
+        "storage",
+        var="OVERSTAP_ACTION_TIMEOUT",
+        minimum=1,
+        maximum=120,
+        note="Rasa's own wait is 5 minutes. The apology has buttons to try again.",
+    )
     host: str = setting("127.0.0.1", "The interface the three processes listen on.", "network")
     rasa_port: int = setting(
         "5005", "Port of the Rasa server.", "network", minimum=1, maximum=65535
@@ -382,6 +391,32 @@ class Settings:
     )
     results_per_page: int = setting(
         "3", "Course results shown per page in the chat.", "chat", minimum=3, maximum=5
+    )
+    rate_conversation_per_minute: int = setting(
+        "30",
+        "Messages one conversation may send per minute (REST, socket.io, WhatsApp); more get a "
+        "Dutch 'wait a moment' (HTTP 429 on REST).",
+        "chat",
+        minimum=1,
+        maximum=10000,
+        note="Up to this many at once, then this many a minute. Buttons count as messages.",
+    )
+    rate_address_per_minute: int = setting(
+        "300",
+        "Messages one client address may send per minute over REST and socket.io.",
+        "chat",
+        minimum=1,
+        maximum=100000,
+        note="Generous: a library, school or office puts many people behind one address.",
+    )
+    chat_max_body_kb: int = setting(
+        "64",
+        "Largest request body (KB) the REST and socket.io chat inputs read; larger gets 413.",
+        "chat",
+        minimum=8,
+        maximum=3072,
+        note="A message is cut to 2,000 characters anyway. WhatsApp's webhook takes up to 3 MB "
+        "(Meta's limit), Rasa's HTTP API 1 MB, the web app 1 MB.",
     )
     log_level: str = setting(
         "INFO",

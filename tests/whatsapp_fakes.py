@@ -139,6 +139,12 @@ class FakeGraph:
         with self._lock:
             self._always = (status, load(body_file), {})
 
+    def recover(self) -> None:
+        """The API is back: answers succeed again (what was recorded stays)."""
+        with self._lock:
+            self._script.clear()
+            self._always = None
+
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
@@ -12,12 +14,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.faults import TurnAborted, persons_turn
+from bot.channels.limits import Limits, request_address
+from bot.channels.texts import texts
 from bot.handoff import contact
 from bot.nlp.redact import redact
 from bot.settings import MAX_MESSAGE_CHARS, Settings
 
 # The conversation id is a column of 120 (console) to 255 (Rasa's events) characters.
 MAX_SENDER_CHARS = 120
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -47,8 +54,42 @@ def invalid_body(request: Request) -> Optional[str]:
     return None
 
 
+def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable:
+    """A message Rasa could not handle (the lock store's Redis is away, the tracker store
+    failed) gets a Dutch apology instead of an empty answer; the log names only the error."""
+
+    async def handle(message: UserMessage) -> None:
+        try:
+            with persons_turn():
+                await on_new_message(message)
+        except TurnAborted:
+            pass  # the action server failed; the person has the apology already
+        except Exception as exc:  # noqa: BLE001 - the person hears about it; Rasa goes on
+            logger.error("Message not handled: %s", type(exc).__name__)
+            await message.output_channel.send_text_message(message.sender_id, texts().unavailable)
+
+    return handle
+
+
+def limited(limits: Limits, request: Request) -> Optional[HTTPResponse]:
+    """HTTP 429 with the Dutch message when the sender or the address is over its limit."""
+    body = request.json if isinstance(request.json, dict) else {}
+    sender = str(body.get("sender") or "default")
+    wait = limits.check(sender, request_address(request))
+    if wait <= 0:
+        return None
+    return response.json(
+        [{"recipient_id": sender, "text": texts().too_many_messages}],
+        status=429,
+        headers={"Retry-After": str(math.ceil(wait))},
+    )
+
+
 class RestInput(RasaRestInput):
     """Same URL as Rasa's (`/webhooks/rest/webhook`), same payload: {"sender", "message"}.
+
+    Over the limits of bot/channels/limits.py a message is answered 429 with a Dutch text in
+    the channel's own shape, and never reaches Rasa.
 
     A message that is only a phone number or e-mail address is passed sealed in the metadata
     for the call-back form (bot/handoff/contact.py), as the socket.io channel does.
@@ -59,17 +100,19 @@ class RestInput(RasaRestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        limits = Limits.from_settings(Settings.from_env())
+        webhook = super().blueprint(guarded(on_new_message))
 
         @webhook.on_request
         async def check(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
             # Rasa reads `request.json.get(...)`: a list, a number or a sender that is no string
             # would end in a 500 or in Rasa's "default" conversation.
-            if request.method == "POST" and request.path.endswith("/webhook"):
-                problem = invalid_body(request)
-                if problem:
-                    return response.json({"error": problem}, status=400)
-            return None
+            problem = invalid_body(request)
+            if problem:
+                return response.json({"error": problem}, status=400)
+            return limited(limits, request)
 
         return webhook
 

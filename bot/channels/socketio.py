@@ -8,7 +8,9 @@
 3. Rasa lets the client choose its session id, so anyone who knows an id can join that
    conversation. Here the server issues a signed session token; a client can only resume a
    session it was given, and messages are tied to the socket's own session.
-Incoming text is redacted before Rasa stores or logs it. Replies go out in the widget's
+Incoming text is redacted before Rasa stores or logs it. A message over the limits of
+bot/channels/limits.py gets a Dutch "wait a moment" and is not passed on; one Rasa could not
+handle (the lock store's Redis is away) gets a Dutch apology. Replies go out in the widget's
 message shape (bot/channels/messages.py), one event per bot message. A message that is only a
 phone number or e-mail address (a call-back answer) travels sealed in the metadata
 (bot/handoff/contact.py).
@@ -28,8 +30,11 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.cluster import client_manager
+from bot.channels.faults import TurnAborted, persons_turn
+from bot.channels.limits import Limits, request_address
 from bot.channels.messages import bot_message, clean_metadata
 from bot.channels.session import new_session_id, sign_session, verify_session
+from bot.channels.texts import texts
 from bot.handoff import contact
 from bot.nlp.redact import redact
 from bot.settings import MAX_MESSAGE_CHARS, Settings
@@ -93,7 +98,10 @@ class SocketIOInput(InputChannel):
             async_mode="sanic",
             cors_allowed_origins="*" if origins == ["*"] else origins,
             client_manager=client_manager(self.settings),  # Redis between instances
+            # engine.io's own body limit (1 MB by default), for polling and websocket frames
+            max_http_buffer_size=self.settings.chat_max_body_kb * 1024,
         )
+        limits = Limits.from_settings(self.settings)
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         secret = self.settings.secret_key
@@ -104,16 +112,19 @@ class SocketIOInput(InputChannel):
 
         @sio.on("connect")
         async def connect(sid: str, environ: dict, auth: Optional[dict] = None) -> bool:
+            request = environ.get("sanic.request")
+            await sio.save_session(sid, {"address": request_address(request) if request else ""})
             return True
 
         @sio.on("session_request")
         async def session_request(sid: str, data: Optional[dict] = None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = verify_session(data.get("session_id"), secret) or new_session_id()
-            previous = ((await sio.get_session(sid)) or {}).get("session_id")
+            saved = (await sio.get_session(sid)) or {}
+            previous = saved.get("session_id")
             if previous and previous != session_id:
                 await sio.leave_room(sid, previous)  # one socket, one conversation
-            await sio.save_session(sid, {"session_id": session_id})
+            await sio.save_session(sid, {**saved, "session_id": session_id})
             await sio.enter_room(sid, session_id)  # awaited: the fix for Rasa #13027
             await sio.emit("session_confirm", sign_session(session_id, secret), room=sid)
 
@@ -124,6 +135,10 @@ class SocketIOInput(InputChannel):
             if not session_id:
                 logger.warning("socket.io message without a session; ignored")
                 return
+            output_channel = WidgetOutput(sio, self.bot_message_evt)
+            if limits.check(session_id, (session or {}).get("address")) > 0:
+                await output_channel.send_response(session_id, {"text": texts().too_many_messages})
+                return
             data = data if isinstance(data, dict) else {}
             raw = str(data.get("message", ""))[:MAX_MESSAGE_CHARS]
             text = redact(raw)
@@ -132,15 +147,16 @@ class SocketIOInput(InputChannel):
             found = contact.capture(raw)  # a call-back answer: only a phone number or e-mail
             if found and secret:
                 metadata[contact.METADATA_KEY] = contact.seal(found, secret)
-            output_channel = WidgetOutput(sio, self.bot_message_evt)
-            await on_new_message(
-                UserMessage(
-                    text,
-                    output_channel,
-                    session_id,
-                    input_channel=self.name(),
-                    metadata=metadata,
-                )
+            message = UserMessage(
+                text, output_channel, session_id, input_channel=self.name(), metadata=metadata
             )
+            try:
+                with persons_turn():
+                    await on_new_message(message)
+            except TurnAborted:
+                pass  # the action server failed; the person has the apology already
+            except Exception as exc:  # noqa: BLE001 - the person hears about it
+                logger.error("socket.io message not handled: %s", type(exc).__name__)
+                await output_channel.send_response(session_id, {"text": texts().unavailable})
 
         return blueprint

@@ -5,6 +5,8 @@ Webhook at /webhooks/whatsapp/webhook:
 - POST is refused (403) unless X-Hub-Signature-256 matches the raw body under the app secret.
   A valid POST is stored in the inbox table and answered 200 at once; a background worker then
   hands each message to Rasa, per sender one at a time and in order (bot.whatsapp.worker).
+  A sender over OVERSTAP_RATE_CONVERSATION_PER_MINUTE is told once a minute to wait, and the
+  messages over the limit are not passed on (bot/channels/limits.py).
 
 Rasa only sees a pseudonym as sender_id and redacted text. Replies go out through
 WhatsAppOutput, which looks up the encrypted address for the pseudonym. Settings come from
@@ -27,6 +29,9 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.faults import TurnAborted, persons_turn
+from bot.channels.limits import Limits
+from bot.channels.texts import texts as channel_texts
 from bot.console.avg import ERASED_KEY, delete_app_rows
 from bot.db import create_engine
 from bot.errors import AgentNotReady, GraphError
@@ -34,6 +39,7 @@ from bot.settings import Settings
 from bot.whatsapp import outbound
 from bot.whatsapp.graph import GraphClient, RetryPolicy
 from bot.whatsapp.identity import Identity
+from bot.whatsapp.relay import OutboxRelay, retryable
 from bot.whatsapp.store import WINDOW_CLOSED, Claimed, Purged, WhatsAppStore
 from bot.whatsapp.texts import texts
 from bot.whatsapp.webhook import parse, verify_signature
@@ -48,6 +54,7 @@ WEBHOOK_PATH = f"/webhooks/{CHANNEL_NAME}/webhook"
 _WEBHOOK_QUERY = re.compile(re.escape(WEBHOOK_PATH) + r"\?[^\s'\"]*")
 _VERIFY_TOKEN_PARAM = re.compile(r"(hub(?:\.|%2[Ee])verify_token=)[^&\s'\"]*")
 SANIC_LOGGERS = ("sanic.access", "sanic.error", "sanic.root")
+LIMIT_NOTICE_S = 60.0
 
 
 def redact_webhook_urls(text: str) -> str:
@@ -80,41 +87,68 @@ def install_log_redaction() -> None:
 
 
 class WhatsAppOutput(OutputChannel):
-    """Sends Rasa's replies; never raises, so a failed send never makes Rasa redo a turn."""
+    """Sends Rasa's replies; never raises, so a failed send never makes Rasa redo a turn.
+
+    With `inbound_id` (the message this turn answers) each reply is numbered: one that went
+    out before is skipped when the turn runs again after a crash, and one the Graph API did not
+    take waits in the outbox (bot/whatsapp/models.py) for the relay. While a person has
+    replies waiting, newer ones queue behind them.
+    """
 
     @classmethod
     def name(cls) -> str:
         return CHANNEL_NAME
 
-    def __init__(self, graph: GraphClient, store: WhatsAppStore):
+    def __init__(self, graph: GraphClient, store: WhatsAppStore, inbound_id: str | None = None):
         self.graph = graph
         self.store = store
+        self.inbound_id = inbound_id
         self.menu_sent = False  # a numbered menu was sent in this turn
         self.erased = False  # the person had the conversation erased in this turn
         self._closed: set[str] = set()  # senders whose 24-hour window is closed
+        self._seq = 0
 
     async def _send(self, pseudonym: str, message: dict[str, Any]) -> bool:
+        seq, self._seq = self._seq, self._seq + 1
         if pseudonym in self._closed:
             return False
         try:
-            address = await asyncio.to_thread(self.store.address, pseudonym)
-            if address is None:
-                logger.warning("WhatsApp reply dropped: no address for this sender")
+            if self.inbound_id is not None:
+                done = await asyncio.to_thread(self.store.reply_state, self.inbound_id, seq)
+                if done is not None:  # sent (or queued) before this turn ran again
+                    return done == "sent"
+            if await asyncio.to_thread(self.store.has_queued, pseudonym):
+                await self._queue(pseudonym, seq, message)
                 return False
-            try:
-                message_id = await self.graph.send(address.recipient_fields(), message)
-            except GraphError as exc:
-                code = exc.code or exc.status
-                await asyncio.to_thread(self.store.record_send_error, pseudonym, code, exc.title)
-                if exc.code == WINDOW_CLOSED:
-                    self._closed.add(pseudonym)  # the rest of this turn would fail alike
-                return False
-            if message_id:
-                await asyncio.to_thread(self.store.record_sent, message_id, pseudonym)
-            return True
+            return await self._deliver(pseudonym, seq, message)
         except Exception as exc:  # noqa: BLE001 - e.g. the database is down; Rasa goes on
             logger.error("WhatsApp reply not sent: %s", type(exc).__name__)
             return False
+
+    async def _queue(self, pseudonym: str, seq: int, message: dict[str, Any]) -> None:
+        await asyncio.to_thread(self.store.queue_reply, pseudonym, self.inbound_id, seq, message)
+
+    async def _deliver(self, pseudonym: str, seq: int, message: dict[str, Any]) -> bool:
+        address = await asyncio.to_thread(self.store.address, pseudonym)
+        if address is None:
+            logger.warning("WhatsApp reply dropped: no address for this sender")
+            return False
+        try:
+            message_id = await self.graph.send(address.recipient_fields(), message)
+        except GraphError as exc:
+            if retryable(exc):
+                await self._queue(pseudonym, seq, message)  # the relay sends it later
+                return False
+            code = exc.code or exc.status
+            await asyncio.to_thread(self.store.record_send_error, pseudonym, code, exc.title)
+            if exc.code == WINDOW_CLOSED:
+                self._closed.add(pseudonym)  # the rest of this turn would fail alike
+            return False
+        if self.inbound_id is not None:
+            await asyncio.to_thread(self.store.record_reply_sent, pseudonym, self.inbound_id, seq)
+        if message_id:
+            await asyncio.to_thread(self.store.record_sent, message_id, pseudonym)
+        return True
 
     async def _send_plan(self, pseudonym: str, plan: outbound.Plan) -> None:
         for message in plan.messages:
@@ -183,8 +217,11 @@ class WhatsAppInput(InputChannel):
         max_attempts: int = 5,
         retry_base_s: float = 2.0,
         purge_s: float = 3600.0,
+        relay_s: float = 5.0,
     ) -> None:
         self.settings = settings
+        self.relay_s = relay_s
+        self.relay: OutboxRelay | None = None
         self.graph = GraphClient(
             settings.whatsapp_graph_url,
             settings.whatsapp_phone_number_id,
@@ -203,6 +240,8 @@ class WhatsAppInput(InputChannel):
         self.store: WhatsAppStore | None = None
         self.worker: InboxWorker | None = None
         self.app: Sanic | None = None
+        self.limits = Limits.from_settings(settings)
+        self._limit_notices: dict[str, float] = {}  # pseudonym -> when last told to wait
 
     def __repr__(self) -> str:
         return "WhatsAppInput()"
@@ -258,11 +297,18 @@ class WhatsAppInput(InputChannel):
 
         self.worker = InboxWorker(self.store, handle, give_up, purge=purge, **self.worker_options)
         self.worker.start()  # its first sweep picks up what was stored before a restart
+        self.relay = OutboxRelay(
+            self.store, self.graph, every_s=self.relay_s, first_wait_s=self.relay_s
+        )
+        self.relay.start()  # replies the Graph API did not take, also from before a restart
 
     async def stop(self) -> None:
         if self.worker is not None:
             await self.worker.stop()
             self.worker = None
+        if self.relay is not None:
+            await self.relay.stop()
+            self.relay = None
         await self.graph.close()
         if self.store is not None:
             self.store.close()
@@ -277,7 +323,10 @@ class WhatsAppInput(InputChannel):
         self, row: Claimed, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         assert self.store is not None
-        output = WhatsAppOutput(self.graph, self.store)
+        output = WhatsAppOutput(self.graph, self.store, inbound_id=row.message_id)
+        if self.limits.check(row.pseudonym) > 0:
+            await self._tell_to_wait(row.pseudonym, output)
+            return
         if row.kind == "not_text":
             await output.send_text_message(row.pseudonym, texts().not_text_reply)
             return
@@ -286,16 +335,15 @@ class WhatsAppInput(InputChannel):
         text = row.text or ""
         if row.kind == "text":
             text = outbound.numbered_choice(text, options) or text
-        await on_new_message(
-            UserMessage(
-                text,
-                output,
-                row.pseudonym,
-                input_channel=self.name(),
-                message_id=row.message_id,
-                metadata={},
-            )
-        )
+        message = UserMessage(
+            text, output, row.pseudonym, input_channel=self.name(),
+            message_id=row.message_id, metadata={},
+        )  # fmt: skip
+        try:
+            with persons_turn():
+                await on_new_message(message)
+        except TurnAborted:
+            return  # the action server failed; the person has the apology, the message is done
         if output.erased:
             # The rest went in the action; the encrypted number had to stay for the last reply.
             await asyncio.to_thread(self.erase_contact, row.pseudonym)
@@ -305,6 +353,19 @@ class WhatsAppInput(InputChannel):
     def erase_contact(self, pseudonym: str) -> None:
         assert self.store is not None
         delete_app_rows(self.store.sessions, pseudonym)
+
+    async def _tell_to_wait(self, pseudonym: str, output: WhatsAppOutput) -> None:
+        """Over the limit: the message is not passed on, and the sender hears it once a
+        minute (a flood does not get a flood of notices back)."""
+        now = asyncio.get_running_loop().time()
+        if now - self._limit_notices.get(pseudonym, -LIMIT_NOTICE_S) < LIMIT_NOTICE_S:
+            return
+        self._limit_notices[pseudonym] = now
+        if len(self._limit_notices) > 10_000:
+            self._limit_notices = {
+                k: t for k, t in self._limit_notices.items() if now - t < LIMIT_NOTICE_S
+            }
+        await output.send_text_message(pseudonym, channel_texts().too_many_messages)
 
     # -- HTTP --------------------------------------------------------------------------------
 

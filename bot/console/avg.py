@@ -98,10 +98,11 @@ def _delete_whatsapp(
         WhatsAppContact,
         WhatsAppInbox,
         WhatsAppMessageStatus,
+        WhatsAppOutbox,
         WhatsAppSendError,
     )
 
-    models: list[type] = [WhatsAppInbox, WhatsAppMessageStatus, WhatsAppSendError]
+    models: list[type] = [WhatsAppInbox, WhatsAppMessageStatus, WhatsAppSendError, WhatsAppOutbox]
     if not keep_contact:
         models.append(WhatsAppContact)
     counts = {}

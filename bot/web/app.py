@@ -45,24 +45,91 @@ NO_STORE = {"Cache-Control": "no-store"}
 WIDGET_CACHE_CONTROL = "public, max-age=300"
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Strict headers on every page: no inline script, no framing, no sniffing."""
+# Pages another site may show in a frame (the chat page, as a widget in an iframe); only the
+# origins in OVERSTAP_ALLOWED_ORIGINS may. Everything else (the console above all) never.
+FRAMABLE_PATHS = ("/",)
+WEB_MAX_BODY_BYTES = 1024 * 1024  # console forms and logins; the chat itself goes to Rasa
 
-    def __init__(self, app, connect_src: str) -> None:
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """Strict headers on every response: a content security policy without inline script or
+    style, frames only where and by whom allowed, no sniffing, no referrer, no powerful
+    browser features, HSTS behind https."""
+
+    def __init__(
+        self, app, connect_src: str, frame_origins: tuple[str, ...] = (), https: bool = False
+    ) -> None:
         super().__init__(app)
-        self.csp = (
+        base = (
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            f"connect-src 'self' {connect_src}; frame-ancestors 'none'; base-uri 'none'; "
-            "form-action 'self'"
+            f"connect-src 'self' {connect_src}; base-uri 'none'; form-action 'self'; "
+            "object-src 'none'"
         )
+        ancestors = " ".join(o for o in frame_origins if o != "*")
+        self.csp = base + "; frame-ancestors 'none'"
+        self.csp_framable = base + f"; frame-ancestors 'self' {ancestors}".rstrip()
+        self.https = https
 
     async def dispatch(self, request: Request, call_next) -> Response:
         response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        headers = response.headers
+        if request.url.path in FRAMABLE_PATHS:
+            headers.setdefault("Content-Security-Policy", self.csp_framable)
+        else:
+            headers.setdefault("Content-Security-Policy", self.csp)
+            headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        # Other sites load widget.js and its stylesheet (/static/) without CORS: they must stay
+        # loadable cross-origin; everything else only for our own pages.
+        shared = request.url.path == "/widget.js" or request.url.path.startswith("/static/")
+        policy = "cross-origin" if shared else "same-origin"
+        headers.setdefault("Cross-Origin-Resource-Policy", policy)
+        if self.https:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+class BodyLimit:
+    """413 for a request body over `limit` bytes: by its Content-Length before it is read,
+    and counted while it streams (a chunked body has no length). Pure ASGI, so nothing is
+    buffered first."""
+
+    def __init__(self, app, limit: int = WEB_MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.limit:
+            return await self._refuse(scope, receive, send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except BodyTooLarge:
+            await self._refuse(scope, receive, send)
+
+    @staticmethod
+    async def _refuse(scope, receive, send) -> None:
+        response = JSONResponse({"error": "Dit bericht is te groot."}, status_code=413)
+        await response(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 def widget_bundle(
@@ -133,6 +200,18 @@ class WidgetBundle:
             return self._body, self._etag
 
 
+async def widget_response(widget: WidgetBundle, request: Request) -> Response:
+    """widget.js, or 304 when the browser has this version (its ETag)."""
+    try:
+        body, etag = await run_in_threadpool(widget.current)
+    except FileNotFoundError:
+        return JSONResponse({"error": "npm ci is nog niet gedraaid"}, status_code=503)
+    headers = {"Cache-Control": WIDGET_CACHE_CONTROL, "ETag": etag}
+    if etag_matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/javascript", headers=headers)
+
+
 def etag_matches(if_none_match: str, etag: str) -> bool:
     """If-None-Match compares weakly (RFC 9110): W/"x" matches "x"; * matches anything."""
     tags = [t.strip() for t in if_none_match.split(",")]
@@ -166,6 +245,38 @@ async def erase_conversation(request: Request) -> JSONResponse:
     return JSONResponse({"erased": True}, headers=NO_STORE)
 
 
+def middleware(settings: Settings) -> list[Middleware]:
+    """CORS for the widget's history and erase, the security headers, the body limit, console sessions."""
+    rasa_origin = settings.public_rasa_url
+    ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
+    https = settings.public_web_url.startswith("https://")
+    return [
+        # The widget on another allowed site reads its history from here.
+        Middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.allowed_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization"],
+        ),
+        Middleware(
+            SecurityHeaders,
+            connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
+            frame_origins=settings.allowed_origins,
+            https=https,
+        ),
+        Middleware(BodyLimit),
+        Middleware(
+            SessionMiddleware,
+            secret_key=security.session_key(settings.secret_key),
+            session_cookie=security.COOKIE,
+            max_age=security.MAX_SESSION_S,
+            path=security.COOKIE_PATH,
+            same_site="strict",
+            https_only=https,
+        ),
+    ]
+
+
 def site_routes(
     settings: Settings,
     templates: Environment,
@@ -185,14 +296,7 @@ def site_routes(
         return page("demo.html")
 
     async def widget_js(request: Request) -> Response:
-        try:
-            body, etag = await run_in_threadpool(widget.current)
-        except FileNotFoundError:
-            return JSONResponse({"error": "npm ci is nog niet gedraaid"}, status_code=503)
-        headers = {"Cache-Control": WIDGET_CACHE_CONTROL, "ETag": etag}
-        if etag_matches(request.headers.get("if-none-match", ""), etag):
-            return Response(status_code=304, headers=headers)
-        return Response(body, media_type="application/javascript", headers=headers)
+        return await widget_response(widget, request)
 
     async def conversation_history(request: Request) -> JSONResponse:
         session_id = verify_session(bearer_token(request), settings.secret_key)
@@ -250,37 +354,13 @@ def create_app(
     def get_database() -> Database:
         return get_catalog().database
 
-    rasa_origin = settings.public_rasa_url
-    ws_origin = rasa_origin.replace("http://", "ws://").replace("https://", "wss://")
-    origins = list(settings.allowed_origins)
     app = Starlette(
         routes=[
             *site_routes(settings, templates, widget, get_catalog),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
             *console.ROUTES,
         ],
-        middleware=[
-            # The widget on another allowed site reads its history from here.
-            Middleware(
-                CORSMiddleware,
-                allow_origins=origins,
-                allow_methods=["GET", "POST"],
-                allow_headers=["Authorization"],
-            ),
-            Middleware(
-                SecurityHeaders,
-                connect_src=f"{settings.public_web_url} {rasa_origin} {ws_origin}",
-            ),
-            Middleware(
-                SessionMiddleware,
-                secret_key=security.session_key(settings.secret_key),
-                session_cookie=security.COOKIE,
-                max_age=security.MAX_SESSION_S,
-                path=security.COOKIE_PATH,
-                same_site="strict",
-                https_only=settings.public_web_url.startswith("https://"),
-            ),
-        ],
+        middleware=middleware(settings),
         # In the production shape `overstap worker` runs the time-outs (OVERSTAP_WEB_WORKER=nee).
         lifespan=console.lifespan if worker and settings.web_worker else None,
     )

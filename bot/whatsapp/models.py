@@ -6,7 +6,7 @@ address needed to reply is stored encrypted (see bot.whatsapp.identity).
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, Column, DateTime, Index, Integer, String, Text, UniqueConstraint
 
 from bot.db import Base, utcnow
 
@@ -73,3 +73,32 @@ class WhatsAppSendError(Base):
     error_code = Column(Integer, nullable=False, index=True)
     error_title = Column(String(300), nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class WhatsAppOutbox(Base):
+    """Every reply to an inbound message, by (inbound message, place in the turn).
+
+    A reply the Graph API did not take (it was down: 5xx, 429 or no connection) waits here
+    with its body and is sent later, in order, behind which nothing newer for that person
+    jumps. A reply that went out stays as a row without body, so a turn that runs again after
+    a crash (the process was killed before the message was marked done) skips what the person
+    already has: no reply twice. Rows go with the inbox rows (retention purge).
+    """
+
+    __tablename__ = "whatsapp_outbox"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    pseudonym = Column(String(64), nullable=False)
+    inbound_id = Column(String(200))  # the wamid answered; None for an adviser's message
+    seq = Column(Integer, nullable=False, default=0)  # place among the turn's replies
+    body = Column(JSON(none_as_null=True))  # the Cloud API message while it waits; NULL once sent
+    state = Column(String(12), nullable=False, default="pending")  # pending sent
+    attempts = Column(Integer, nullable=False, default=0)
+    not_before = Column(DateTime)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    sent_at = Column(DateTime)
+
+    __table_args__ = (
+        UniqueConstraint("inbound_id", "seq", name="uq_whatsapp_outbox_turn"),
+        Index("ix_whatsapp_outbox_sender_state", "pseudonym", "state"),
+    )

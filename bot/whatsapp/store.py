@@ -27,6 +27,7 @@ from bot.whatsapp.models import (
     WhatsAppContact,
     WhatsAppInbox,
     WhatsAppMessageStatus,
+    WhatsAppOutbox,
     WhatsAppSendError,
 )
 from bot.whatsapp.webhook import Inbound, Notification, StatusEvent
@@ -57,6 +58,7 @@ class Purged:
     statuses: int = 0
     contacts: int = 0
     send_errors: int = 0
+    outbox: int = 0
 
     def __add__(self, other: Purged) -> Purged:
         return Purged(
@@ -64,11 +66,12 @@ class Purged:
             self.statuses + other.statuses,
             self.contacts + other.contacts,
             self.send_errors + other.send_errors,
+            self.outbox + other.outbox,
         )
 
     @property
     def total(self) -> int:
-        return self.inbox + self.statuses + self.contacts + self.send_errors
+        return self.inbox + self.statuses + self.contacts + self.send_errors + self.outbox
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,16 @@ class WhatsAppStore:
             send_errors = self._delete_batch(
                 session, WhatsAppSendError.id, WhatsAppSendError.created_at < contact_cutoff, batch
             )
-        return Purged(inbox, statuses, contacts, send_errors)
+            outbox = self._delete_batch(
+                session,
+                WhatsAppOutbox.id,
+                or_(
+                    and_(WhatsAppOutbox.body.is_(None), WhatsAppOutbox.created_at < inbox_cutoff),
+                    WhatsAppOutbox.created_at < contact_cutoff,  # never sent: given up
+                ),
+                batch,
+            )
+        return Purged(inbox, statuses, contacts, send_errors, outbox)
 
     def purge_all(self, inbox_days: int, contact_days: int, *, batch: int = PURGE_BATCH) -> Purged:
         """`purge` until nothing is left to delete."""
@@ -306,7 +318,8 @@ class WhatsAppStore:
         while True:
             purged = self.purge(inbox_days, contact_days, now=now, batch=batch)
             done += purged
-            if max(purged.inbox, purged.statuses, purged.contacts, purged.send_errors) < batch:
+            counts = (purged.inbox, purged.statuses, purged.contacts, purged.send_errors)
+            if max(*counts, purged.outbox) < batch:
                 return done
 
     @staticmethod
@@ -423,6 +436,111 @@ class WhatsAppStore:
             )
         ).scalar_one_or_none()
         return contact.pseudonym if contact else self.identity.pseudonym_for_bsuid(user_id)
+
+    # -- outbound queue: replies the Graph API did not take, and what a turn sent -----------
+
+    def reply_state(self, inbound_id: str, seq: int) -> str | None:
+        """ "sent", "pending" (queued) or None (not tried) for reply `seq` to `inbound_id`."""
+        with session_scope(self.sessions) as session:
+            row = session.execute(
+                select(WhatsAppOutbox.state).where(
+                    WhatsAppOutbox.inbound_id == inbound_id, WhatsAppOutbox.seq == seq
+                )
+            ).first()
+        if row is None:
+            return None
+        return "sent" if row[0] in {"sent", "failed"} else "pending"
+
+    def has_queued(self, pseudonym: str) -> bool:
+        with session_scope(self.sessions) as session:
+            return (
+                session.execute(
+                    select(WhatsAppOutbox.id)
+                    .where(
+                        WhatsAppOutbox.pseudonym == pseudonym,
+                        WhatsAppOutbox.state.in_(("pending", "sending")),
+                    )
+                    .limit(1)
+                ).first()
+                is not None
+            )
+
+    def queue_reply(
+        self, pseudonym: str, inbound_id: str | None, seq: int, body: dict[str, Any]
+    ) -> None:
+        with session_scope(self.sessions) as session:
+            _insert_ignore(
+                session,
+                WhatsAppOutbox,
+                {"pseudonym": pseudonym, "inbound_id": inbound_id, "seq": seq, "body": body,
+                 "state": "pending", "attempts": 0, "created_at": utcnow()},
+            )  # fmt: skip
+
+    def record_reply_sent(self, pseudonym: str, inbound_id: str, seq: int) -> None:
+        """Reply `seq` to `inbound_id` went out (no body kept: only that it did)."""
+        with session_scope(self.sessions) as session:
+            _insert_ignore(
+                session,
+                WhatsAppOutbox,
+                {"pseudonym": pseudonym, "inbound_id": inbound_id, "seq": seq, "body": None,
+                 "state": "sent", "attempts": 1, "created_at": utcnow(), "sent_at": utcnow()},
+            )  # fmt: skip
+
+    def queued_senders(self) -> list[str]:
+        now = utcnow()
+        with session_scope(self.sessions) as session:
+            rows = session.execute(
+                select(WhatsAppOutbox.pseudonym)
+                .where(
+                    WhatsAppOutbox.state.in_(("pending", "sending")),
+                    or_(WhatsAppOutbox.not_before.is_(None), WhatsAppOutbox.not_before <= now),
+                )
+                .group_by(WhatsAppOutbox.pseudonym)
+            ).all()
+        return [row[0] for row in rows]
+
+    def claim_reply(self, pseudonym: str, lease_s: float) -> tuple[int, dict, int] | None:
+        """The sender's oldest queued reply when it is due: (id, body, attempt), claimed."""
+        now = utcnow()
+        with session_scope(self.sessions) as session:
+            row = session.execute(
+                select(WhatsAppOutbox)
+                .where(
+                    WhatsAppOutbox.pseudonym == pseudonym,
+                    WhatsAppOutbox.state.in_(("pending", "sending")),
+                )
+                .order_by(WhatsAppOutbox.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            if row is None or (row.not_before is not None and row.not_before > now):
+                return None
+            claimed = session.execute(
+                update(WhatsAppOutbox)
+                .where(WhatsAppOutbox.id == row.id, WhatsAppOutbox.attempts == row.attempts)
+                .values(
+                    state="sending",
+                    attempts=row.attempts + 1,
+                    not_before=now + dt.timedelta(seconds=lease_s),
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            return (row.id, dict(row.body or {}), row.attempts + 1) if claimed == 1 else None
+
+    def reply_done(self, row_id: int, state: str = "sent") -> None:
+        with session_scope(self.sessions) as session:
+            session.execute(
+                update(WhatsAppOutbox)
+                .where(WhatsAppOutbox.id == row_id)
+                .values(state=state, body=None, sent_at=utcnow(), not_before=None)
+            )
+
+    def reply_later(self, row_id: int, delay_s: float) -> None:
+        with session_scope(self.sessions) as session:
+            session.execute(
+                update(WhatsAppOutbox)
+                .where(WhatsAppOutbox.id == row_id)
+                .values(state="pending", not_before=utcnow() + dt.timedelta(seconds=delay_s))
+            )
 
     # -- reading, for tests and the advisor console -------------------------------------------
 

@@ -129,8 +129,9 @@ class InboxWorker:
                 if purged.total:
                     logger.info(
                         "WhatsApp retention purge: %s inbox rows, %s statuses, %s contacts, "
-                        "%s send errors deleted",
+                        "%s send errors, %s outbox rows deleted",
                         purged.inbox, purged.statuses, purged.contacts, purged.send_errors,
+                        purged.outbox,
                     )  # fmt: skip
             await asyncio.sleep(self.purge_s)
 

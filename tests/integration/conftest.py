@@ -139,6 +139,10 @@ def running_stack(
             "OVERSTAP_PSEUDONYM_KEY": PSEUDONYM_KEY,  # tests can work out pseudonyms
             "OVERSTAP_OFFICE_HOURS": office_hours,
             "OVERSTAP_OFFICE_HOLIDAYS": "nee",  # the same answers when CI runs on a holiday
+            # Every test's conversations come from 127.0.0.1 (one address, many people), and a
+            # script types faster than a person: the limits have tests of their own.
+            "OVERSTAP_RATE_ADDRESS_PER_MINUTE": "100000",
+            "OVERSTAP_RATE_CONVERSATION_PER_MINUTE": "10000",
         }
     )
     output = var_dir.parent / "run-output.txt"

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 import redis
+from rasa.core.lock_store import LockError
 
 from bot.lock_store import ISSUE, AtomicRedisLockStore
 
@@ -141,24 +142,105 @@ def test_a_second_quick_message_waits_only_for_the_first():
     assert other_process < 0.1  # polled at most every 40 ms, not once a second
 
 
-def test_without_redis_messages_still_go_one_at_a_time():
-    async def scenario() -> int:
+def test_without_redis_a_message_is_refused_not_handled_in_one_process_alone(caplog):
+    """No silent single-instance mode: with Redis away nothing takes the conversation, and
+    the outage is logged once (not per message)."""
+
+    async def scenario() -> list[str]:
         lock_store = AtomicRedisLockStore(url="127.0.0.1", port=1, key_prefix="down")
-        inside = most = 0
-
-        async def message() -> None:
-            nonlocal inside, most
-            async with lock_store.lock("c1"):
-                inside += 1
-                most = max(most, inside)
-                await asyncio.sleep(0.01)
-                inside -= 1
-
-        await asyncio.gather(*(message() for _ in range(5)))
+        outcomes = []
+        for _ in range(3):
+            try:
+                async with lock_store.lock("c1"):
+                    outcomes.append("handled")
+            except LockError:
+                outcomes.append("refused")
         await lock_store.close()
-        return most
+        return outcomes
 
-    assert asyncio.run(scenario()) == 1
+    with caplog.at_level("ERROR", logger="bot.lock_store"):
+        started = time.monotonic()
+        assert asyncio.run(scenario()) == ["refused"] * 3
+        assert time.monotonic() - started < 5  # refused at once, not after Rasa's 60 s
+    unreachable = [r for r in caplog.records if "Redis unreachable" in r.getMessage()]
+    assert len(unreachable) == 1
+
+
+def test_a_redis_outage_refuses_messages_and_they_are_handled_again_after_it():
+    """Redis stops (a client kill of every connection and a closed port stand in for it) and
+    comes back: the store refuses in between and serves tickets again after."""
+
+    async def scenario() -> list[str]:
+        proxy = await TcpProxy.start(REDIS_HOST, 6379)
+        lock_store = AtomicRedisLockStore(url="127.0.0.1", port=proxy.port, key_prefix=prefix())
+        outcomes = []
+        for phase in ("up", "down", "up"):
+            if phase == "down":
+                await proxy.stop()
+            elif proxy.stopped:
+                await proxy.restart()
+            try:
+                async with lock_store.lock("c1"):
+                    outcomes.append(f"{phase}: handled")
+            except LockError:
+                outcomes.append(f"{phase}: refused")
+        await lock_store.close()
+        await proxy.stop()
+        return outcomes
+
+    assert asyncio.run(scenario()) == ["up: handled", "down: refused", "up: handled"]
+
+
+def prefix() -> str:
+    return "t" + uuid.uuid4().hex[:10]
+
+
+class TcpProxy:
+    """A TCP forwarder to Redis that can be stopped (connections cut, port closed) and
+    started again on the same port: Redis going away without stopping the shared Redis."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.target_port = host, port
+        self.port = 0
+        self.server: asyncio.AbstractServer | None = None
+        self.writers: list[asyncio.StreamWriter] = []
+        self.stopped = True
+
+    @classmethod
+    async def start(cls, host: str, port: int) -> TcpProxy:
+        proxy = cls(host, port)
+        await proxy.restart()
+        return proxy
+
+    async def restart(self) -> None:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+        self.stopped = False
+
+    async def stop(self) -> None:
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+        for writer in self.writers:
+            writer.close()
+        self.writers.clear()
+        self.stopped = True
+
+    async def _serve(self, reader, writer) -> None:
+        up_reader, up_writer = await asyncio.open_connection(self.host, self.target_port)
+        self.writers += [writer, up_writer]
+
+        async def pipe(src, dst) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
 
 
 def test_the_issue_script_is_atomic_per_ticket():

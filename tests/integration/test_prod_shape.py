@@ -45,6 +45,32 @@ def reachable(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+class PrivateRedis:
+    """A redis-server of this test module's own, so it can be stopped without touching the
+    Redis other tests use."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not reachable(self.port):
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+
 @dataclass
 class Prod:
     rasa_url: str
@@ -53,6 +79,7 @@ class Prod:
     var_dir: Path
     database: str
     env: dict[str, str]
+    redis: PrivateRedis | None = None
 
     @property
     def rasa_token(self) -> str:
@@ -84,6 +111,8 @@ def prod(tmp_path_factory) -> Iterator[Prod]:
         pytest.fail("run-prod needs PostgreSQL, Redis and RabbitMQ on 127.0.0.1 (see README)")
     var_dir = tmp_path_factory.mktemp("prod") / "var"
     name = f"overstap_prod_{uuid.uuid4().hex[:8]}"
+    redis = PrivateRedis(free_port())
+    redis.start()
     admin = sa.create_engine(PG.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
     rasa_port, actions_port, web_port = free_port(), free_port(), free_port()
     env = dict(os.environ)
@@ -92,7 +121,7 @@ def prod(tmp_path_factory) -> Iterator[Prod]:
         OVERSTAP_VAR_DIR=str(var_dir),
         OVERSTAP_DATABASE_URL=database,
         OVERSTAP_TRACKER_URL=database,
-        OVERSTAP_REDIS_URL="redis://127.0.0.1:6379/0",
+        OVERSTAP_REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
         OVERSTAP_RABBITMQ_URL="amqp://guest:guest@127.0.0.1:5672/",
         OVERSTAP_EVENT_QUEUE=f"test_{name}",
         OVERSTAP_RASA_INSTANCES="2",
@@ -101,6 +130,8 @@ def prod(tmp_path_factory) -> Iterator[Prod]:
         OVERSTAP_WEB_PORT=str(web_port),
         OVERSTAP_OFFICE_HOURS="ma-zo 00:00-23:59",
         OVERSTAP_OFFICE_HOLIDAYS="nee",
+        OVERSTAP_RATE_ADDRESS_PER_MINUTE="100000",  # every test request comes from 127.0.0.1
+        OVERSTAP_RATE_CONVERSATION_PER_MINUTE="10000",  # and scripts type fast
     )
     output = var_dir.parent / "run-prod-output.txt"
     var_dir.mkdir(parents=True)
@@ -124,6 +155,7 @@ def prod(tmp_path_factory) -> Iterator[Prod]:
         var_dir=var_dir,
         database=database,
         env=env,
+        redis=redis,
     )
     process.send_signal(signal.SIGTERM)
     code = process.wait(timeout=60)
@@ -134,6 +166,7 @@ def prod(tmp_path_factory) -> Iterator[Prod]:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
     drop_rabbitmq_queue_and_exchange(f"test_{name}")
+    redis.stop()
 
 
 def drop_rabbitmq_queue_and_exchange(name: str) -> None:
@@ -320,3 +353,38 @@ def test_a_whole_conversation_and_a_takeover_in_the_browser(prod, browser) -> No
     )
     console.context.close()
     chat.close()
+
+
+def test_with_redis_down_no_instance_takes_a_message_and_the_person_is_told(prod) -> None:
+    """Last in this module: it stops the module's Redis. No silent single-instance mode: both
+    instances refuse (the lock store cannot make sure only one works on a conversation), the
+    person reads why, nothing of it is stored, and once Redis is back it works again."""
+    from bot.channels.texts import texts
+
+    sender = f"redis-down-{uuid.uuid4().hex[:6]}"
+    assert prod.redis is not None
+    prod.redis.stop()
+    try:
+        for url in prod.instance_urls:  # each instance on its own, not only HAProxy's choice
+            answer = requests.post(
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": "hallo"},
+                timeout=60,
+            )
+            assert answer.status_code == 200
+            assert answer.json() == [{"recipient_id": sender, "text": texts().unavailable}]
+        assert stored_user_texts(prod, sender) == []
+    finally:
+        prod.redis.start()
+    deadline = time.monotonic() + 60
+    while True:
+        answer = requests.post(
+            f"{prod.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "hallo"},
+            timeout=60,
+        ).json()
+        if any("computerprogramma" in (m.get("text") or "") for m in answer):
+            break
+        assert time.monotonic() < deadline, answer
+        time.sleep(1)
+    assert stored_user_texts(prod, sender) == ["hallo"]

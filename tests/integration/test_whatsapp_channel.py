@@ -750,3 +750,95 @@ def test_an_advisors_message_goes_out_once_with_the_advisors_name(
         server.wait_until(server.settled)
         time.sleep(0.3)
         assert len(graph.requests) == 1  # the custom part is not sent as a second message
+
+
+# -- limits ---------------------------------------------------------------------------------
+
+
+def test_a_sender_over_the_limit_is_told_once_and_others_are_still_answered(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    settings = settings_for(tmp_path, graph, OVERSTAP_RATE_CONVERSATION_PER_MINUTE="3")
+    other = "31687654321"
+    with ChannelServer(settings) as server:
+        for n in range(6):
+            assert server.post(text_payload(f"bericht {n}", f"wamid.flood.{n}")).status_code == 200
+        assert server.post(text_payload("hallo", "wamid.other", sender=other)).status_code == 200
+        server.wait_until(server.settled)
+    texts_to = {PHONE: [], other: []}
+    for request in graph.requests:
+        texts_to[request["body"]["to"]].append(visible_text(request["body"]))
+    assert texts_to[PHONE][:3] == ["Je zei: bericht 0", "Je zei: bericht 1", "Je zei: bericht 2"]
+    notices = [t for t in texts_to[PHONE] if "veel berichten" in t]
+    assert len(notices) == 1  # told once, not once per message over the limit
+    assert len(texts_to[PHONE]) == 4
+    assert texts_to[other] == ["Je zei: hallo"]
+    assert [m.text for m in server.received if m.sender_id == PSEUDONYM] == [
+        "bericht 0", "bericht 1", "bericht 2",
+    ]  # fmt: skip
+
+
+# -- the Graph API down, a process killed mid-turn ---------------------------------------------
+
+
+def test_while_the_graph_api_is_down_messages_are_taken_and_replies_sent_later_once(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    graph.fail_always(503, "graph_error_500.json")  # Meta down for "minutes"
+    with ChannelServer(settings_for(tmp_path, graph), relay_s=0.2) as server:
+        for n in range(3):
+            answer = server.post(text_payload(f"bericht {n}", f"wamid.down.{n}", timestamp=n))
+            assert answer.status_code == 200  # acknowledged: Meta does not send again
+        server.wait_until(server.settled)
+        assert [m.text for m in server.received] == ["bericht 0", "bericht 1", "bericht 2"]
+        time.sleep(1.0)  # the relay tries again meanwhile, and fails
+        assert not [r for r in graph.requests if r["status"] == 200]
+        assert server.channel.store.send_errors() == []  # waiting, not given up
+        graph.reset()  # Meta is back
+        server.wait_until(lambda: len([r for r in graph.requests if r["status"] == 200]) >= 3)
+        time.sleep(0.6)  # a second relay round sends nothing again
+    delivered = [visible_text(r["body"]) for r in graph.requests if r["status"] == 200]
+    assert delivered == ["Je zei: bericht 0", "Je zei: bericht 1", "Je zei: bericht 2"]
+
+
+def test_a_reply_after_the_outage_waits_behind_the_queued_ones(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    graph.fail_always(500, "graph_error_500.json")
+    with ChannelServer(settings_for(tmp_path, graph), relay_s=30.0) as server:
+        server.post(text_payload("eerst", "wamid.order.1", timestamp=1))
+        server.wait_until(server.settled)
+        graph.reset()
+        server.post(text_payload("daarna", "wamid.order.2", timestamp=2))
+        server.wait_until(server.settled)
+        assert not [r for r in graph.requests if r["status"] == 200]  # "daarna" did not jump
+        asyncio.run_coroutine_threadsafe(server.channel.relay.run_once(), server.loop).result(10)
+    delivered = [visible_text(r["body"]) for r in graph.requests if r["status"] == 200]
+    assert delivered == ["Je zei: eerst", "Je zei: daarna"]
+
+
+def test_a_turn_run_again_after_a_crash_sends_no_reply_twice(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    hold: dict[str, Any] = {}
+
+    async def crashes_after_two(message: Any) -> None:
+        for text in ("een", "twee"):
+            await message.output_channel.send_response(message.sender_id, {"text": text})
+        hold["event"] = asyncio.Event()
+        await hold["event"].wait()  # the process dies here, before the turn is done
+
+    async def whole_turn(message: Any) -> None:
+        for text in ("een", "twee", "drie"):  # the same turn again, from the same state
+            await message.output_channel.send_response(message.sender_id, {"text": text})
+
+    settings = settings_for(tmp_path, graph)
+    with ChannelServer(settings, crashes_after_two) as first:
+        assert first.post(text_payload("hallo", "wamid.crash.1")).status_code == 200
+        graph.wait_for(2)
+        first.wait_until(lambda: "event" in hold)
+    with ChannelServer(settings, whole_turn) as second:  # restarted on the same database
+        graph.wait_for(3)
+        second.wait_until(second.settled)
+        time.sleep(0.3)
+    assert [visible_text(b) for b in graph.sent()] == ["een", "twee", "drie"]

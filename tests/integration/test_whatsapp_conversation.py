@@ -197,3 +197,71 @@ def test_profile_conversation_from_greeting_to_results_and_adviser(stack) -> Non
     assert me.pseudonym in senders
     stored = "\n".join(r[0] or "" for r in tracker.execute("SELECT data FROM events"))
     assert me.phone not in stored and me.phone not in "\n".join(senders)
+
+
+def test_meta_sample_photo_dated_before_a_handled_button_reply_gets_the_text_only_reply(
+    stack,
+) -> None:
+    """Meta's own sample payloads as they come: the photo (image.json) carries an older
+    timestamp than a button reply of the same person that was handled already."""
+    me = Person(stack)
+    button = interactive_payload("button_reply", "/start_profile", "Ja, we beginnen", "x")
+    value = button["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = me.phone
+    value["messages"][0].update(
+        {"from": me.phone, "timestamp": str(int(time.time())), "id": f"wamid.it.{uuid.uuid4().hex}"}
+    )
+    assert "Wat doe je nu" in texts(me._post(button))
+    photo = load("image.json")
+    value = photo["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = me.phone
+    value["messages"][0].update({"from": me.phone, "id": f"wamid.it.{uuid.uuid4().hex}"})
+    assert int(value["messages"][0]["timestamp"]) < int(time.time()) - 86400  # dated before
+    assert [visible_text(r) for r in me._post(photo)] == [channel_texts().not_text_reply]
+
+
+def test_with_the_graph_api_down_messages_are_taken_and_replies_come_later_once(stack) -> None:
+    """Meta's API answers 503 for a while: the webhook still acknowledges and the turns run;
+    the replies wait in the outbox and go out once, in order, when it is back."""
+    me = Person(stack)
+    graph = stack.whatsapp_graph
+    graph.fail_always(503, "graph_error_500.json")
+    try:
+        payload = me._addressed(text_payload("hallo", "wamid.placeholder"))
+        message_id = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+        body = json.dumps(payload).encode()
+        answer = requests.post(
+            stack.whatsapp_url, data=body, timeout=30,
+            headers={"Content-Type": "application/json", "X-Hub-Signature-256": sign(body)},
+        )  # fmt: skip
+        assert answer.status_code == 200  # acknowledged while Meta's API is down
+        me._wait_processed(message_id)  # the turn ran and is done
+        failed = [r for r in graph.requests if r["body"].get("to") == me.phone]
+        assert failed and all(r["status"] == 503 for r in failed)
+        time.sleep(6)  # the relay tries again meanwhile and fails again
+        db = sqlite3.connect(stack.var_dir / "overstap.db")
+        waiting = db.execute(
+            "SELECT count(*) FROM whatsapp_outbox WHERE pseudonym = ? AND state != 'sent'",
+            (me.pseudonym,),
+        ).fetchone()[0]
+        db.close()
+        assert waiting >= 1
+    finally:
+        graph.recover()
+    deadline = time.monotonic() + 60
+    while True:
+        delivered = [
+            r["body"]
+            for r in graph.requests
+            if r["body"].get("to") == me.phone and r["status"] == 200
+        ]
+        if delivered or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    time.sleep(12)  # more relay rounds: nothing goes out a second time
+    delivered = [
+        r["body"] for r in graph.requests if r["body"].get("to") == me.phone and r["status"] == 200
+    ]
+    assert "computerprogramma" in texts(delivered)
+    bodies = [json.dumps(b, sort_keys=True) for b in delivered]
+    assert len(bodies) == len(set(bodies))  # each reply once

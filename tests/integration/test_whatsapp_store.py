@@ -300,3 +300,30 @@ def test_purge_works_in_batches_and_purge_all_finishes(store: WhatsAppStore) -> 
     rest = store.purge_all(inbox_days=30, contact_days=90, batch=3)
     assert (rest.inbox, rest.contacts) == (4, 4)
     assert counts(store) == dict.fromkeys(TABLES, 0)
+
+
+def test_the_outbox_keeps_order_claims_once_and_is_purged(store: WhatsAppStore) -> None:
+    from bot.whatsapp.models import WhatsAppOutbox
+
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    body = {"type": "text", "text": {"body": "x"}}
+    store.record_reply_sent(pseudonym, "wamid.in.1", 0)
+    store.queue_reply(pseudonym, "wamid.in.1", 1, body)
+    store.queue_reply(pseudonym, "wamid.in.2", 0, body)
+    store.queue_reply(pseudonym, "wamid.in.2", 0, body)  # the same reply again: one row
+    assert store.reply_state("wamid.in.1", 0) == "sent"
+    assert store.reply_state("wamid.in.1", 1) == "pending"
+    assert store.reply_state("wamid.in.3", 0) is None
+    assert store.has_queued(pseudonym) and store.queued_senders() == [pseudonym]
+    first = store.claim_reply(pseudonym, lease_s=60)
+    assert first is not None and first[2] == 1
+    assert store.claim_reply(pseudonym, lease_s=60) is None  # claimed: nobody sends it twice
+    store.reply_done(first[0])
+    second = store.claim_reply(pseudonym, lease_s=60)
+    store.reply_later(second[0], 120)
+    assert store.claim_reply(pseudonym, lease_s=60) is None  # waits, nothing jumps ahead
+    assert store.queued_senders() == []
+    age(store, WhatsAppOutbox, "created_at", 31, inbound_id="wamid.in.1")
+    purged = store.purge(inbox_days=30, contact_days=90)
+    assert purged.outbox == 2  # both sent replies of the old turn; the waiting one stays
+    assert store.reply_state("wamid.in.2", 0) == "pending"

@@ -51,7 +51,8 @@ def test_response_is_b1(name: str, text: str) -> None:
 
 def channel_texts() -> list[tuple[str, str]]:
     """The channels' own texts, one YAML file of name: text per package: WhatsApp's, the
-    chat widget's and the advisor console's."""
+    chat widget's, the advisor console's and the chat channels' (faults and limits)."""
+    from bot.channels.texts import load_texts as load_chat_channel_texts
     from bot.web.console.texts import PLACEHOLDERS as CONSOLE_PLACEHOLDERS
     from bot.web.texts import load_texts as load_widget_texts
     from bot.whatsapp.texts import load_texts as load_whatsapp_texts
@@ -62,6 +63,7 @@ def channel_texts() -> list[tuple[str, str]]:
         ROOT / "bot" / "web" / "console" / "texts.yml": lambda path: load_widget_texts(
             path, CONSOLE_PLACEHOLDERS
         ),
+        ROOT / "bot" / "channels" / "texts.yml": lambda path: vars(load_chat_channel_texts(path)),
     }
     found = sorted((ROOT / "bot").rglob("texts.yml"))
     assert found == sorted(loaders), f"a texts file without a loader here: {found}"

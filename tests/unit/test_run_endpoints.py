@@ -73,3 +73,22 @@ def test_children_get_every_setting(tmp_path: Path) -> None:
     assert Settings.from_env(env) == settings
     # Rasa's own SQL tracker store reads these two without the prefix.
     assert env["SQL_POOL_SIZE"] == "8" and env["OVERSTAP_RESULTS_PER_PAGE"] == "4"
+
+
+def test_the_action_server_listens_on_overstap_host_and_rasa_has_body_limits(
+    tmp_path: Path,
+) -> None:
+    from bot.prod import prod_children
+    from bot.run import children
+
+    settings = settings_with(tmp_path, OVERSTAP_HOST="10.1.2.3")
+    started = {child.name: child for child in children(settings)}
+    assert started["actions"].env == {"SANIC_HOST": "10.1.2.3"}  # not rasa_sdk's 0.0.0.0
+    assert int(started["rasa"].env["SANIC_REQUEST_MAX_SIZE"]) == 3 * 1024 * 1024
+    assert "SANIC_PROXIES_COUNT" not in started["rasa"].env  # nothing in front of it
+    prod = settings_with(
+        tmp_path, OVERSTAP_HOST="10.1.2.3", OVERSTAP_RASA_TOKEN="t", OVERSTAP_SECRET_KEY="k"
+    )
+    in_prod = {child.name: child for child in prod_children(prod)}
+    assert in_prod["actions"].env == {"SANIC_HOST": "10.1.2.3"}
+    assert in_prod["rasa-1"].env["SANIC_PROXIES_COUNT"] == "1"  # HAProxy forwards the address
