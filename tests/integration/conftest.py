@@ -184,6 +184,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph) -
         yield running
 
 
+@pytest.fixture(scope="module")
+def fresh_stack(
+    tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph
+) -> Iterator[Stack]:
+    """A stack of one module's own: its logs and databases hold only that module's traffic
+    (other tests write raw events and contact details straight into the shared stack)."""
+    with running_stack(tmp_path_factory, whatsapp_graph, "ma-zo 00:00-23:59") as running:
+        yield running
+
+
 def closed_office_hours(now: dt.datetime | None = None) -> str:
     """Office hours on one day that is not today (in the Netherlands), so closed right now."""
     today = (now or dt.datetime.now(ZoneInfo("Europe/Amsterdam"))).weekday()

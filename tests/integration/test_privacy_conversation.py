@@ -49,6 +49,12 @@ SCRIPT = [
 ]
 
 
+@pytest.fixture(scope="module")
+def stack(fresh_stack):
+    """This module scans every log file and table of its stack, so the stack is its own."""
+    return fresh_stack
+
+
 def rows_anywhere(stack, needles: list[str]) -> dict:
     return rows_in_databases(stack.var_dir, needles)
 
