@@ -70,7 +70,11 @@ def instance_ports(settings: Settings) -> list[int]:
     return [base + i for i in range(1, settings.rasa_instances + 1)]
 
 
+READY_PATH = "/overstap-ready"
+
+
 def haproxy_config(settings: Settings, log_path: Path) -> str:
+    instances = len(instance_ports(settings))
     servers = "\n".join(
         f"    server rasa{i} {settings.host}:{port} check"
         for i, port in enumerate(instance_ports(settings), start=1)
@@ -98,6 +102,10 @@ frontend rasa
     option http-buffer-request
     # The client's address for the limits per address (Sanic reads the last one).
     option forwardfor
+    # Ready (200) only while every instance passes its check: start-up waits for all of them,
+    # so the first conversations are spread over every instance, not hashed onto the first.
+    monitor-uri {READY_PATH}
+    monitor fail if {{ nbsrv(rasa_instances) lt {instances} }}
     # The conversation a request belongs to: the widget's key, the HTTP API's path, REST's sender.
     http-request set-var(txn.conv) url_param(k) if {{ path_beg /socket.io/ }}
     http-request set-var(txn.conv) path,field(3,/) if {{ path_beg /conversations/ }}
@@ -210,7 +218,7 @@ def prod_children(settings: Settings) -> list[Child]:
         Child(
             "haproxy",
             [HAPROXY, "-W", "-db", "-f", str(haproxy_cfg)],
-            f"{settings.rasa_url}/",
+            f"{settings.rasa_url}{READY_PATH}",
             logs / "haproxy.log",
         ),
         Child(
