@@ -61,17 +61,18 @@ test: setup chromium haproxy services  ## the same set-up, then lint, data valid
 	@$(MAKE) --no-print-directory validate pytest test-stories test-nlu
 	@echo "==> make test: everything passed"
 
-# The quick loop: lint and every test that needs no trained model, no PostgreSQL and no browser
-# (pytest markers rasa, postgres, browser). The PostgreSQL URL points at a closed port, so a test
-# that reaches for PostgreSQL without its marker fails here instead of passing quietly.
+# The quick loop: lint and the unit tests (tests/unit: no server, no database server) that need no
+# trained model, no PostgreSQL and no browser (pytest markers rasa, postgres, browser). The
+# PostgreSQL URL points at a closed port, so a test that reaches for PostgreSQL without its
+# marker fails here instead of passing quietly. tests/integration runs in `make test`.
 check: deps  ## lint and the fast tests: no model, PostgreSQL or browser
 	@started=$$SECONDS; \
 	echo "==> lint (ruff)"; \
 	$(VENV)/bin/ruff check .; \
 	$(VENV)/bin/ruff format --check .; \
-	echo "==> pytest -m 'not rasa and not postgres and not browser'"; \
+	echo "==> pytest tests/unit -m 'not rasa and not postgres and not browser'"; \
 	OVERSTAP_TEST_POSTGRES_URL=postgresql://make-check@127.0.0.1:1/no_postgres_in_make_check \
-		$(PY) -m pytest -q -m "not rasa and not postgres and not browser"; \
+		$(PY) -m pytest -q -m "not rasa and not postgres and not browser" tests/unit; \
 	echo "==> make check: passed in $$((SECONDS - started)) s"
 
 $(VENV)/bin/python:
