@@ -63,7 +63,7 @@ def duration_words(domain: DomainDict, course: Course) -> str | None:
     duration = iso_words(domain, course.duration)
     if load.get("unit") == "ects" and load.get("value") and duration:
         name = "utter_duration_ects"
-        if set(course.forms or []) & {"deeltijd", "duaal"}:
+        if "deeltijd" in (course.forms or []):  # a dual programme takes its full-time length
             name = "utter_duration_ects_part_time"
         return render(domain, name, duration=duration, credits=int(load["value"]))
     if duration:

@@ -43,6 +43,16 @@ def test_a_part_time_bachelor_reads_as_form_level_duration_price_source_and_link
     assert "www.inholland.nl" in course.url
 
 
+def test_only_a_part_time_programme_is_said_to_take_longer():
+    course = Course(
+        title="x", provider="y", forms=["duaal", "voltijd"], duration="P4Y",
+        study_load={"unit": "ects", "value": 240},
+    )  # fmt: skip
+    assert course_text.duration_words(DOMAIN, course) == "4 jaar voltijd (240 studiepunten)"
+    course.forms = ["deeltijd"]
+    assert course_text.duration_words(DOMAIN, course).endswith("In deeltijd duurt het vaak langer.")
+
+
 def test_a_next_start_is_shown_only_when_it_lies_ahead():
     course = Course(title="x", provider="y", start_dates=["2026-09-01", "2027-02-01"], forms=[])
     assert course_text.next_start(DOMAIN, course, TODAY) == "Volgende start: 1 februari 2027"
