@@ -6,7 +6,8 @@ conversation's events in PostgreSQL.
     .venv/bin/python -m bench.load saturate --url http://127.0.0.1:5005
 
 `side-by-side` starts, one after the other, today's main (a checkout at BASE_TREE, default
-/work/wt/prod-base) and this tree with `overstap run` (one Rasa process, trackers in PostgreSQL),
+var/bench/main-base, made with `git worktree add` from BENCH_BASE_REF, default main, when it is
+missing) and this tree with `overstap run` (one Rasa process, trackers in PostgreSQL),
 then this tree with `overstap run-prod` with 1 and with 2 Rasa instances, drives each with the
 same load, stops it, and writes bench/results/load-<date>.json and .md: reply time p50/p95/p99,
 messages per second at saturation, errors, CPU-seconds per message (per process and for the Rasa
@@ -41,7 +42,8 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-BASE_TREE = Path(os.environ.get("BENCH_BASE_TREE", "/work/wt/prod-base"))
+BASE_TREE = Path(os.environ.get("BENCH_BASE_TREE", ROOT / "var" / "bench" / "main-base"))
+BASE_REF = os.environ.get("BENCH_BASE_REF", "main")
 PG = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 SCRIPT = [
     "hallo", "/start_profile", '/inform{"work_situation": "employed"}', "ik werk in de zorg",
@@ -479,6 +481,18 @@ async def _measure_tally(stack: Stack, label: str, run, result: dict) -> Tally:
     return holder["t"]
 
 
+def ensure_base_tree() -> None:
+    """A checkout of BENCH_BASE_REF to compare with, made once (git worktree) when missing."""
+    if BASE_TREE.exists():
+        return
+    print(f"==> making {BASE_TREE} from {BASE_REF} (git worktree)", flush=True)
+    BASE_TREE.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(BASE_TREE), BASE_REF],
+        check=True,
+    )
+
+
 def side_by_side(args: argparse.Namespace) -> int:
     plan = {
         "sat_conversations": args.sat_conversations, "sat_seconds": args.sat_seconds,
@@ -493,6 +507,8 @@ def side_by_side(args: argparse.Namespace) -> int:
     ]
     if args.only:
         stacks = [(s, extra) for s, extra in stacks if s.name in args.only.split(",")]
+    if any(stack.tree == BASE_TREE for stack, _ in stacks):
+        ensure_base_tree()
     results = []
     for stack, extra in stacks:
         print(f"==> {stack.name}: starting ({stack.tree}, {stack.command})", flush=True)
