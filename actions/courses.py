@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -12,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import common
 from actions.common import call_store, lexicon, profile_from, render
+from actions.course_text import iso_words as duration_text
 from actions.search import euro
 from bot.catalog.models import Course, nlqf_rank
 from bot.errors import StoreUnavailable
@@ -32,7 +32,6 @@ LEVEL_IDS = {
 ORDINALS = {word: int(place) - 1 for word, place in word_map("course_ordinals").items()}
 LAST_WORDS = frozenset(words("course_last_words"))
 GENERIC_WORDS = frozenset(words("course_title_generic_words"))
-ISO_DURATION = re.compile(r"^P(\d+)([YMWD])$")
 MAX_DATES = 3
 MAX_PLACES = 4
 
@@ -68,15 +67,6 @@ def chosen_courses(text: str, courses: list[Course]) -> list[Course]:
     if best > 0 and scores.count(best) == 1:
         return [courses[scores.index(best)]]
     return courses
-
-
-def duration_text(domain: DomainDict, iso: str | None) -> str | None:
-    match = ISO_DURATION.match(iso or "")
-    if not match:
-        return None
-    number, unit = int(match.group(1)), match.group(2)
-    word = render(domain, f"utter_unit_{unit}_{'one' if number == 1 else 'many'}")
-    return f"{number} {word}"
 
 
 def level_text(domain: DomainDict, course: Course) -> str | None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from bot.errors import ConfigError
+from bot.whatsapp.texts import read_texts
 
 TEXTS_FILE = Path(__file__).resolve().with_name("texts.yml")
 
@@ -24,18 +22,7 @@ class Texts:
 
 def load_texts(path: Path = TEXTS_FILE) -> Texts:
     """Every text of `Texts` from `path`; a missing, unknown or empty one is an error."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: verwacht een lijst van naam: tekst.")
-    names = {f.name for f in fields(Texts)}
-    missing = sorted(names - data.keys())
-    unknown = sorted(data.keys() - names)
-    if missing or unknown:
-        raise ConfigError(f"{path}: ontbreekt {missing}, onbekend {unknown}.")
-    for name, text in data.items():
-        if not isinstance(text, str) or not text.strip():
-            raise ConfigError(f"{path}: {name} moet een tekst zijn.")
-    return Texts(**{name: data[name].strip() for name in names})
+    return read_texts(path, Texts)
 
 
 @functools.cache
