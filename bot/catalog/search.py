@@ -57,6 +57,23 @@ class CourseFilters:
     starts_from: dt.date | None = None  # a start date on or after this day ...
     starts_until: dt.date | None = None  # ... and on or before this one
     sectors: tuple[str, ...] | None = None
+    # False: no programme of a hogeschool or university (hbo, wo, post-hbo), which ask for at
+    # least mbo 4 or havo; what is left is mbo, short courses and other imports.
+    higher_education: bool = True
+
+
+# What marks a programme of higher education: DUO's hbo/wo register, or an OOAPI level of it.
+HIGHER_EDUCATION_SOURCE = "duo-ho"
+HIGHER_EDUCATION_LEVELS = frozenset({"associate degree", "bachelor", "master", "doctoral"})
+HIGHER_EDUCATION_MIN_RANK = nlqf_rank("5")
+
+
+def is_higher_education(course: Any) -> bool:
+    return (
+        course.catalog_source == HIGHER_EDUCATION_SOURCE
+        or course.level in HIGHER_EDUCATION_LEVELS
+        or (course.nlqf_rank is not None and course.nlqf_rank >= HIGHER_EDUCATION_MIN_RANK)
+    )
 
 
 @dataclass
@@ -90,6 +107,9 @@ def _filter_sql(
     if filters.nlqf_max is not None:
         params["nlqf_hi"] = nlqf_rank(filters.nlqf_max)
         where.append(f"({alias}.nlqf_rank IS NULL OR {alias}.nlqf_rank <= :nlqf_hi)")
+    if not filters.higher_education:  # the rest (a level unknown here) is left out in Python
+        params["he_rank"] = HIGHER_EDUCATION_MIN_RANK
+        where.append(f"({alias}.nlqf_rank IS NULL OR {alias}.nlqf_rank < :he_rank)")
     if filters.price_max is not None:
         params["price_max"] = float(filters.price_max)
         where.append(f"{alias}.price <= :price_max")
@@ -258,6 +278,8 @@ def _matched(course: Course, terms: list[QueryTerm]) -> tuple[list[str], int]:
 
 
 def _passes_post_filters(course: Course, filters: CourseFilters, today: dt.date) -> bool:
+    if not filters.higher_education and is_higher_education(course):
+        return False
     if filters.modes and not set(filters.modes) & set(course.modes_of_delivery or []):
         return False
     if filters.starts_from or filters.starts_until:
@@ -448,7 +470,7 @@ def search_courses(
 RANKING_COLUMNS = (
     Course.id, Course.sector, Course.nlqf, Course.nlqf_rank, Course.level, Course.price,
     Course.online, Course.modes_of_delivery, Course.start_dates, Course.search_title,
-    Course.search_body,
+    Course.search_body, Course.catalog_source,
 )  # fmt: skip
 LOCATION_COLUMNS = (
     CourseLocation.course_id, CourseLocation.place, CourseLocation.province,

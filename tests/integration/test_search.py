@@ -41,6 +41,7 @@ def course(cid: str, title: str, *, sector: str = "zorg", nlqf: str | None = "3"
         start_dates=kw.pop("starts", ["2027-01-15"]),
         keywords=kw.pop("keywords", []),
         source="test (verzonnen)",
+        catalog_source=kw.pop("catalog_source", None),
         online=int(bool({"online", "distance-learning"} & set(modes))),
     )
     c.locations.append(CourseLocation(place=place, province=province, lat=lat, lon=lon))
@@ -65,6 +66,9 @@ def courses() -> list[Course]:
         course("metsel-rdam", "Metselaar", sector="bouw", nlqf="2", where=("Rotterdam", "zuid-holland", ROTTERDAM)),
         course("kinderopvang", "Pedagogisch medewerker kinderopvang", sector="kinderopvang"),
         course("bso", "Cursus tussenschoolse opvang", sector="kinderopvang", nlqf=None, price=0),
+        # a post-hbo course: no level in DUO's hbo/wo register, but higher education all the same
+        course("posthbo", "Praktijkopleider (post-hbo)", sector="onderwijs", nlqf=None,
+               catalog_source="duo-ho"),
     ]  # fmt: skip
 
 
@@ -143,6 +147,11 @@ def test_the_typed_word_ranks_above_its_synonyms(catalog: Catalog) -> None:
         ("ehbo", {"starts_from": dt.date(2027, 1, 1)}, set()),
         ("heftruck", {"sectors": ("logistiek",)}, {"heftruck", "reach"}),
         ("heftruck", {"sectors": ("bouw",)}, set()),
+        ("informatica", {"higher_education": False}, set()),  # level 6: left out in SQL
+        ("praktijkopleider", {}, {"posthbo"}),
+        ("praktijkopleider", {"higher_education": False}, set()),  # by its source
+        ("lassen", {"higher_education": False}, {"lassen2", "lassen4"}),
+        ("heftruck", {"higher_education": False}, {"heftruck", "reach"}),  # no level: kept
     ],
 )
 def test_filters(catalog: Catalog, query: str, filters: dict, expected: set[str]) -> None:
