@@ -33,7 +33,9 @@ def test_free_text_conversation_from_greeting_to_results_and_adviser(stack) -> N
     assert "Wat doe je nu" in texts(stack.say(me, "ik wil een opleiding zoeken"))
     assert "sector" in texts(stack.say(me, "ik heb een ww uitkering"))
     assert "diploma" in texts(stack.say(me, "ik werk in de zorg"))
-    assert "Hoe oud" in texts(stack.say(me, "mbo 2"))
+    # mbo 4: up to mbo 3 the shipped catalog (hbo and wo) has nothing that fits, see
+    # test_up_to_mbo_3_the_bot_says_what_is_missing_and_shows_hbo_only_when_asked
+    assert "Hoe oud" in texts(stack.say(me, "mbo 4"))
     assert "Waar woon je" in texts(stack.say(me, "ik ben 45"))
     assert "liefst" in texts(stack.say(me, "Zwolle"))
 
@@ -154,17 +156,56 @@ def test_noise_always_gets_an_answer_with_a_next_step(stack, noise: str) -> None
     assert buttons(replies), f"no button to go on after {noise!r}: {texts(replies)}"
 
 
-def answer_by_buttons(stack, me: str) -> str:
+def answer_by_buttons(stack, me: str, level: str = "mbo4") -> str:
     for message in (
         "/start_profile",
         '/inform{"work_situation": "employed"}',
         '/inform{"sector": "zorg"}',
-        '/inform{"education_level": "mbo2"}',
+        f'/inform{{"education_level": "{level}"}}',
         '/inform{"age": "27-44"}',
         "Zwolle",
     ):
         stack.say(me, message)
     return texts(stack.say(me, '/inform{"goal": "switch"}'))
+
+
+def test_up_to_mbo_3_the_bot_says_what_is_missing_and_shows_hbo_only_when_asked(stack) -> None:
+    """The shipped catalog has only hbo and wo (no mbo update has run): someone with mbo 2 gets
+    no list of programmes they usually cannot enter, but the real routes, and hbo on request."""
+    me = new_sender()
+    results = stack.say(me, "/start_profile")
+    for message in (
+        '/inform{"work_situation": "ww"}',
+        '/inform{"sector": "zorg"}',
+        '/inform{"education_level": "mbo2"}',
+        '/inform{"age": "27-44"}',
+        "Zwolle",
+        '/inform{"goal": "switch"}',
+    ):
+        results = stack.say(me, message)
+    out = texts(results)
+    assert "Dit weet ik nu van je" in out and "Waarom:" not in out  # no course list
+    assert "alleen opleidingen van hogescholen en universiteiten" in out
+    assert "www.leerwerkloket.nl" in out and "mbo-school" in out and "gemeente" in out
+    assert "Wie kan je opleiding betalen" in out  # the schemes still come
+    for title in ("Naar Leerwerkloket", "Praat met adviseur", "Toch hbo tonen", "Iets veranderen"):
+        assert title in buttons(results), title
+
+    anyway = stack.say(me, '/ask_more{"course_scope": "ho"}')  # the button "Toch hbo tonen"
+    out = texts(anyway)
+    assert "Let op:" in out and "21 jaar" in out and out.count("Waarom:") >= 3
+    assert "Meer opleidingen" in buttons(anyway)
+    # Remembered for the conversation: a later search shows hbo and wo again, with the note.
+    later = texts(stack.say(me, "ik zoek een opleiding verpleegkunde"))
+    assert "Let op:" in later and "Verpleegkunde" in later and "Waarom:" in later
+
+    # A typed search at mbo 3 in a new conversation: the same honest answer, the button works.
+    other = new_sender()
+    answer_by_buttons(stack, other, level="mbo3")
+    typed = stack.say(other, "ik wil verpleegkunde studeren")
+    assert "alleen opleidingen van hogescholen" in texts(typed) and "Waarom:" not in texts(typed)
+    loket = texts(stack.say(other, '/ask_scheme{"scheme": "leerwerkloket"}'))
+    assert "Leerwerkloket" in loket and "gratis" in loket
 
 
 def test_questions_about_the_courses_shown_are_answered_from_their_records(stack) -> None:
@@ -200,7 +241,7 @@ def test_doubt_at_the_goal_question_is_the_answer(stack) -> None:
         "/start_profile",
         '/inform{"work_situation": "ww"}',
         '/inform{"sector": "logistiek"}',
-        '/inform{"education_level": "mbo3"}',
+        '/inform{"education_level": "mbo4"}',  # with results to show (the shipped hbo and wo)
         '/inform{"age": "45-56"}',
         "Tilburg",
     ):
@@ -255,11 +296,12 @@ def test_wished_work_is_searched_but_the_sector_stays_the_current_work(stack) ->
     assert "je wilt graag werken in: Zorg" in wish_only
     assert "In welk werk" in wish_only  # the sector question comes again
     assert "diploma" in texts(stack.say(me, "nu werk ik in de bouw"))
-    for message in ('/inform{"education_level": "mbo2"}', '/inform{"age": "27-44"}', "Zwolle"):
+    for message in ('/inform{"education_level": "mbo4"}', '/inform{"age": "27-44"}', "Zwolle"):
         stack.say(me, message)
     out = texts(stack.say(me, '/inform{"goal": "switch"}'))
     assert "Sector: Bouw" in out
-    first = out.split("Wie kan je opleiding betalen")[0].lower()
+    assert out.count("Waarom:") >= 3
+    first = out.split("Wie kan je opleiding betalen")[0].split("beste:")[1].lower()  # the courses
     assert any(w in first for w in ("zorg", "verpleeg", "welzijn")), first
 
 
