@@ -197,7 +197,7 @@ def test_up_to_mbo_3_the_bot_says_what_is_missing_and_shows_hbo_only_when_asked(
     assert "Meer opleidingen" in buttons(anyway)
     # Remembered for the conversation: a later search shows hbo and wo again, with the note.
     later = texts(stack.say(me, "ik zoek een opleiding verpleegkunde"))
-    assert "Let op:" in later and "Verpleegkunde" in later and "Waarom:" in later
+    assert "Let op:" in later and "verpleeg" in later.lower() and "Waarom:" in later
 
     # A typed search at mbo 3 in a new conversation: the same honest answer, the button works.
     other = new_sender()
