@@ -85,7 +85,7 @@ async def run_fault(fault: str, stack: Stack, conversations: int, think_s: float
     events: list[tuple[float, float | None]] = []  # (time, ms or None for an error)
     sent: dict[str, list[str]] = {}
     failed: dict[str, int] = {}
-    script = ["hallo", "/start_profile", "ik werk in de zorg", "mbo 2", "ik ben 45", "Zwolle",
+    script = ["hallo", "/start_profile", "ik werk in de zorg", "mbo 4", "ik ben 45", "Zwolle",
               "wie betaalt mijn opleiding", "ik zoek een cursus heftruck", "meer"]  # fmt: skip
     start = time.monotonic()
     until = start + seconds

@@ -47,7 +47,7 @@ BASE_REF = os.environ.get("BENCH_BASE_REF", "main")
 PG = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 SCRIPT = [
     "hallo", "/start_profile", '/inform{"work_situation": "employed"}', "ik werk in de zorg",
-    "mbo 2", "ik ben 45", "Zwolle", '/inform{"goal": "switch"}', "laat meer zien",
+    "mbo 4", "ik ben 45", "Zwolle", '/inform{"goal": "switch"}', "laat meer zien",
     "wie betaalt mijn opleiding", "ik zoek een cursus heftruck", "meer",
 ]  # fmt: skip
 TICKS = os.sysconf("SC_CLK_TCK")

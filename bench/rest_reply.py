@@ -22,7 +22,7 @@ import requests
 # A profile conversation, then questions that keep it going without ending it.
 OPENING = [
     "hallo", "/start_profile", '/inform{"work_situation": "employed"}', "ik werk in de zorg",
-    "mbo 2", "ik ben 45", "Zwolle", '/inform{"goal": "switch"}',
+    "mbo 4", "ik ben 45", "Zwolle", '/inform{"goal": "switch"}',
 ]  # fmt: skip
 LOOP = ["laat meer zien", "wie betaalt mijn opleiding", "ik zoek een cursus heftruck", "meer"]
 

@@ -193,7 +193,7 @@ def test_up_to_mbo_3_the_bot_says_what_is_missing_and_shows_hbo_only_when_asked(
 
     anyway = stack.say(me, '/ask_more{"course_scope": "ho"}')  # the button "Toch hbo tonen"
     out = texts(anyway)
-    assert "Let op:" in out and "21 jaar" in out and out.count("Waarom:") >= 3
+    assert "Let op:" in out and out.count("Waarom:") >= 3
     assert "Meer opleidingen" in buttons(anyway)
     # Remembered for the conversation: a later search shows hbo and wo again, with the note.
     later = texts(stack.say(me, "ik zoek een opleiding verpleegkunde"))
