@@ -28,7 +28,7 @@ from actions.common import (
 )
 from actions.courses import ORDINALS
 from actions.profile import clauses
-from actions.search import course_values
+from actions.search import ActionSearchCourses, course_values
 from bot.careers.data import Occupation
 from bot.careers.demand import Fact
 from bot.careers.match import Suggestion
@@ -368,9 +368,10 @@ class ActionExplainWork(Action):
         """Courses for the work, from the catalog's search: its name, its other names, then
         what is left to learn; the first topic with results counts."""
         profile = dataclasses.replace(profile_from(tracker), goal="switch")
+        filters = ActionSearchCourses().fit_filters(tracker)  # up to mbo 3: no hbo or wo list
         for topic in course_topics(target, learn):
             result = await call_store(
-                common.catalog().search, profile, topic, 0, settings().results_per_page
+                common.catalog().search, profile, topic, 0, settings().results_per_page, filters
             )
             if result.hits:
                 return topic, result.hits

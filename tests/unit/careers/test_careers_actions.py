@@ -18,6 +18,7 @@ from actions.careers import (
 from actions.common import profile_from, render
 from bot.careers.build import ATTRIBUTION_NL
 from bot.catalog.profile import UNKNOWN
+from bot.catalog.search import CourseFilters, is_higher_education
 
 
 @pytest.fixture
@@ -204,13 +205,39 @@ def test_a_chosen_work_with_courses_from_the_catalog(by_label, use_catalog) -> N
     assert found["work_viewed"] == [tram.id]
     # The courses are what the catalog's search returns for the first topic that has any.
     profile = dataclasses.replace(profile_from(tracker), goal="switch")
-    expected = catalog.search(profile, found.get("search_topic"), 0, 3).hits
+    fit = CourseFilters(higher_education=False)  # mbo 2: no hbo or wo programmes
+    expected = catalog.search(profile, found.get("search_topic"), 0, 3, fit).hits
     if expected:
         assert responses(messages)[1:] == ["utter_work_courses_intro"] + ["utter_course_result"] * len(expected)  # fmt: skip
         assert found["last_results"] == [h.course.id for h in expected]
         assert [m["title"] for m in messages[2:]] == [h.course.title for h in expected]
     else:
         assert responses(messages)[1:] == ["utter_work_no_courses"]
+
+
+@pytest.mark.parametrize("level", ["2", "4"])
+def test_courses_for_a_work_fit_the_persons_level(by_label, use_catalog, level: str) -> None:
+    """Up to mbo 3 no hbo or wo programmes for a work (the shipped catalog has only those):
+    the person hears that an adviser or the Leerwerkloket can search with them. From mbo 4 on
+    the programmes are shown."""
+    teacher = by_label("leraar basisonderwijs")
+    slots = {"current_occupation": by_label("kok").id, "work_options": [teacher.id],
+             "education_level": level}  # fmt: skip
+    tracker = make_tracker(
+        slots,
+        text=f'/choose_work{{"work_option": "{teacher.id}"}}',
+        intent="choose_work",
+        entities=[{"entity": "work_option", "value": teacher.id}],
+    )
+    messages, events = run_action(ActionExplainWork(), tracker)
+    if level == "2":
+        assert responses(messages)[1:] == ["utter_work_no_courses"]
+        assert "last_results" not in slot_values(events)
+    else:
+        shown = [m for m in messages if m.get("response") == "utter_course_result"]
+        ids = slot_values(events)["last_results"]
+        assert shown and len(ids) == len(shown)
+        assert all(is_higher_education(c) for c in use_catalog.courses(ids))
 
 
 @pytest.mark.parametrize(
