@@ -211,7 +211,7 @@ class WhatsAppInput(InputChannel):
         settings: Settings,
         *,
         retry: RetryPolicy | None = None,
-        lease_s: float = 120.0,
+        lease_s: float = 30.0,
         timeout_s: float = 90.0,
         sweep_s: float = 30.0,
         max_attempts: int = 5,

@@ -234,21 +234,30 @@ class WhatsAppStore:
                 .values(state="pending", not_before=utcnow() + dt.timedelta(seconds=delay_s))
             )
 
-    def senders_with_work(self, lease_s: float) -> list[str]:
-        """Senders with pending messages or with a claim older than the lease (a crashed worker)."""
-        stale = utcnow() - dt.timedelta(seconds=lease_s)
+    def renew_claim(self, row_id: int, attempts: int) -> bool:
+        """Keep a claim while its message is worked on; False when the claim is no longer ours
+        (it ran out and another worker took the message: `attempts` moved on)."""
+        with session_scope(self.sessions) as session:
+            renewed = session.execute(
+                update(WhatsAppInbox)
+                .where(
+                    WhatsAppInbox.id == row_id,
+                    WhatsAppInbox.state == "processing",
+                    WhatsAppInbox.attempts == attempts,
+                )
+                .values(claimed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        return renewed == 1
+
+    def senders_with_work(self) -> list[str]:
+        """Senders with pending or claimed messages. A claim is listed too: when its worker died
+        (its claim is no longer renewed), `claim_next` says when the lease ends and the sender's
+        task looks again then, instead of at the next sweep."""
         with session_scope(self.sessions) as session:
             rows = session.execute(
                 select(WhatsAppInbox.pseudonym)
-                .where(
-                    or_(
-                        WhatsAppInbox.state == "pending",
-                        and_(
-                            WhatsAppInbox.state == "processing",
-                            WhatsAppInbox.claimed_at < stale,
-                        ),
-                    )
-                )
+                .where(WhatsAppInbox.state.in_(("pending", "processing")))
                 .group_by(WhatsAppInbox.pseudonym)
                 .order_by(func.min(WhatsAppInbox.id))
             ).all()

@@ -110,16 +110,15 @@ def whatsapp_graph() -> Iterator[FakeGraph]:
         yield graph
 
 
-@contextlib.contextmanager
-def running_stack(
-    tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph, office_hours: str
-) -> Iterator[Stack]:
-    """`python -m bot run` on free ports with its own var/, stopped with SIGTERM afterwards."""
-    if not MODEL.exists():
-        pytest.fail("No trained model in models/; run `make test` (it trains first).")
-    var_dir = tmp_path_factory.mktemp("stack") / "var"
-    ports = {name: free_port() for name in ("RASA", "ACTIONS", "WEB")}
-    site_port = free_port()
+def stack_environment(
+    var_dir: Path,
+    ports: dict[str, int],
+    site_port: int,
+    whatsapp_graph: FakeGraph,
+    office_hours: str,
+) -> dict[str, str]:
+    """The environment of a test stack: its own ports and var/ (SQLite databases in it),
+    WhatsApp pointed at the fake Graph API, advisers at work in `office_hours`."""
     env = dict(os.environ)
     env.update({f"OVERSTAP_{name}_PORT": str(port) for name, port in ports.items()})
     env["OVERSTAP_ALLOWED_ORIGINS"] = (
@@ -145,6 +144,20 @@ def running_stack(
             "OVERSTAP_RATE_CONVERSATION_PER_MINUTE": "10000",
         }
     )
+    return env
+
+
+@contextlib.contextmanager
+def running_stack(
+    tmp_path_factory: pytest.TempPathFactory, whatsapp_graph: FakeGraph, office_hours: str
+) -> Iterator[Stack]:
+    """`python -m bot run` on free ports with its own var/, stopped with SIGTERM afterwards."""
+    if not MODEL.exists():
+        pytest.fail("No trained model in models/; run `make test` (it trains first).")
+    var_dir = tmp_path_factory.mktemp("stack") / "var"
+    ports = {name: free_port() for name in ("RASA", "ACTIONS", "WEB")}
+    site_port = free_port()
+    env = stack_environment(var_dir, ports, site_port, whatsapp_graph, office_hours)
     output = var_dir.parent / "run-output.txt"
     with open(output, "wb") as out:
         process = subprocess.Popen(

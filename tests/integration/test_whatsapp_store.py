@@ -132,9 +132,36 @@ def test_a_claimed_message_blocks_the_next_until_its_lease_ends(store: WhatsAppS
             .where(WhatsAppInbox.id == first.row.id)
             .values(claimed_at=dt.datetime(2000, 1, 1))
         )
-    assert store.senders_with_work(lease_s=60) == [pseudonym]
+    assert store.senders_with_work() == [pseudonym]
     again = store.claim_next(pseudonym, lease_s=60)
     assert again.row.id == first.row.id and again.row.attempts == 2
+
+
+def test_a_renewed_claim_holds_and_a_lost_one_is_not_renewed(store: WhatsAppStore) -> None:
+    store.accept(parse(text_payload("bericht", "wamid.renew.1", timestamp=1)))
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    first = store.claim_next(pseudonym, lease_s=60).row
+
+    def age_claim() -> None:
+        with session_scope(store.sessions) as session:
+            session.execute(
+                update(WhatsAppInbox)
+                .where(WhatsAppInbox.id == first.id)
+                .values(claimed_at=dt.datetime(2000, 1, 1))
+            )
+
+    age_claim()
+    assert store.renew_claim(first.id, first.attempts)  # the worker is alive: renewed
+    assert store.senders_with_work() == [pseudonym]  # claimed: looked at when the lease ends
+    assert store.claim_next(pseudonym, lease_s=60).row is None
+    age_claim()  # not renewed: its worker died
+    taken = store.claim_next(pseudonym, lease_s=60).row
+    assert taken.id == first.id and taken.attempts == 2
+    assert not store.renew_claim(first.id, first.attempts)  # the old worker's claim is gone
+    assert store.renew_claim(taken.id, taken.attempts)
+    store.finish(taken.id)
+    assert not store.renew_claim(taken.id, taken.attempts)
+    assert store.senders_with_work() == []
 
 
 def test_a_retry_waits_and_keeps_its_place(store: WhatsAppStore) -> None:
