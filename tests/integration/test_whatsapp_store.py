@@ -49,6 +49,29 @@ def test_a_redelivered_message_is_stored_once(store: WhatsAppStore) -> None:
     assert list(store.inbox_states().values()) == ["pending"]
 
 
+def test_another_message_under_a_known_id_is_stored_and_its_redelivery_is_not(
+    store: WhatsAppStore,
+) -> None:
+    """Meta's webhook examples of a button reply and of a photo share one id: the photo is not a
+    redelivery of the button reply."""
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    button = parse(load("button_reply.json"))
+    photo_payload = load("image.json")
+    shared = button.messages[0].message_id
+    photo_payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = shared
+    photo = parse(photo_payload)
+    assert store.accept(button) == [pseudonym]
+    assert store.accept(photo) == [pseudonym]  # same id, same time, another kind of message
+    assert store.accept(photo) == [] and store.accept(button) == []  # redeliveries: nothing new
+    states = store.inbox_states()
+    assert len(states) == 2 and shared in states
+    first = store.claim_next(pseudonym, lease_s=60).row
+    store.finish(first.id)
+    second = store.claim_next(pseudonym, lease_s=60).row
+    assert {first.kind, second.kind} == {"payload", "not_text"}
+    assert second.message_id.startswith(shared + "#")
+
+
 def test_ten_simultaneous_deliveries_store_one_message(store: WhatsAppStore) -> None:
     notification = parse(load("text.json"))
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -278,7 +301,8 @@ def test_purge_deletes_handled_messages_and_statuses_after_the_retention(
     assert (purged.inbox, purged.statuses, purged.contacts) == (2, 1, 0)
     assert store.inbox_states() == {"wamid.keep.2": "done", "wamid.keep.4": "pending"}
     assert store.status_of("wamid.out.old") is None and store.status_of("wamid.out.new")
-    assert store.accept(parse(text_payload("x", "wamid.keep.2"))) == []  # still deduplicated
+    redelivered = parse(text_payload("bericht 2", "wamid.keep.2", timestamp=2))
+    assert store.accept(redelivered) == []  # still deduplicated
     assert store.purge(inbox_days=30, contact_days=90) == Purged()  # nothing left to do
 
 
