@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import MODEL, Stack, free_port, stack_environment
+from stacks import MODEL, Stack, free_port, stack_environment
 from test_whatsapp_conversation import Person, texts
 from whatsapp_fakes import FakeGraph, sign, text_payload
 
