@@ -192,8 +192,8 @@ class Settings:
     )
     redis_url: str = setting(
         "",
-        "Redis for the Rasa lock store and for socket.io between Rasa instances (needed with "
-        "more than one Rasa instance or worker); empty = in memory.",
+        "Redis for the Rasa lock store, socket.io and the rate limits between Rasa instances "
+        "(needed with more than one Rasa instance or worker); empty = in memory.",
         "storage",
         note="redis://[:password@]host[:port][/db]; rediss:// for TLS.",
     )

@@ -15,7 +15,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.faults import TurnAborted, persons_turn
-from bot.channels.limits import Limits, request_address
+from bot.channels.limits import AnyLimits, LimitsUnavailable, limits_for, request_address
 from bot.channels.texts import texts
 from bot.handoff import contact
 from bot.nlp.redact import redact
@@ -71,11 +71,16 @@ def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable
     return handle
 
 
-def limited(limits: Limits, request: Request) -> Optional[HTTPResponse]:
-    """HTTP 429 with the Dutch message when the sender or the address is over its limit."""
+async def limited(limits: AnyLimits, request: Request) -> Optional[HTTPResponse]:
+    """HTTP 429 with the Dutch message when the sender or the address is over its limit; the
+    Dutch "not now" when the limits cannot be counted (their Redis is away), as when the lock
+    store's Redis is away."""
     body = request.json if isinstance(request.json, dict) else {}
     sender = str(body.get("sender") or "default")
-    wait = limits.check(sender, request_address(request))
+    try:
+        wait = await limits.take(sender, request_address(request))
+    except LimitsUnavailable:
+        return response.json([{"recipient_id": sender, "text": texts().unavailable}])
     if wait <= 0:
         return None
     return response.json(
@@ -100,7 +105,7 @@ class RestInput(RasaRestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        limits = Limits.from_settings(Settings.from_env())
+        limits = limits_for(Settings.from_env())
         webhook = super().blueprint(guarded(on_new_message))
 
         @webhook.on_request
@@ -112,7 +117,7 @@ class RestInput(RasaRestInput):
             problem = invalid_body(request)
             if problem:
                 return response.json({"error": problem}, status=400)
-            return limited(limits, request)
+            return await limited(limits, request)
 
         return webhook
 

@@ -31,7 +31,7 @@ from socketio import AsyncServer
 
 from bot.channels.cluster import client_manager
 from bot.channels.faults import TurnAborted, persons_turn
-from bot.channels.limits import Limits, request_address
+from bot.channels.limits import LimitsUnavailable, limits_for, request_address
 from bot.channels.messages import bot_message, clean_metadata
 from bot.channels.session import new_session_id, sign_session, verify_session
 from bot.channels.texts import texts
@@ -101,7 +101,7 @@ class SocketIOInput(InputChannel):
             # engine.io's own body limit (1 MB by default), for polling and websocket frames
             max_http_buffer_size=self.settings.chat_max_body_kb * 1024,
         )
-        limits = Limits.from_settings(self.settings)
+        limits = limits_for(self.settings)
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
         secret = self.settings.secret_key
@@ -136,7 +136,12 @@ class SocketIOInput(InputChannel):
                 logger.warning("socket.io message without a session; ignored")
                 return
             output_channel = WidgetOutput(sio, self.bot_message_evt)
-            if limits.check(session_id, (session or {}).get("address")) > 0:
+            try:
+                wait = await limits.take(session_id, (session or {}).get("address"))
+            except LimitsUnavailable:  # Redis is away: not taken, as the lock store does
+                await output_channel.send_response(session_id, {"text": texts().unavailable})
+                return
+            if wait > 0:
                 await output_channel.send_response(session_id, {"text": texts().too_many_messages})
                 return
             data = data if isinstance(data, dict) else {}

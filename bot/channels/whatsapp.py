@@ -30,7 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.faults import TurnAborted, persons_turn
-from bot.channels.limits import Limits
+from bot.channels.limits import limits_for
 from bot.channels.texts import texts as channel_texts
 from bot.console.avg import ERASED_KEY, delete_app_rows
 from bot.db import create_engine
@@ -211,7 +211,7 @@ class WhatsAppInput(InputChannel):
         settings: Settings,
         *,
         retry: RetryPolicy | None = None,
-        lease_s: float = 120.0,
+        lease_s: float = 30.0,
         timeout_s: float = 90.0,
         sweep_s: float = 30.0,
         max_attempts: int = 5,
@@ -240,7 +240,7 @@ class WhatsAppInput(InputChannel):
         self.store: WhatsAppStore | None = None
         self.worker: InboxWorker | None = None
         self.app: Sanic | None = None
-        self.limits = Limits.from_settings(settings)
+        self.limits = limits_for(settings)
         self._limit_notices: dict[str, float] = {}  # pseudonym -> when last told to wait
 
     def __repr__(self) -> str:
@@ -324,7 +324,9 @@ class WhatsAppInput(InputChannel):
     ) -> None:
         assert self.store is not None
         output = WhatsAppOutput(self.graph, self.store, inbound_id=row.message_id)
-        if self.limits.check(row.pseudonym) > 0:
+        # Redis away (LimitsUnavailable): the worker tries the message again later, as when
+        # the lock store cannot take it.
+        if await self.limits.take(row.pseudonym) > 0:
             await self._tell_to_wait(row.pseudonym, output)
             return
         if row.kind == "not_text":

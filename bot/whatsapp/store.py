@@ -2,7 +2,8 @@
 
 Everything here is synchronous SQLAlchemy (2.0 style); the channel calls it in a thread so the
 event loop never waits on the database. Correctness rests on the database, not on one process:
-the UNIQUE message_id makes a redelivery a no-op, a claim is a conditional UPDATE on a version
+the UNIQUE message_id makes a redelivery a no-op (only a redelivery: another message under a
+known id is stored too, see `_another_under_known_id`), a claim is a conditional UPDATE on a version
 (the attempt counter), and a status only moves forward through a conditional UPDATE. Nothing is
 kept for ever: `purge` deletes what the retention settings no longer allow.
 """
@@ -10,6 +11,8 @@ kept for ever: `purge` deletes what the retention settings no longer allow.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +34,8 @@ from bot.whatsapp.models import (
     WhatsAppSendError,
 )
 from bot.whatsapp.webhook import Inbound, Notification, StatusEvent
+
+logger = logging.getLogger(__name__)
 
 WINDOW_CLOSED = 131047  # more than 24 hours since the person last wrote: only templates allowed
 # A status only moves to a higher rank: read never becomes delivered again.
@@ -111,25 +116,48 @@ class WhatsAppStore:
             for inbound in notification.messages:
                 pseudonym = self._contact(session, inbound)
                 text = redact(inbound.text[:MAX_MESSAGE_CHARS]) if inbound.text else None
-                inserted = _insert_ignore(
-                    session,
-                    WhatsAppInbox,
-                    {
-                        "message_id": inbound.message_id,
-                        "pseudonym": pseudonym,
-                        "kind": inbound.kind,
-                        "text": text,
-                        "sent_at": inbound.sent_at,
-                        "state": "pending",
-                        "attempts": 0,
-                        "received_at": utcnow(),
-                    },
-                )
+                values = {
+                    "message_id": inbound.message_id,
+                    "pseudonym": pseudonym,
+                    "kind": inbound.kind,
+                    "text": text,
+                    "sent_at": inbound.sent_at,
+                    "state": "pending",
+                    "attempts": 0,
+                    "received_at": utcnow(),
+                }
+                inserted = _insert_ignore(session, WhatsAppInbox, values)
+                if not inserted:
+                    inserted = self._another_under_known_id(session, values)
                 if inserted and pseudonym not in senders:
                     senders.append(pseudonym)
             for status in notification.statuses:
                 self._status(session, status)
         return senders
+
+    @staticmethod
+    def _another_under_known_id(session: Session, values: dict[str, Any]) -> int:
+        """Store a message whose id is known already but whose sender, time or kind differ.
+
+        Meta delivers a message again with all of it the same. A different message under a
+        known id is not a redelivery: Meta's own webhook examples of different message types
+        share one id and one timestamp (the reference's example values), so a photo posted
+        after a button reply from those examples got no answer at all. It is stored under the id
+        with a suffix made from what differs, the same each time, so its own redeliveries stay
+        one message. Returns the rows inserted, as `_insert_ignore`.
+        """
+        known = session.execute(
+            select(WhatsAppInbox.pseudonym, WhatsAppInbox.sent_at, WhatsAppInbox.kind).where(
+                WhatsAppInbox.message_id == values["message_id"]
+            )
+        ).first()
+        this = (values["pseudonym"], values["sent_at"], values["kind"])
+        if known is None or tuple(known) == this:
+            return 0  # a redelivery (or purged meanwhile: then it was handled long ago)
+        logger.warning("WhatsApp: a known message id came with another message; stored as new")
+        digest = hashlib.sha256("|".join(map(str, this)).encode()).hexdigest()[:16]
+        other_id = f"{values['message_id'][:180]}#{digest}"
+        return _insert_ignore(session, WhatsAppInbox, {**values, "message_id": other_id})
 
     def _contact(self, session: Session, inbound: Inbound) -> str:
         """The sender's pseudonym; creates or refreshes the contact with its encrypted address."""
@@ -234,21 +262,30 @@ class WhatsAppStore:
                 .values(state="pending", not_before=utcnow() + dt.timedelta(seconds=delay_s))
             )
 
-    def senders_with_work(self, lease_s: float) -> list[str]:
-        """Senders with pending messages or with a claim older than the lease (a crashed worker)."""
-        stale = utcnow() - dt.timedelta(seconds=lease_s)
+    def renew_claim(self, row_id: int, attempts: int) -> bool:
+        """Keep a claim while its message is worked on; False when the claim is no longer ours
+        (it ran out and another worker took the message: `attempts` moved on)."""
+        with session_scope(self.sessions) as session:
+            renewed = session.execute(
+                update(WhatsAppInbox)
+                .where(
+                    WhatsAppInbox.id == row_id,
+                    WhatsAppInbox.state == "processing",
+                    WhatsAppInbox.attempts == attempts,
+                )
+                .values(claimed_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        return renewed == 1
+
+    def senders_with_work(self) -> list[str]:
+        """Senders with pending or claimed messages. A claim is listed too: when its worker died
+        (its claim is no longer renewed), `claim_next` says when the lease ends and the sender's
+        task looks again then, instead of at the next sweep."""
         with session_scope(self.sessions) as session:
             rows = session.execute(
                 select(WhatsAppInbox.pseudonym)
-                .where(
-                    or_(
-                        WhatsAppInbox.state == "pending",
-                        and_(
-                            WhatsAppInbox.state == "processing",
-                            WhatsAppInbox.claimed_at < stale,
-                        ),
-                    )
-                )
+                .where(WhatsAppInbox.state.in_(("pending", "processing")))
                 .group_by(WhatsAppInbox.pseudonym)
                 .order_by(func.min(WhatsAppInbox.id))
             ).all()

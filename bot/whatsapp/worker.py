@@ -2,9 +2,14 @@
 in order, while different senders are handled side by side.
 
 The webhook only stores a message and kicks the sender's task; the task claims the sender's
-oldest unfinished message in the database, hands it to the bot, and marks it done. A sweep (at
-start and every `sweep_s`) kicks every sender with work left: messages stored while the bot was
-down or slow, retries that are due, and claims of a worker that died (older than `lease_s`).
+oldest unfinished message in the database, hands it to the bot, and marks it done. While the
+bot works on it the claim is renewed every `lease_s / 3`; a claim that is not renewed (its
+process was killed mid-turn) is free again after `lease_s`, and the turn runs again: replies
+the person already has are not sent twice (bot/channels/whatsapp.py). A sweep (at start and
+every `sweep_s`) kicks every sender with work left: messages stored while the bot was down or
+slow, retries that are due, and claims of a worker that died, looked at again when their lease
+ends. With a lease of two minutes and no renewal, the rest of a turn interrupted by a `kill -9`
+came two and a half minutes after the restart, and the person's new messages waited behind it.
 Beside it, `purge` (the retention purge of the store) runs at start and every `purge_s`.
 """
 
@@ -30,7 +35,7 @@ class InboxWorker:
         handle: Handler,
         give_up: Handler,
         *,
-        lease_s: float = 120.0,
+        lease_s: float = 30.0,
         timeout_s: float = 90.0,
         sweep_s: float = 30.0,
         max_attempts: int = 5,
@@ -38,8 +43,6 @@ class InboxWorker:
         purge: Purge | None = None,
         purge_s: float = 3600.0,
     ):
-        if timeout_s >= lease_s:
-            raise ValueError("timeout_s must be shorter than lease_s")
         self.store = store
         self.handle = handle
         self.give_up = give_up
@@ -110,7 +113,7 @@ class InboxWorker:
     async def _sweep_forever(self) -> None:
         while True:
             try:
-                senders = await asyncio.to_thread(self.store.senders_with_work, self.lease_s)
+                senders = await asyncio.to_thread(self.store.senders_with_work)
             except Exception as exc:  # noqa: BLE001 - the database may be down for a while
                 logger.warning("WhatsApp inbox sweep failed: %s", type(exc).__name__)
             else:
@@ -155,6 +158,24 @@ class InboxWorker:
             self._active.pop(pseudonym, None)
 
     async def _run(self, row: Claimed) -> None:
+        renewing = asyncio.get_running_loop().create_task(self._keep_claim(row))
+        try:
+            await self._handle(row)
+        finally:
+            renewing.cancel()
+
+    async def _keep_claim(self, row: Claimed) -> None:
+        """Renew the claim while the bot works on the message, so that only a dead worker's
+        claim runs out."""
+        while True:
+            await asyncio.sleep(self.lease_s / 3)
+            try:
+                if not await asyncio.to_thread(self.store.renew_claim, row.id, row.attempts):
+                    return  # finished meanwhile, or no longer ours
+            except Exception as exc:  # noqa: BLE001 - the database may be down for a moment
+                logger.warning("WhatsApp inbox claim not renewed: %s", type(exc).__name__)
+
+    async def _handle(self, row: Claimed) -> None:
         try:
             await asyncio.wait_for(self.handle(row), self.timeout_s)
         except asyncio.CancelledError:

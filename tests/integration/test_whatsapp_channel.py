@@ -555,6 +555,30 @@ def test_after_the_last_attempt_the_person_hears_something_went_wrong(
     assert len(bot.received) == 3
 
 
+def test_a_slow_turn_keeps_its_claim_and_a_second_instance_does_not_take_it(
+    tmp_path: Path, graph: FakeGraph
+) -> None:
+    """Two instances on one database (run-prod) with a lease far shorter than the turn: the
+    claim is renewed while the bot works, so the other instance never runs the message too."""
+
+    async def slow(message: Any) -> None:
+        await asyncio.sleep(2.0)
+        await echo(message)
+
+    settings = settings_for(tmp_path, graph)
+    options = {"lease_s": 0.6, "timeout_s": 5.0}
+    with (
+        ChannelServer(settings, slow, **options) as one,
+        ChannelServer(settings, slow, **options) as two,
+    ):
+        assert one.post(text_payload("langzaam", "wamid.slow.1")).status_code == 200
+        graph.wait_for(1)
+        one.wait_until(one.settled)
+        time.sleep(1.0)  # the other instance's sweeps (every 0.2 s) had every chance
+    assert len(one.received) + len(two.received) == 1
+    assert [visible_text(b) for b in graph.sent()] == ["Je zei: langzaam"]
+
+
 def test_acknowledged_messages_survive_a_restart(tmp_path: Path, graph: FakeGraph) -> None:
     hold = {"event": None}
 

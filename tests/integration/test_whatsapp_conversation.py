@@ -199,25 +199,86 @@ def test_profile_conversation_from_greeting_to_results_and_adviser(stack) -> Non
     assert me.phone not in stored and me.phone not in "\n".join(senders)
 
 
+def sample_button_reply(person: Person, sent_at: int) -> dict:
+    """Meta's interactive button_reply example (button_reply.json) from this person, tapping
+    "Ja, we beginnen" (its id is the payload the bot sent)."""
+    button = interactive_payload("button_reply", "/start_profile", "Ja, we beginnen", "x")
+    value = button["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = person.phone
+    value["messages"][0].update(
+        {"from": person.phone, "timestamp": str(sent_at), "id": f"wamid.it.{uuid.uuid4().hex}"}
+    )
+    return button
+
+
+def sample_photo(person: Person, sent_at: int | None = None) -> dict:
+    """Meta's image example (image.json, with its caption) from this person; its own timestamp
+    (1739321024, February 2025) unless another is given."""
+    photo = load("image.json")
+    value = photo["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = person.phone
+    value["messages"][0].update({"from": person.phone, "id": f"wamid.it.{uuid.uuid4().hex}"})
+    if sent_at is not None:
+        value["messages"][0]["timestamp"] = str(sent_at)
+    return photo
+
+
+def in_one_post(*payloads: dict) -> dict:
+    """The messages of several examples in one webhook POST, in this order (Meta batches)."""
+    batch = json.loads(json.dumps(payloads[0]))
+    messages = batch["entry"][0]["changes"][0]["value"]["messages"]
+    for payload in payloads[1:]:
+        messages += payload["entry"][0]["changes"][0]["value"]["messages"]
+    return batch
+
+
+def post_all(person: Person, payload: dict) -> list[dict]:
+    """Post one webhook POST, wait until each of its messages is handled; the new replies."""
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body)}
+    answer = requests.post(person.stack.whatsapp_url, data=body, headers=headers, timeout=30)
+    assert answer.status_code == 200, answer.text
+    for message in payload["entry"][0]["changes"][0]["value"]["messages"]:
+        person._wait_processed(message["id"])
+    time.sleep(1)  # a reply sent after the row was marked done would show up by now
+    return person._new_replies()
+
+
 def test_meta_sample_photo_dated_before_a_handled_button_reply_gets_the_text_only_reply(
     stack,
 ) -> None:
     """Meta's own sample payloads as they come: the photo (image.json) carries an older
     timestamp than a button reply of the same person that was handled already."""
     me = Person(stack)
-    button = interactive_payload("button_reply", "/start_profile", "Ja, we beginnen", "x")
-    value = button["entry"][0]["changes"][0]["value"]
-    value["contacts"][0]["wa_id"] = me.phone
-    value["messages"][0].update(
-        {"from": me.phone, "timestamp": str(int(time.time())), "id": f"wamid.it.{uuid.uuid4().hex}"}
+    assert "Wat doe je nu" in texts(post_all(me, sample_button_reply(me, int(time.time()))))
+    photo = sample_photo(me)
+    sent_at = int(photo["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"])
+    assert sent_at < int(time.time()) - 86400  # dated before the button reply
+    assert [visible_text(r) for r in post_all(me, photo)] == [channel_texts().not_text_reply]
+    # The conversation goes on where the button reply left it.
+    assert "sector" in texts(me.say("ik heb een ww uitkering"))
+
+
+@pytest.mark.parametrize(
+    "photo_first", [False, True], ids=["button-then-photo", "photo-then-button"]
+)
+def test_meta_samples_in_one_post_a_photo_dated_before_the_button_reply_is_answered_once(
+    stack, photo_first: bool
+) -> None:
+    """Both examples in one webhook POST, in either order, the photo dated a minute before the
+    button reply: the inbox works by Meta's timestamp, so the photo comes first either way."""
+    me = Person(stack)
+    now = int(time.time())
+    button, photo = sample_button_reply(me, now), sample_photo(me, now - 60)
+    replies = post_all(
+        me, in_one_post(photo, button) if photo_first else in_one_post(button, photo)
     )
-    assert "Wat doe je nu" in texts(me._post(button))
-    photo = load("image.json")
-    value = photo["entry"][0]["changes"][0]["value"]
-    value["contacts"][0]["wa_id"] = me.phone
-    value["messages"][0].update({"from": me.phone, "id": f"wamid.it.{uuid.uuid4().hex}"})
-    assert int(value["messages"][0]["timestamp"]) < int(time.time()) - 86400  # dated before
-    assert [visible_text(r) for r in me._post(photo)] == [channel_texts().not_text_reply]
+    seen = [visible_text(r) for r in replies]
+    assert seen.count(channel_texts().not_text_reply) == 1
+    assert seen[0] == channel_texts().not_text_reply  # the older message is answered first
+    assert "Wat doe je nu" in "\n".join(seen[1:])  # then the button reply, once
+    assert "\n".join(seen).count("Wat doe je nu") == 1
+    assert "sector" in texts(me.say("ik heb een ww uitkering"))
 
 
 def test_with_the_graph_api_down_messages_are_taken_and_replies_come_later_once(stack) -> None:
@@ -265,3 +326,43 @@ def test_with_the_graph_api_down_messages_are_taken_and_replies_come_later_once(
     assert "computerprogramma" in texts(delivered)
     bodies = [json.dumps(b, sort_keys=True) for b in delivered]
     assert len(bodies) == len(set(bodies))  # each reply once
+
+
+# The example value of <WHATSAPP_MESSAGE_ID> in Meta's webhook reference, on the pages of several
+# message types (interactive replies, message echoes), with the same example timestamp.
+META_EXAMPLE_ID = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA="
+
+
+def test_meta_samples_sharing_one_id_a_photo_after_a_handled_button_reply_is_answered_once(
+    stack,
+) -> None:
+    """Found by trying Meta's own examples: the button reply (dated now) was handled, then the
+    photo example, dated before it and under the same example id, got no answer at all: it
+    was taken for Meta delivering the button reply again."""
+    me = Person(stack)
+    button = sample_button_reply(me, int(time.time()))
+    button["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = META_EXAMPLE_ID
+    assert "Wat doe je nu" in texts(post_all(me, button))
+    photo = sample_photo(me)
+    photo["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = META_EXAMPLE_ID
+    body = json.dumps(photo).encode()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body)}
+    for _ in range(2):  # the photo, and Meta delivering it again
+        answer = requests.post(stack.whatsapp_url, data=body, headers=headers, timeout=30)
+        assert answer.status_code == 200
+    deadline = time.monotonic() + TURN_TIMEOUT_S
+    while not (replies := me._new_replies()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)  # a second answer would be out by now
+    replies += me._new_replies()
+    assert [visible_text(r) for r in replies] == [channel_texts().not_text_reply]
+    assert "sector" in texts(me.say("ik heb een ww uitkering"))  # the conversation goes on
+    db = sqlite3.connect(stack.var_dir / "overstap.db")
+    try:
+        rows = db.execute(
+            "SELECT kind, state FROM whatsapp_inbox WHERE message_id LIKE ? ORDER BY id",
+            (META_EXAMPLE_ID + "%",),
+        ).fetchall()
+    finally:
+        db.close()
+    assert rows == [("payload", "done"), ("not_text", "done")]

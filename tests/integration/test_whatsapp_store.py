@@ -49,6 +49,29 @@ def test_a_redelivered_message_is_stored_once(store: WhatsAppStore) -> None:
     assert list(store.inbox_states().values()) == ["pending"]
 
 
+def test_another_message_under_a_known_id_is_stored_and_its_redelivery_is_not(
+    store: WhatsAppStore,
+) -> None:
+    """Meta's webhook examples of a button reply and of a photo share one id: the photo is not a
+    redelivery of the button reply."""
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    button = parse(load("button_reply.json"))
+    photo_payload = load("image.json")
+    shared = button.messages[0].message_id
+    photo_payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = shared
+    photo = parse(photo_payload)
+    assert store.accept(button) == [pseudonym]
+    assert store.accept(photo) == [pseudonym]  # same id, same time, another kind of message
+    assert store.accept(photo) == [] and store.accept(button) == []  # redeliveries: nothing new
+    states = store.inbox_states()
+    assert len(states) == 2 and shared in states
+    first = store.claim_next(pseudonym, lease_s=60).row
+    store.finish(first.id)
+    second = store.claim_next(pseudonym, lease_s=60).row
+    assert {first.kind, second.kind} == {"payload", "not_text"}
+    assert second.message_id.startswith(shared + "#")
+
+
 def test_ten_simultaneous_deliveries_store_one_message(store: WhatsAppStore) -> None:
     notification = parse(load("text.json"))
     with ThreadPoolExecutor(max_workers=10) as pool:
@@ -132,9 +155,36 @@ def test_a_claimed_message_blocks_the_next_until_its_lease_ends(store: WhatsAppS
             .where(WhatsAppInbox.id == first.row.id)
             .values(claimed_at=dt.datetime(2000, 1, 1))
         )
-    assert store.senders_with_work(lease_s=60) == [pseudonym]
+    assert store.senders_with_work() == [pseudonym]
     again = store.claim_next(pseudonym, lease_s=60)
     assert again.row.id == first.row.id and again.row.attempts == 2
+
+
+def test_a_renewed_claim_holds_and_a_lost_one_is_not_renewed(store: WhatsAppStore) -> None:
+    store.accept(parse(text_payload("bericht", "wamid.renew.1", timestamp=1)))
+    pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
+    first = store.claim_next(pseudonym, lease_s=60).row
+
+    def age_claim() -> None:
+        with session_scope(store.sessions) as session:
+            session.execute(
+                update(WhatsAppInbox)
+                .where(WhatsAppInbox.id == first.id)
+                .values(claimed_at=dt.datetime(2000, 1, 1))
+            )
+
+    age_claim()
+    assert store.renew_claim(first.id, first.attempts)  # the worker is alive: renewed
+    assert store.senders_with_work() == [pseudonym]  # claimed: looked at when the lease ends
+    assert store.claim_next(pseudonym, lease_s=60).row is None
+    age_claim()  # not renewed: its worker died
+    taken = store.claim_next(pseudonym, lease_s=60).row
+    assert taken.id == first.id and taken.attempts == 2
+    assert not store.renew_claim(first.id, first.attempts)  # the old worker's claim is gone
+    assert store.renew_claim(taken.id, taken.attempts)
+    store.finish(taken.id)
+    assert not store.renew_claim(taken.id, taken.attempts)
+    assert store.senders_with_work() == []
 
 
 def test_a_retry_waits_and_keeps_its_place(store: WhatsAppStore) -> None:
@@ -251,7 +301,8 @@ def test_purge_deletes_handled_messages_and_statuses_after_the_retention(
     assert (purged.inbox, purged.statuses, purged.contacts) == (2, 1, 0)
     assert store.inbox_states() == {"wamid.keep.2": "done", "wamid.keep.4": "pending"}
     assert store.status_of("wamid.out.old") is None and store.status_of("wamid.out.new")
-    assert store.accept(parse(text_payload("x", "wamid.keep.2"))) == []  # still deduplicated
+    redelivered = parse(text_payload("bericht 2", "wamid.keep.2", timestamp=2))
+    assert store.accept(redelivered) == []  # still deduplicated
     assert store.purge(inbox_days=30, contact_days=90) == Purged()  # nothing left to do
 
 
