@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console.models import ErasedConversation
-from bot.db import session_scope, utcnow
+from bot.db import begin_write, session_scope, utcnow
 from bot.db.erasure import CONVERSATION, WHATSAPP_MESSAGE, digest, lock_id
 from bot.whatsapp.models import WhatsAppErasedMessage
 
@@ -89,13 +89,10 @@ def guard(conn: Connection, conversation_ids: Iterable[str]) -> dict[str, float]
     keys = {digest(CONVERSATION, cid): cid for cid in set(conversation_ids) if cid}
     if not keys:
         return {}
+    begin_write(conn)  # SQLite: the write lock first, so the erase and this take turns
     if conn.dialect.name == "postgresql":
         for number in sorted({lock_id(key) for key in keys}):
             conn.execute(select(func.pg_advisory_xact_lock_shared(number)))
-    elif conn.dialect.name == "sqlite":
-        # pysqlite opens a transaction only at the first write, so a plain SELECT would look
-        # before an erase that commits just after; the write lock first makes them take turns.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
     table = ErasedConversation.__table__
     rows = conn.execute(
         select(table.c.key, table.c.erased_at).where(table.c.key.in_(sorted(keys)))

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import migrate, session_factory, session_scope, utcnow
+from bot.db import begin_write, migrate, session_factory, session_scope, utcnow
 from bot.db.erasure import WHATSAPP_MESSAGE, digest
 from bot.nlp.redact import redact
 from bot.settings import MAX_MESSAGE_CHARS
@@ -115,6 +115,7 @@ class WhatsAppStore:
         redelivery, a late delivery status) is not stored: see `_unless_erased`."""
         senders: list[str] = []
         with session_scope(self.sessions) as session:
+            begin_write(session.connection())  # SQLite: before the savepoints below
             for inbound in notification.messages:
                 found = self._unless_erased(
                     session, inbound.message_id, lambda m=inbound: self._inbound(session, m)
@@ -154,7 +155,7 @@ class WhatsAppStore:
         """`write` in a savepoint, undone when `message_id` has a tombstone: it belongs to a
         conversation erased in the last days (bot/console/erased.py). The check comes after the
         write, because a write to a row an erase is deleting waits until the erase committed,
-        and then its tombstone is seen (PostgreSQL); on SQLite the write holds the lock."""
+        and then its tombstone is seen (PostgreSQL); on SQLite `accept` holds the write lock."""
         savepoint = session.begin_nested()
         try:
             result = write()
