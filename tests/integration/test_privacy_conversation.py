@@ -136,6 +136,61 @@ def test_saying_no_erases_nothing(stack) -> None:
     assert "events" in "".join(rows_anywhere(stack, [me]))
 
 
+# -- in the middle of a form -----------------------------------------------------------------
+
+# How the form starts and its first question; an answer to it and the question that follows
+# (where the person asks about their data), or None when the form has one question.
+FORMS = {
+    "profile_form": ("/start_profile", "Wat doe je nu?",
+                     ('/inform{"work_situation": "employed"}', "In welk werk of welke sector")),
+    "callback_form": ("/request_callback", "Wil je dat een adviseur contact met je opneemt?",
+                      ("/affirm", "Hoe wil je contact?")),
+    "occupation_form": ("mijn werk verdwijnt", "Wat voor werk doe je nu?", None),
+}  # fmt: skip
+# After "Nee, niet wissen" the form goes on: an answer, and what it leads to.
+GOES_ON = {
+    "profile_form": ("ik werk in de zorg", "Wat is je hoogste diploma?"),
+    "callback_form": ('/inform{"callback_method": "email"}', "Wat is je e-mailadres?"),
+    "occupation_form": ("ik ben kok", "Je werk is: kok."),
+}
+
+
+def titles_of(messages: list[dict]) -> list[str]:
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_in_a_form_a_person_sees_what_is_stored_and_can_erase_it(stack, form: str) -> None:
+    start, question, answered = FORMS[form]
+    me = f"it-{uuid.uuid4().hex[:10]}"
+    assert question in bot_texts(stack.say(me, start))
+    if answered is not None:
+        answer, question = answered
+        assert question in bot_texts(stack.say(me, answer))
+
+    shown = stack.say(me, "wat weten jullie van mij?")
+    assert "Ook wat je typte staat in dit gesprek" in bot_texts(shown), shown
+    assert bot_texts(shown).rstrip().count("?") == bot_texts(shown[-1:]).count("?")  # one question
+    assert question in bot_texts(shown[-1:]) and "Verder" not in titles_of(shown)
+    told = stack.say(me, "wat doen jullie met mijn gegevens")
+    assert "Typ 'wis alles'" in bot_texts(told) and question in bot_texts(told[-1:]), told
+
+    asked = stack.say(me, "verwijder mijn gegevens")
+    assert "Wil je echt alles wissen?" in bot_texts(asked) and question not in bot_texts(asked)
+    assert titles_of(asked) == ["Ja, wis alles", "Nee, niet wissen"]
+    kept = stack.say(me, "/deny")
+    assert "Goed, ik wis niets." in bot_texts(kept) and question in bot_texts(kept[-1:]), kept
+    answer, follows = GOES_ON[form]
+    assert follows in bot_texts(stack.say(me, answer))  # the form went on where it was
+
+    assert "Wil je echt alles wissen?" in bot_texts(stack.say(me, "wis alles"))
+    done = stack.say(me, "/affirm")
+    assert "Ik heb alles van dit gesprek gewist" in bot_texts(done), done
+    assert wait_for(lambda: rows_anywhere(stack, [me]) == {} or None), rows_anywhere(stack, [me])
+    fresh = stack.say(me, "wat weten jullie van mij?")  # a new conversation: nothing known
+    assert "Ik weet nog niets over jou" in bot_texts(fresh) and question not in bot_texts(fresh)
+
+
 # -- WhatsApp --------------------------------------------------------------------------------
 
 
