@@ -14,7 +14,7 @@ import functools
 import logging
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -54,9 +54,15 @@ class ActionExplainPrivacy(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_privacy")
         dispatcher.utter_message(
-            response="utter_privacy_retention", retention_days=retention_days()
+            response=in_form(tracker, "utter_privacy_retention"), retention_days=retention_days()
         )
         return []
+
+
+def in_form(tracker: Tracker, response: str) -> str:
+    """The response's variant for the middle of a form: the form asks its own question right
+    after (data/rules), so this one asks nothing and has no buttons."""
+    return f"{response}_form" if tracker.active_loop_name else response
 
 
 def _stored_requests(conversation_id: str) -> tuple[bool, bool]:
@@ -99,7 +105,9 @@ class ActionShowStoredData(Action):
             dispatcher.utter_message(response="utter_stored_handoff")
         if callback:
             dispatcher.utter_message(response="utter_stored_callback")
-        dispatcher.utter_message(response="utter_stored_after", retention_days=retention_days())
+        dispatcher.utter_message(
+            response=in_form(tracker, "utter_stored_after"), retention_days=retention_days()
+        )
         return []
 
 
@@ -116,6 +124,51 @@ def erase(conversation_id: str, channel: str | None) -> int:
         None, "erase_self", None, detail, advisor_name="persoon"
     )
     return deleted.total
+
+
+def form_stopped_for_erase(events: list[dict]) -> str | None:
+    """The form the erase question stopped, or None.
+
+    In a form, "wis alles" stops it (data/rules: action_deactivate_loop, then the question); the
+    events of that turn are user, action_deactivate_loop, active_loop null and the question.
+    The form is the last one that became active before. The window of the tracker store keeps
+    an active form in its opening events (bot/tracker_store.py), so it is found there too.
+    """
+    asked = next(
+        (i for i in range(len(events) - 1, -1, -1)
+         if events[i].get("event") == "action" and events[i].get("name") == "utter_ask_erase_confirm"),
+        None,
+    )  # fmt: skip
+    if asked is None:
+        return None
+    stopped = False
+    for event in reversed(events[:asked]):
+        kind = event.get("event")
+        if kind == "action" and event.get("name") == "action_deactivate_loop":
+            stopped = True
+        elif kind == "active_loop" and event.get("name"):
+            return str(event["name"]) if stopped else None
+        elif kind == "user" and not stopped:
+            return None
+    return None
+
+
+class ActionCancelErase(Action):
+    """After "Nee, niet wissen": nothing is erased. A form the question stopped goes on where
+    it was; otherwise the person chooses what next."""
+
+    def name(self) -> str:
+        return "action_cancel_erase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_erase_cancelled")
+        form = form_stopped_for_erase(tracker.events)
+        if form is not None and form in (domain.get("forms") or {}):
+            return [FollowupAction(form)]
+        dispatcher.utter_message(response="utter_what_next")
+        return []
 
 
 class ActionEraseConversation(Action):

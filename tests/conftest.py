@@ -19,6 +19,18 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def erasure_key() -> Iterator[None]:
+    """Code run in the test process uses one fixed key for the erase tombstones
+    (bot/db/erasure.py), so no test writes a generated secret into the project's var/; the
+    processes a test starts derive theirs from OVERSTAP_PSEUDONYM_KEY, as in production."""
+    from bot.db import erasure
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(erasure, "default_key", lambda: erasure.key_from("tests-erasure-key"))
+        yield
+
+
 def make_settings(tmp_path: Path, **env: str) -> Settings:
     base = {
         "OVERSTAP_VAR_DIR": str(tmp_path / "var"),

@@ -1,15 +1,18 @@
-"""Rasa's REST channel, with personal data redacted before Rasa stores or logs the message."""
+"""Rasa's REST channel, with personal data redacted before Rasa stores or logs the message, and
+no message text in its log lines."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import math
 from collections.abc import Awaitable, Callable
 from typing import Any, Optional
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from rasa.utils.endpoints import bool_arg
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -105,8 +108,19 @@ class RestInput(RasaRestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Rasa's routes (rasa.core.channels.rest), built here: Rasa's webhook logged the
+        message text at ERROR when the request was cancelled or failed."""
         limits = limits_for(Settings.from_env())
-        webhook = super().blueprint(guarded(on_new_message))
+        handle = guarded(on_new_message)
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            return await self._receive(request, handle)
 
         @webhook.on_request
         async def check(request: Request) -> Optional[HTTPResponse]:
@@ -120,6 +134,29 @@ class RestInput(RasaRestInput):
             return await limited(limits, request)
 
         return webhook
+
+    async def _receive(
+        self, request: Request, handle: Callable[[UserMessage], Awaitable[None]]
+    ) -> Any:
+        """Rasa's webhook: the replies as JSON, or streamed with `?stream=true`. `handle`
+        (`guarded`) answers every failure with the Dutch apology and logs only its class; a
+        request cancelled before the reply (the client went away, or timed out) is logged
+        without the text, where Rasa logged it at ERROR."""
+        sender_id = await self._extract_sender(request)
+        text = self._extract_message(request)
+        channel = self._extract_input_channel(request)
+        metadata = self.get_metadata(request)
+        if bool_arg(request, "stream", default=False):
+            stream = self.stream_response(handle, text, sender_id, channel, metadata)
+            return response.stream(stream, content_type="text/event-stream")
+        collector = CollectingOutputChannel()
+        try:
+            await handle(
+                UserMessage(text, collector, sender_id, input_channel=channel, metadata=metadata)
+            )
+        except asyncio.CancelledError:
+            logger.warning("REST message cancelled before its reply (client gone or timed out)")
+        return response.json(collector.messages)
 
     async def _extract_sender(self, req: Request) -> Optional[str]:
         return str(req.json["sender"])

@@ -9,15 +9,20 @@ statistics) and the WhatsApp tables of that sender (inbox, delivery statuses, se
 the contact with the encrypted number), when those tables exist. Tracker database: Rasa's
 events and the outbox rows of the event broker. The audit log keeps its line "conversation
 deleted": it holds no content, and the law asks us to be able to show the deletion happened.
+
+In the same transaction the erase leaves tombstones, keyed hashes of the conversation id and of
+its WhatsApp message ids, kept for days (bot/console/erased.py): an event or a delivery status
+sent before the erase and arriving after it then writes nothing back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, inspect
+from sqlalchemy import delete, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.console import erased
 from bot.console.models import (
     ConversationHold,
     ConversationNote,
@@ -83,6 +88,7 @@ def delete_app_rows(
     counts: dict[str, int] = {}
     with session_scope(sessions) as session:
         present = set(inspect(session.connection()).get_table_names())
+        erased.record(session, conversation_id, present)  # first: see bot/console/erased.py
         for table, column in APP_TABLES:
             if table.name in present:
                 result = session.execute(delete(table).where(column == conversation_id))
@@ -103,6 +109,17 @@ def _delete_whatsapp(
     )
 
     models: list[type] = [WhatsAppInbox, WhatsAppMessageStatus, WhatsAppSendError, WhatsAppOutbox]
+    message_ids: set[str] = set()  # every WhatsApp message id of the conversation
+    for model, column in (
+        (WhatsAppInbox, WhatsAppInbox.message_id),
+        (WhatsAppMessageStatus, WhatsAppMessageStatus.message_id),
+        (WhatsAppSendError, WhatsAppSendError.message_id),
+        (WhatsAppOutbox, WhatsAppOutbox.inbound_id),
+    ):
+        if model.__tablename__ in present:
+            query = select(column).where(model.pseudonym == pseudonym, column.is_not(None))
+            message_ids.update(session.execute(query).scalars())
+    erased.record_messages(session, message_ids, present)
     if not keep_contact:
         models.append(WhatsAppContact)
     counts = {}

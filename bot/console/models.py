@@ -108,6 +108,18 @@ class ConversationHold(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class ErasedConversation(Base):
+    """A tombstone: a conversation erased in the last `KEEP_DAYS` days (bot/console/erased.py),
+    so that an event of it published before the erase is not written back by the event
+    consumer. `key` is a keyed hash of the conversation id (bot/db/erasure.py), never the id
+    (migration erased01)."""
+
+    __tablename__ = "erased_conversations"
+
+    key = Column(String(64), primary_key=True)
+    erased_at = Column(DateTime, nullable=False, index=True)
+
+
 class ConversationReview(Base):
     __tablename__ = "conversation_reviews"
 

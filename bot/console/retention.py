@@ -3,7 +3,8 @@ retention (OVERSTAP_CONVERSATION_RETENTION_DAYS), unless an adviser keeps it lon
 
 `purge_once` deletes one batch through the one erase path (bot/console/avg.py) and says how
 many conversations it deleted; the worker calls it hourly and again at once while it finds
-work, `overstap privacy purge` until nothing is left.
+work, `overstap privacy purge` until nothing is left. Once nothing is left it also deletes the
+erase tombstones older than their days (bot/console/erased.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import sessionmaker
 
+from bot.console import erased
 from bot.console.avg import delete_conversation
 from bot.console.models import ConversationHold, live_events, stats_misunderstood
 from bot.console.transcripts import TrackerStore
@@ -127,6 +129,7 @@ def purge_once(
         delete_conversation(sessions, tracker, conversation_id)
     if not ids:
         _purge_counters(sessions, days, now)
+        erased.purge(sessions, dt.datetime.fromtimestamp(now, dt.timezone.utc).replace(tzinfo=None))
     return len(ids)
 
 

@@ -6,12 +6,13 @@ autogenerate sees every table.
 """
 
 from bot.db.base import Base, Meta, utcnow
-from bot.db.engine import Database, create_engine, session_factory, session_scope
+from bot.db.engine import Database, begin_write, create_engine, session_factory, session_scope
 from bot.errors import DatabaseUnavailable
 
 __all__ = [
     "Base",
     "Database",
+    "begin_write",
     "DatabaseUnavailable",
     "Meta",
     "create_engine",

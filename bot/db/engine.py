@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,6 +74,16 @@ def session_scope(factory: sessionmaker) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def begin_write(conn: Connection) -> None:
+    """The first statement of a transaction that reads and then writes what another may change
+    at the same time. On SQLite it takes the database's write lock now (waiting for it as for
+    any write): pysqlite starts a transaction only at the first write, so a read before it
+    could be out of date by then, and a savepoint before it would begin (and its release end)
+    the transaction. PostgreSQL needs nothing here."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:

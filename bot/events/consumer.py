@@ -3,7 +3,8 @@
 `EventConsumer.consume_once()` takes what the queue holds (up to `batch` messages, waiting at
 most `wait_s` for the first), applies it to the console's tables in one transaction
 (bot/events/projection.py) and only then acknowledges it: a worker that dies before the commit
-gets the messages again, and a message applied twice counts once.
+gets the messages again, and a message applied twice counts once. An event of a conversation
+that was erased after it happened is acknowledged and dropped (bot/console/erased.py).
 
 `OutboxRelay.relay_once()` publishes the events of outbox rows that stayed longer than
 `older_than_s` (RabbitMQ was away, or the Rasa instance died before the confirm) and deletes the
@@ -23,6 +24,7 @@ from typing import Any, Optional
 import aio_pika
 from sqlalchemy.engine import Engine
 
+from bot.console import erased
 from bot.events import outbox, projection
 
 logger = logging.getLogger(__name__)
@@ -79,6 +81,7 @@ class EventConsumer:
         self._connection: Any = None
         self._channel: Any = None
         self.applied = 0  # new events applied (for tests and the log)
+        self.dropped = 0  # events of erased conversations, not applied
 
     async def start(self) -> None:
         self._inbox = asyncio.Queue()  # deliveries of a closed channel come again
@@ -132,17 +135,26 @@ class EventConsumer:
         return len(messages)
 
     def _apply(self, messages: list) -> int:
+        events = []
+        for message in messages:
+            event_id = event_id_of(message)
+            if event_id is None:
+                continue  # not from our outbox: no id to count it once
+            try:
+                body = json.loads(message.body)
+            except ValueError:
+                continue
+            if isinstance(body, dict):
+                events.append((event_id, body))
         new = 0
         with self.engine.begin() as conn:
-            for message in messages:
-                event_id = event_id_of(message)
-                if event_id is None:
-                    continue  # not from our outbox: no id to count it once
-                try:
-                    body = json.loads(message.body)
-                except ValueError:
-                    continue
-                if isinstance(body, dict) and projection.apply(conn, event_id, body):
+            # An event of a conversation erased after it happened is not written back.
+            gone = erased.guard(conn, (str(body.get("sender_id") or "") for _, body in events))
+            for event_id, body in events:
+                sender = str(body.get("sender_id") or "")
+                if erased.before_erase(gone, sender, body.get("timestamp")):
+                    self.dropped += 1
+                elif projection.apply(conn, event_id, body):
                     new += 1
         return new
 

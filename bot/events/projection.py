@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.console import stats as console_stats
 from bot.console.models import (
+    ErasedConversation,
     live_events,
     stats_conversations,
     stats_intents,
@@ -33,8 +34,15 @@ from bot.console.transcripts import Turn, turns
 from bot.handoff.summary import EXTERNAL_PREFIX
 from bot.office_hours import TIMEZONE
 
-# The tables, for tests that make them without the migrations.
-TABLES = (live_events, stats_conversations, stats_intents, stats_misunderstood)
+# The tables, for tests that make them without the migrations (with the tombstones the
+# consumer reads, bot/console/erased.py).
+TABLES = (
+    live_events,
+    stats_conversations,
+    stats_intents,
+    stats_misunderstood,
+    ErasedConversation.__table__,
+)
 LIVE_TYPES = {"user", "bot", "pause", "resume", "session_started"}
 FALLBACK = "nlu_fallback"
 

@@ -102,3 +102,15 @@ class WhatsAppOutbox(Base):
         UniqueConstraint("inbound_id", "seq", name="uq_whatsapp_outbox_turn"),
         Index("ix_whatsapp_outbox_sender_state", "pseudonym", "state"),
     )
+
+
+class WhatsAppErasedMessage(Base):
+    """A tombstone: the id of a message to or from a conversation erased in the last days
+    (bot/console/erased.py), so that a late delivery status or Meta's redelivery of a webhook
+    does not make its rows again. `key` is a keyed hash of the message id (bot/db/erasure.py):
+    a WhatsApp message id holds the person's number (migration erased01)."""
+
+    __tablename__ = "whatsapp_erased_messages"
+
+    key = Column(String(64), primary_key=True)
+    erased_at = Column(DateTime, nullable=False, index=True)

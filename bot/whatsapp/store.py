@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,12 +23,14 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import migrate, session_factory, session_scope, utcnow
+from bot.db import begin_write, migrate, session_factory, session_scope, utcnow
+from bot.db.erasure import WHATSAPP_MESSAGE, digest
 from bot.nlp.redact import redact
 from bot.settings import MAX_MESSAGE_CHARS
 from bot.whatsapp.identity import Address, Identity
 from bot.whatsapp.models import (
     WhatsAppContact,
+    WhatsAppErasedMessage,
     WhatsAppInbox,
     WhatsAppMessageStatus,
     WhatsAppOutbox,
@@ -37,6 +40,7 @@ from bot.whatsapp.webhook import Inbound, Notification, StatusEvent
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 WINDOW_CLOSED = 131047  # more than 24 hours since the person last wrote: only templates allowed
 # A status only moves to a higher rank: read never becomes delivered again.
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
@@ -110,30 +114,67 @@ class WhatsAppStore:
     # -- inbound -----------------------------------------------------------------------------
 
     def accept(self, notification: Notification) -> list[str]:
-        """Store a webhook POST in one transaction; returns the senders with new messages."""
+        """Store a webhook POST in one transaction; returns the senders with new messages.
+
+        A message or status whose message id belongs to an erased conversation (Meta's
+        redelivery, a late delivery status) is not stored: see `_unless_erased`."""
         senders: list[str] = []
         with session_scope(self.sessions) as session:
+            begin_write(session.connection())  # SQLite: before the savepoints below
             for inbound in notification.messages:
-                pseudonym = self._contact(session, inbound)
-                text = redact(inbound.text[:MAX_MESSAGE_CHARS]) if inbound.text else None
-                values = {
-                    "message_id": inbound.message_id,
-                    "pseudonym": pseudonym,
-                    "kind": inbound.kind,
-                    "text": text,
-                    "sent_at": inbound.sent_at,
-                    "state": "pending",
-                    "attempts": 0,
-                    "received_at": utcnow(),
-                }
-                inserted = _insert_ignore(session, WhatsAppInbox, values)
-                if not inserted:
-                    inserted = self._another_under_known_id(session, values)
-                if inserted and pseudonym not in senders:
-                    senders.append(pseudonym)
+                found = self._unless_erased(
+                    session, inbound.message_id, lambda m=inbound: self._inbound(session, m)
+                )
+                if found is not None:
+                    pseudonym, new = found
+                    if new and pseudonym not in senders:
+                        senders.append(pseudonym)
             for status in notification.statuses:
-                self._status(session, status)
+                self._unless_erased(
+                    session, status.message_id, lambda s=status: self._status(session, s)
+                )
         return senders
+
+    def _inbound(self, session: Session, inbound: Inbound) -> tuple[str, bool]:
+        """(the sender's pseudonym, whether the message is new)."""
+        pseudonym = self._contact(session, inbound)
+        text = redact(inbound.text[:MAX_MESSAGE_CHARS]) if inbound.text else None
+        values = {
+            "message_id": inbound.message_id,
+            "pseudonym": pseudonym,
+            "kind": inbound.kind,
+            "text": text,
+            "sent_at": inbound.sent_at,
+            "state": "pending",
+            "attempts": 0,
+            "received_at": utcnow(),
+        }
+        inserted = _insert_ignore(session, WhatsAppInbox, values)
+        if not inserted:
+            inserted = self._another_under_known_id(session, values)
+        return pseudonym, bool(inserted)
+
+    @staticmethod
+    def _unless_erased(session: Session, message_id: str, write: Callable[[], T]) -> T | None:
+        """`write` in a savepoint, undone when `message_id` has a tombstone: it belongs to a
+        conversation erased in the last days (bot/console/erased.py). The check comes after the
+        write, because a write to a row an erase is deleting waits until the erase committed,
+        and then its tombstone is seen (PostgreSQL); on SQLite `accept` holds the write lock."""
+        savepoint = session.begin_nested()
+        try:
+            result = write()
+            key = digest(WHATSAPP_MESSAGE, message_id)
+            erased = session.execute(
+                select(WhatsAppErasedMessage.key).where(WhatsAppErasedMessage.key == key)
+            ).first()
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if erased is not None:
+            savepoint.rollback()
+            return None
+        savepoint.commit()
+        return result
 
     @staticmethod
     def _another_under_known_id(session: Session, values: dict[str, Any]) -> int:
@@ -155,8 +196,8 @@ class WhatsAppStore:
         if known is None or tuple(known) == this:
             return 0  # a redelivery (or purged meanwhile: then it was handled long ago)
         logger.warning("WhatsApp: a known message id came with another message; stored as new")
-        digest = hashlib.sha256("|".join(map(str, this)).encode()).hexdigest()[:16]
-        other_id = f"{values['message_id'][:180]}#{digest}"
+        suffix = hashlib.sha256("|".join(map(str, this)).encode()).hexdigest()[:16]
+        other_id = f"{values['message_id'][:180]}#{suffix}"
         return _insert_ignore(session, WhatsAppInbox, {**values, "message_id": other_id})
 
     def _contact(self, session: Session, inbound: Inbound) -> str:

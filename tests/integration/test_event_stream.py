@@ -225,6 +225,63 @@ def test_unconfirmed_events_wait_in_the_outbox_and_are_counted_once(
     assert turns == []  # another conversation's id shows nothing
 
 
+@pytest.mark.parametrize("app_db", ["sqlite", "postgres"])
+def test_events_of_an_erased_conversation_do_not_come_back(
+    domain, module_postgres_database, queue, tmp_path, app_db
+):
+    """Events published before an erase that the worker had not consumed yet, and one published
+    again after it (as the outbox relay does), write no row of the conversation; the same id
+    writing again afterwards is a new conversation (bot/console/erased.py)."""
+    from privacy_scan import rows_holding
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.console.avg import delete_conversation
+    from bot.console.transcripts import TrackerStore
+
+    url = module_postgres_database if app_db == "postgres" else f"sqlite:///{tmp_path / 'app.db'}"
+    app = sa.create_engine(url, future=True)
+    Base.metadata.create_all(app, tables=list(projection.TABLES))
+
+    async def republish(event_id: int, body: dict) -> None:
+        import aio_pika
+
+        connection = await aio_pika.connect(AMQP)
+        async with connection:
+            channel = await connection.channel()
+            exchange = await channel.get_exchange(queue)
+            message = aio_pika.Message(
+                json.dumps(body).encode(), headers={outbox.EVENT_ID_HEADER: str(event_id)}
+            )
+            await exchange.publish(message, "")
+
+    async def scenario():
+        store, broker = await make_store(domain, module_postgres_database, queue)
+        consumer = EventConsumer(app, AMQP, queue, wait_s=0.5)
+        await consumer.start()
+        sender = f"e-{uuid.uuid4().hex[:8]}"
+        await save_turns(store, sender, range(2))
+        assert await wait_for_outbox(store, 0) == 0  # RabbitMQ has them all, none consumed
+        before = stored(store, sender)
+        deleted = delete_conversation(sessionmaker(app), TrackerStore(store.engine), sender)
+        first_id, first = before[0]
+        await republish(first_id, {"sender_id": sender, **first})
+        await consume_all(consumer)
+        after_erase = (rows_holding(app, [sender]), consumer.dropped, consumer.applied)
+        await save_turns(store, sender, range(2, 3))  # the same id, after the erase
+        await consume_all(consumer)
+        again = stored(store, sender)
+        await consumer.close()
+        await broker.close()
+        return before, deleted, after_erase, again, live(app, sender)
+
+    before, deleted, after_erase, again, shown = asyncio.run(scenario())
+    assert deleted.counts["events"] == len(before) == 2 + 2 * 5
+    assert after_erase == ({}, len(before) + 1, 0)
+    assert shown == [i for i, e in again if e["event"] in projection.LIVE_TYPES] and shown
+    assert min(shown) > max(i for i, _ in before)
+    app.dispose()
+
+
 @pytest.mark.skipif(shutil.which("rabbitmqctl") is None, reason="rabbitmqctl is needed")
 def test_a_rabbitmq_restart_in_the_middle_of_a_run_loses_nothing(
     domain, module_postgres_database, queue, tmp_path

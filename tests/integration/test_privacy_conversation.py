@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import sqlite3
@@ -24,7 +25,9 @@ from privacy_scan import rows_in_databases
 from test_console import console, csrf_of
 from test_socketio_channel import ChatClient
 from test_whatsapp_conversation import Person, texts, titles
-from whatsapp_fakes import interactive_payload, options_of
+from whatsapp_fakes import PSEUDONYM_KEY, interactive_payload, load, options_of, text_payload
+
+from bot.db.erasure import CONVERSATION, WHATSAPP_MESSAGE, digest, key_from
 
 pytestmark = pytest.mark.rasa
 
@@ -68,6 +71,15 @@ def wait_for(check, timeout_s: float = 15.0):
         time.sleep(0.3)
 
 
+def tombstoned(stack, table: str, kind: str, value: str) -> bool:
+    db = sqlite3.connect(stack.var_dir / "overstap.db")
+    try:
+        keys = {row[0] for row in db.execute(f"SELECT key FROM {table}")}  # noqa: S608
+    finally:
+        db.close()
+    return digest(kind, value, key_from(PSEUDONYM_KEY)) in keys
+
+
 def bot_texts(messages: list[dict]) -> str:
     return "\n".join(str(m.get("text") or "") for m in messages)
 
@@ -102,6 +114,10 @@ def test_in_the_widget_a_person_sees_what_is_stored_and_erases_it_all(stack) -> 
         chat.close()
     left = wait_for(lambda: rows_anywhere(stack, [session_id]) == {} or None)
     assert left, rows_anywhere(stack, [session_id])
+    # Every table of every database was searched, the tombstones too: the erase leaves one
+    # (bot/console/erased.py), a keyed hash that stops late events from writing the
+    # conversation back, never the id itself.
+    assert tombstoned(stack, "erased_conversations", CONVERSATION, session_id)
     audit = sqlite3.connect(stack.var_dir / "overstap.db")
     try:
         rows = audit.execute(
@@ -118,6 +134,61 @@ def test_saying_no_erases_nothing(stack) -> None:
     assert "Wil je echt alles wissen?" in bot_texts(stack.say(me, "wis alles"))
     assert "Goed, ik wis niets." in bot_texts(stack.say(me, "/deny"))
     assert "events" in "".join(rows_anywhere(stack, [me]))
+
+
+# -- in the middle of a form -----------------------------------------------------------------
+
+# How the form starts and its first question; an answer to it and the question that follows
+# (where the person asks about their data), or None when the form has one question.
+FORMS = {
+    "profile_form": ("/start_profile", "Wat doe je nu?",
+                     ('/inform{"work_situation": "employed"}', "In welk werk of welke sector")),
+    "callback_form": ("/request_callback", "Wil je dat een adviseur contact met je opneemt?",
+                      ("/affirm", "Hoe wil je contact?")),
+    "occupation_form": ("mijn werk verdwijnt", "Wat voor werk doe je nu?", None),
+}  # fmt: skip
+# After "Nee, niet wissen" the form goes on: an answer, and what it leads to.
+GOES_ON = {
+    "profile_form": ("ik werk in de zorg", "Wat is je hoogste diploma?"),
+    "callback_form": ('/inform{"callback_method": "email"}', "Wat is je e-mailadres?"),
+    "occupation_form": ("ik ben kok", "Je werk is: kok."),
+}
+
+
+def titles_of(messages: list[dict]) -> list[str]:
+    return [b["title"] for m in messages for b in m.get("buttons") or []]
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+def test_in_a_form_a_person_sees_what_is_stored_and_can_erase_it(stack, form: str) -> None:
+    start, question, answered = FORMS[form]
+    me = f"it-{uuid.uuid4().hex[:10]}"
+    assert question in bot_texts(stack.say(me, start))
+    if answered is not None:
+        answer, question = answered
+        assert question in bot_texts(stack.say(me, answer))
+
+    shown = stack.say(me, "wat weten jullie van mij?")
+    assert "Ook wat je typte staat in dit gesprek" in bot_texts(shown), shown
+    assert bot_texts(shown).rstrip().count("?") == bot_texts(shown[-1:]).count("?")  # one question
+    assert question in bot_texts(shown[-1:]) and "Verder" not in titles_of(shown)
+    told = stack.say(me, "wat doen jullie met mijn gegevens")
+    assert "Typ 'wis alles'" in bot_texts(told) and question in bot_texts(told[-1:]), told
+
+    asked = stack.say(me, "verwijder mijn gegevens")
+    assert "Wil je echt alles wissen?" in bot_texts(asked) and question not in bot_texts(asked)
+    assert titles_of(asked) == ["Ja, wis alles", "Nee, niet wissen"]
+    kept = stack.say(me, "/deny")
+    assert "Goed, ik wis niets." in bot_texts(kept) and question in bot_texts(kept[-1:]), kept
+    answer, follows = GOES_ON[form]
+    assert follows in bot_texts(stack.say(me, answer))  # the form went on where it was
+
+    assert "Wil je echt alles wissen?" in bot_texts(stack.say(me, "wis alles"))
+    done = stack.say(me, "/affirm")
+    assert "Ik heb alles van dit gesprek gewist" in bot_texts(done), done
+    assert wait_for(lambda: rows_anywhere(stack, [me]) == {} or None), rows_anywhere(stack, [me])
+    fresh = stack.say(me, "wat weten jullie van mij?")  # a new conversation: nothing known
+    assert "Ik weet nog niets over jou" in bot_texts(fresh) and question not in bot_texts(fresh)
 
 
 # -- WhatsApp --------------------------------------------------------------------------------
@@ -148,7 +219,9 @@ def post_and_wait_erased(me: Person, payload: dict) -> list[dict]:
 
 def test_on_whatsapp_erasing_takes_the_pseudonym_and_the_number_too(stack) -> None:
     me = Person(stack)
-    me.say("hallo")
+    first = me._addressed(text_payload("hallo", "wamid.placeholder"))
+    first_id = first["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+    me._post(copy.deepcopy(first))
     me.say("ik werk in de bouw")
     shown = me.say("wat weten jullie van mij")
     assert "bewaard" in texts(shown), texts(shown)
@@ -167,6 +240,46 @@ def test_on_whatsapp_erasing_takes_the_pseudonym_and_the_number_too(stack) -> No
     assert "Ook je nummer is weg" in texts(done), texts(done)
     time.sleep(1.0)  # anything the channel would still write after the reply
     assert rows_anywhere(stack, [me.pseudonym, me.phone]) == {}
+
+    # After the erase: the delivery statuses of every reply (the last one's come seconds
+    # later), a failure, and Meta's redelivery of the person's first message. None of it makes
+    # a row of this person again, and the old message is not answered a second time.
+    replies = [r["message_id"] for r in stack.whatsapp_graph.requests
+               if r["body"].get("to") == me.phone]  # fmt: skip
+    post_webhook(stack, statuses(me.phone, replies, "delivered"))
+    post_webhook(stack, statuses(me.phone, replies[-1:], "read"))
+    post_webhook(stack, statuses(me.phone, replies[:1], "failed"))
+    post_webhook(stack, first)
+    time.sleep(3.0)
+    assert [r for r in stack.whatsapp_graph.requests if r["body"].get("to") == me.phone] == [
+        r for r in stack.whatsapp_graph.requests if r["message_id"] in replies
+    ]
+    assert rows_anywhere(stack, [me.pseudonym, me.phone, *replies, first_id]) == {}
+    assert tombstoned(stack, "erased_conversations", CONVERSATION, me.pseudonym)
+    assert tombstoned(stack, "whatsapp_erased_messages", WHATSAPP_MESSAGE, replies[-1])
+    assert tombstoned(stack, "whatsapp_erased_messages", WHATSAPP_MESSAGE, first_id)
+
+
+def post_webhook(stack, payload: dict) -> None:
+    from whatsapp_fakes import sign
+
+    body = json.dumps(payload).encode()
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body)}
+    answer = requests.post(stack.whatsapp_url, data=body, headers=headers, timeout=30)
+    assert answer.status_code == 200, answer.text
+
+
+def statuses(phone: str, message_ids: list[str], status: str) -> dict:
+    """A status webhook as status_delivered.json / status_failed_131047.json, for our replies."""
+    payload = load("status_failed_131047.json" if status == "failed" else "status_delivered.json")
+    value = payload["entry"][0]["changes"][0]["value"]
+    template = value["statuses"][0]
+    value["statuses"] = [
+        {**template, "id": message_id, "status": status, "recipient_id": phone,
+         "timestamp": str(int(time.time()))}
+        for message_id in message_ids
+    ]  # fmt: skip
+    return payload
 
 
 # -- personal data in logs and tables ---------------------------------------------------------

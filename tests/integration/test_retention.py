@@ -19,6 +19,7 @@ from bot.console.audit import AuditLog
 from bot.console.reviews import Reviews
 from bot.console.transcripts import TrackerStore
 from bot.db import Database, utcnow
+from bot.db.erasure import CONVERSATION, digest
 from bot.errors import ReviewError
 from bot.events import outbox, projection
 from bot.handoff.store import HandoffStore
@@ -129,7 +130,14 @@ def test_the_workers_run_deletes_an_old_conversation_from_every_table(db) -> Non
     once = worker.retention_once(db.settings, db.database, db.tracker)
     asyncio.run(once())
 
+    # Every table, listed by inspection, the tombstones too (bot/console/erased.py): they may
+    # hold a row for `old`, a keyed hash that keeps late events from writing it back, never
+    # the id itself.
+    assert {"erased_conversations", "whatsapp_erased_messages"} <= set(table_names(db.engine))
     assert rows_holding(db.engine, [old]) == {}, table_names(db.engine)
+    with db.engine.connect() as conn:
+        keys = set(conn.execute(text("SELECT key FROM erased_conversations")).scalars())
+    assert digest(CONVERSATION, old) in keys and digest(CONVERSATION, young) not in keys
     assert "events" in rows_holding(db.engine, [young])
     assert "events" in rows_holding(db.engine, [held])
     assert "conversation_holds" in rows_holding(db.engine, [held])

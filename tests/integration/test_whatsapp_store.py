@@ -22,7 +22,8 @@ from bot.whatsapp.models import (
 from bot.whatsapp.store import Purged, WhatsAppStore
 from bot.whatsapp.webhook import StatusEvent, parse
 
-TABLES = ("whatsapp_send_errors", "whatsapp_message_status", "whatsapp_inbox", "whatsapp_contacts")
+TABLES = ("whatsapp_send_errors", "whatsapp_message_status", "whatsapp_inbox", "whatsapp_contacts",
+          "whatsapp_erased_messages")  # fmt: skip
 KEY = "unit-test-pseudonym-key"
 
 
@@ -256,6 +257,38 @@ def test_status_events_for_unknown_messages_name_the_sender_by_pseudonym(
         store._status(session, event)
     (error,) = store.send_errors(131047)
     assert error["pseudonym"] == Identity(KEY).pseudonym_for_phone(PHONE)
+
+
+def test_after_an_erase_late_statuses_and_redeliveries_store_nothing(store: WhatsAppStore) -> None:
+    """The last reply's statuses come after the erase, and Meta may deliver a webhook again for
+    up to 7 days: none of it makes a row of the erased person again (bot/console/erased.py)."""
+    from bot.console.avg import delete_app_rows
+
+    inbound = parse(load("text.json"))
+    (pseudonym,) = store.accept(inbound)
+    reply = parse(load("status_sent.json")).statuses[0].message_id
+    store.record_sent(reply, pseudonym)
+    store.accept(parse(load("status_sent.json")))
+    delete_app_rows(store.sessions, pseudonym)  # the erase (console, chat, retention)
+    assert counts(store) == {**dict.fromkeys(TABLES, 0), "whatsapp_erased_messages": 2}
+
+    for late in ("status_delivered.json", "status_read.json", "status_failed_131047.json"):
+        store.accept(parse(load(late)))
+    assert store.accept(inbound) == []  # Meta's redelivery of the person's message
+    assert counts(store) == {**dict.fromkeys(TABLES, 0), "whatsapp_erased_messages": 2}
+    assert store.status_of(reply) is None and store.send_errors() == []
+    # The tombstones hold a keyed hash: not the message ids, which carry the number in base64.
+    with store.engine.connect() as conn:
+        dump = " ".join(
+            str(r) for r in conn.execute(text("SELECT * FROM whatsapp_erased_messages"))
+        )
+    for needle in (reply, inbound.messages[0].message_id, pseudonym, PHONE):
+        assert needle not in dump
+
+    # Writing again after the erase is a new conversation, with its statuses.
+    assert store.accept(parse(text_payload("hallo weer", "wamid.after.erase"))) == [pseudonym]
+    store.record_sent("wamid.reply.after.erase", pseudonym)
+    assert store.status_of("wamid.reply.after.erase") == "accepted"
 
 
 # -- retention -----------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from bot.events import outbox
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
-DOMAIN = {"responses": yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]}
+_DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = {"responses": _DOMAIN["responses"], "forms": _DOMAIN["forms"]}
 
 
 @pytest.fixture
@@ -58,12 +59,13 @@ def stores(monkeypatch, tmp_path):
     database.close()
 
 
-def tracker(sender: str, slots=None, channel: str = "socketio") -> Tracker:
+def tracker(sender: str, slots=None, channel: str = "socketio", form: str | None = None) -> Tracker:
     message = {"text": "x", "intent": {"name": "affirm", "confidence": 1.0}, "entities": []}
     events = [{"event": "user", "text": "x", "input_channel": channel, "parse_data": message}]
     return Tracker(
         sender_id=sender, slots=slots or {}, latest_message=message, events=events,
-        paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen",
+        paused=False, followup_action=None, active_loop={"name": form} if form else {},
+        latest_action_name="action_listen",
     )  # fmt: skip
 
 
@@ -110,6 +112,60 @@ def test_what_is_stored_lists_the_answers_and_requests(stores) -> None:
     ]  # fmt: skip
     assert messages[0]["sector"] == "Zorg en welzijn" and messages[0]["age"] == "27 - 44"
     assert messages[-1]["retention_days"] == 45
+
+
+@pytest.mark.parametrize("form", ["profile_form", "callback_form", "occupation_form"])
+def test_in_a_form_the_answers_ask_nothing_since_the_form_asks_next(stores, form: str) -> None:
+    """The form's own question follows (data/rules): one question at a time."""
+    shown = run(privacy.ActionShowStoredData(), tracker("nobody", form=form))
+    assert [m["response"] for m in shown] == ["utter_stored_nothing", "utter_stored_after_form"]
+    explained = run(privacy.ActionExplainPrivacy(), tracker("nobody", form=form))
+    assert [m["response"] for m in explained] == ["utter_privacy", "utter_privacy_retention_form"]
+    assert shown[-1]["retention_days"] == explained[-1]["retention_days"] == 45
+    for name in ("utter_stored_after_form", "utter_privacy_retention_form"):
+        (variant,) = DOMAIN["responses"][name]
+        assert "?" not in variant["text"] and "buttons" not in variant
+
+
+def erase_asked(before: list[dict], *, in_form: bool) -> list[dict]:
+    """The events of the turn that asks "Wil je echt alles wissen?", then the person's "nee"."""
+
+    def user(intent: str) -> dict:
+        return {"event": "user", "text": intent, "parse_data": {"intent": {"name": intent}}}
+
+    def action(name: str) -> dict:
+        return {"event": "action", "name": name}
+
+    stop = [action("action_deactivate_loop"), {"event": "active_loop", "name": None}]
+    return [*before, user("request_erasure"), *(stop if in_form else []),
+            action("utter_ask_erase_confirm"), {"event": "bot", "text": "Wil je echt alles wissen?"},
+            action("action_listen"), user("deny")]  # fmt: skip
+
+
+def cancel(events: list[dict]) -> tuple[list[str], list[dict]]:
+    t = tracker("p")
+    t.events = events
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(privacy.ActionCancelErase().run(dispatcher, t, DOMAIN))
+    return [m["response"] for m in dispatcher.messages], result
+
+
+@pytest.mark.parametrize("form", ["profile_form", "callback_form", "occupation_form"])
+def test_not_erasing_goes_on_with_the_form_the_question_stopped(form: str) -> None:
+    started = [{"event": "action", "name": form}, {"event": "active_loop", "name": form},
+               {"event": "slot", "name": "requested_slot", "value": "x"},
+               {"event": "action", "name": "action_listen"}]  # fmt: skip
+    shown, events = cancel(erase_asked(started, in_form=True))
+    assert shown == ["utter_erase_cancelled"]
+    assert events == [{"event": "followup", "name": form, "timestamp": None}]
+
+
+def test_not_erasing_outside_a_form_asks_what_next() -> None:
+    # A form that ended before: nothing to go on with.
+    ended = [{"event": "active_loop", "name": "profile_form"}, {"event": "active_loop", "name": None},
+             {"event": "action", "name": "action_search_courses"}]  # fmt: skip
+    for events in (erase_asked([], in_form=False), erase_asked(ended, in_form=False)):
+        assert cancel(events) == (["utter_erase_cancelled", "utter_what_next"], [])
 
 
 def test_erase_deletes_everything_but_the_whatsapp_number_until_the_reply(stores) -> None:
