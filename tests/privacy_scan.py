@@ -56,3 +56,17 @@ def rows_in_databases(var_dir: Path, needles: Iterable[str]) -> dict:
         finally:
             engine.dispose()
     return found
+
+
+def number_in_message_ids(phone: str) -> str:
+    """How a phone number shows in Meta's message ids (wamid), to search for it there.
+
+    A wamid is "wamid." and the base64 of a record that holds the number's digits after a
+    three-byte head: the example "wamid.HBgLMzE2MTIzNDU2NzgVAgAR..." is b"\\x1c\\x18\\x0b" +
+    b"31612345678" + b"\\x15\\x02\\x00\\x11...". The digits start on a three-byte boundary, so
+    the base64 of their whole three-byte groups is in the id whatever follows them.
+    """
+    import base64
+
+    digits = "".join(c for c in phone if c.isdigit()).encode()
+    return base64.b64encode(digits[: len(digits) - len(digits) % 3]).decode()

@@ -9,12 +9,14 @@ tests/data/whatsapp/, shaped as Meta's webhook reference shows them.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import itertools
 import json
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,16 @@ PSEUDONYM_KEY = "test-pseudonym-key-5d1e"  # the integration stack's OVERSTAP_PS
 
 def load(name: str) -> dict[str, Any]:
     return json.loads((DATA / name).read_text())
+
+
+def wamid(phone: str) -> str:
+    """A message id as Meta makes them: "wamid." and the base64 of a record that holds the
+    person's number, as in the payloads of tests/data/whatsapp/ (their "wamid.HBgLMzE2MTIz..."
+    decodes to b"\x1c\x18\x0b31612345678\x15\x02\x00\x11\x18\x12" and 18 hex digits)."""
+    tail = uuid.uuid4().hex[:18].upper().encode()
+    head = b"\x1c\x18" + bytes([len(phone)]) + phone.encode()
+    record = head + b"\x15\x02\x00\x11\x18" + bytes([len(tail)]) + tail + b"\x00"
+    return "wamid." + base64.b64encode(record).decode()
 
 
 def sign(body: bytes, secret: str = APP_SECRET) -> str:
@@ -164,7 +176,9 @@ class FakeGraph:
                 status, answer, extra = self._always
             else:
                 answer = load("graph_send_ok.json")
-                answer["messages"][0]["id"] = f"wamid.fake.{next(self._ids)}"
+                to = str(body.get("to") or "")
+                fake = f"wamid.fake.{next(self._ids)}"
+                answer["messages"][0]["id"] = wamid(to) if to.isdigit() else fake
                 answer["contacts"][0]["input"] = body.get("to") or body.get("recipient")
                 status = 200
             self.requests.append(

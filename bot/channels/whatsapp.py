@@ -89,7 +89,8 @@ def install_log_redaction() -> None:
 class WhatsAppOutput(OutputChannel):
     """Sends Rasa's replies; never raises, so a failed send never makes Rasa redo a turn.
 
-    With `inbound_id` (the message this turn answers) each reply is numbered: one that went
+    With `inbound_id` (the message this turn answers, by its stored id: a keyed hash of
+    Meta's id, never the id itself, which holds the number) each reply is numbered: one that went
     out before is skipped when the turn runs again after a crash, and one the Graph API did not
     take waits in the outbox (bot/whatsapp/models.py) for the relay. While a person has
     replies waiting, newer ones queue behind them.
@@ -337,6 +338,7 @@ class WhatsAppInput(InputChannel):
         text = row.text or ""
         if row.kind == "text":
             text = outbound.numbered_choice(text, options) or text
+        # The stored id is the hashed one: the tracker store keeps it, so never Meta's id.
         message = UserMessage(
             text, output, row.pseudonym, input_channel=self.name(),
             message_id=row.message_id, metadata={},

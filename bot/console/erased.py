@@ -11,7 +11,8 @@ the erase can still be on their way:
 Each would write rows of the conversation again. So the erase leaves tombstones in its own
 transaction: a keyed hash of the conversation id with the time of the erase
 (`erased_conversations`), and one of every WhatsApp message id of the conversation
-(`whatsapp_erased_messages`). bot/db/erasure.py says why hashed and why keyed.
+(`whatsapp_erased_messages`; the WhatsApp store keeps these ids hashed already).
+bot/db/erasure.py says why hashed and why keyed.
 
 - The event consumer (bot/events/consumer.py) drops an event of an erased conversation that
   happened before the erase. A new conversation under the same id (the same WhatsApp number,
@@ -42,7 +43,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console.models import ErasedConversation
 from bot.db import begin_write, session_scope, utcnow
-from bot.db.erasure import CONVERSATION, WHATSAPP_MESSAGE, digest, lock_id
+from bot.db.erasure import CONVERSATION, digest, lock_id, message_tombstone
 from bot.whatsapp.models import WhatsAppErasedMessage
 
 # Meta redelivers a webhook for up to 7 days (the reason OVERSTAP_WHATSAPP_RETENTION_DAYS is at
@@ -75,10 +76,11 @@ def record(session: Session, conversation_id: str, present: set[str]) -> None:
 
 
 def record_messages(session: Session, message_ids: Iterable[str], present: set[str]) -> None:
-    """Tombstones of the WhatsApp message ids of a conversation being erased."""
+    """Tombstones of the WhatsApp message ids of a conversation being erased, as the store keeps
+    them (already keyed hashes: not hashed again, see `message_tombstone`)."""
     if WhatsAppErasedMessage.__tablename__ not in present:
         return
-    keys = [digest(WHATSAPP_MESSAGE, message_id) for message_id in message_ids if message_id]
+    keys = [message_tombstone(message_id) for message_id in message_ids if message_id]
     _upsert(session, WhatsAppErasedMessage, keys, utcnow())
 
 

@@ -11,6 +11,9 @@ number), and a WhatsApp message id holds the person's number in base64. So the h
 HMAC-SHA256 with a key derived (HKDF) from OVERSTAP_PSEUDONYM_KEY (which is OVERSTAP_SECRET_KEY
 unless set), the same in every process of a deployment and never stored in the database.
 Without that key nobody can check whether a given id was erased.
+
+The WhatsApp store keeps no message id either: it stores `message_key(wamid)`, the same keyed
+hash, so the tombstone of a stored id is that id itself (`message_tombstone`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -48,6 +52,24 @@ def digest(kind: str, value: str, key: bytes | None = None) -> str:
     """64 hex characters: the tombstone of `value`."""
     message = f"{kind}:{value}".encode()
     return hmac.new(key or default_key(), message, hashlib.sha256).hexdigest()
+
+
+def message_key(message_id: str) -> str:
+    """What the WhatsApp store keeps of a message id (bot/whatsapp/store.py): its keyed hash,
+    because the id holds the person's number in base64."""
+    return digest(WHATSAPP_MESSAGE, message_id)
+
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+
+
+def message_tombstone(stored_id: str) -> str:
+    """The tombstone of a message id as the WhatsApp store keeps it: the id itself (already a
+    `message_key`). A message stored under a known id with a '#suffix' gets the tombstone of
+    that id, the one its redelivery comes under. A raw id, stored before the store hashed them
+    (it ages out with the retention purge), is hashed here."""
+    base = stored_id.split("#", 1)[0]
+    return base if _KEY.fullmatch(base) else message_key(base)
 
 
 def lock_id(hex_digest: str) -> int:

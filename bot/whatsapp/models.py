@@ -1,7 +1,9 @@
 """Tables of the WhatsApp channel, in the application database (migration wa01).
 
 No table holds a phone number in plain text: people are known by a keyed pseudonym, and the
-address needed to reply is stored encrypted (see bot.whatsapp.identity).
+address needed to reply is stored encrypted (see bot.whatsapp.identity). Meta's message ids
+(wamid) hold the number in base64, so every `message_id` and `inbound_id` column holds a keyed
+hash of the id instead (bot/db/erasure.py `message_key`, computed in bot/whatsapp/store.py).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class WhatsAppInbox(Base):
     __tablename__ = "whatsapp_inbox"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    message_id = Column(String(200), nullable=False, unique=True)  # Meta's wamid: redeliveries
+    message_id = Column(String(200), nullable=False, unique=True)  # hashed wamid: redeliveries
     pseudonym = Column(String(64), nullable=False)
     kind = Column(String(20), nullable=False)  # text, payload, unsupported
     text = Column(Text)  # redacted text or button payload; cleared once processed
@@ -51,7 +53,7 @@ class WhatsAppMessageStatus(Base):
 
     __tablename__ = "whatsapp_message_status"
 
-    message_id = Column(String(200), primary_key=True)
+    message_id = Column(String(200), primary_key=True)  # hashed wamid
     pseudonym = Column(String(64), index=True)
     status = Column(String(12), nullable=False)  # accepted, sent, delivered, read, failed
     rank = Column(Integer, nullable=False)
@@ -69,7 +71,7 @@ class WhatsAppSendError(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     pseudonym = Column(String(64), nullable=False, index=True)
-    message_id = Column(String(200))  # set when the failure came as a status webhook
+    message_id = Column(String(200))  # hashed wamid, when the failure came as a status
     error_code = Column(Integer, nullable=False, index=True)
     error_title = Column(String(300), nullable=False, default="")
     created_at = Column(DateTime, nullable=False, default=utcnow)
@@ -89,7 +91,7 @@ class WhatsAppOutbox(Base):
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     pseudonym = Column(String(64), nullable=False)
-    inbound_id = Column(String(200))  # the wamid answered; None for an adviser's message
+    inbound_id = Column(String(200))  # hashed wamid answered; None for an adviser's message
     seq = Column(Integer, nullable=False, default=0)  # place among the turn's replies
     body = Column(JSON(none_as_null=True))  # the Cloud API message while it waits; NULL once sent
     state = Column(String(12), nullable=False, default="pending")  # pending sent
@@ -108,7 +110,8 @@ class WhatsAppErasedMessage(Base):
     """A tombstone: the id of a message to or from a conversation erased in the last days
     (bot/console/erased.py), so that a late delivery status or Meta's redelivery of a webhook
     does not make its rows again. `key` is a keyed hash of the message id (bot/db/erasure.py):
-    a WhatsApp message id holds the person's number (migration erased01)."""
+    a WhatsApp message id holds the person's number (migration erased01). It is the id as the
+    other tables store it, not hashed a second time."""
 
     __tablename__ = "whatsapp_erased_messages"
 

@@ -6,6 +6,11 @@ the UNIQUE message_id makes a redelivery a no-op (only a redelivery: another mes
 known id is stored too, see `_another_under_known_id`), a claim is a conditional UPDATE on a version
 (the attempt counter), and a status only moves forward through a conditional UPDATE. Nothing is
 kept for ever: `purge` deletes what the retention settings no longer allow.
+
+No Meta message id (wamid) is stored: it holds the person's phone number in base64. Every
+public method that takes one hashes it first (`message_key`, keyed with OVERSTAP_PSEUDONYM_KEY,
+bot/db/erasure.py) and the tables hold only that hash. What a claim hands on
+(`Claimed.message_id`, the id a turn answers and its replies' `inbound_id`) is the hash too.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import begin_write, migrate, session_factory, session_scope, utcnow
-from bot.db.erasure import WHATSAPP_MESSAGE, digest
+from bot.db.erasure import message_key
 from bot.nlp.redact import redact
 from bot.settings import MAX_MESSAGE_CHARS
 from bot.whatsapp.identity import Address, Identity
@@ -49,7 +54,7 @@ STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "failed": 4}
 @dataclass(frozen=True)
 class Claimed:
     id: int
-    message_id: str
+    message_id: str  # the keyed hash of Meta's id, as stored
     pseudonym: str
     kind: str
     text: str | None
@@ -122,25 +127,27 @@ class WhatsAppStore:
         with session_scope(self.sessions) as session:
             begin_write(session.connection())  # SQLite: before the savepoints below
             for inbound in notification.messages:
+                key = message_key(inbound.message_id)
                 found = self._unless_erased(
-                    session, inbound.message_id, lambda m=inbound: self._inbound(session, m)
+                    session, key, lambda m=inbound, k=key: self._inbound(session, m, k)
                 )
                 if found is not None:
                     pseudonym, new = found
                     if new and pseudonym not in senders:
                         senders.append(pseudonym)
             for status in notification.statuses:
+                key = message_key(status.message_id)
                 self._unless_erased(
-                    session, status.message_id, lambda s=status: self._status(session, s)
+                    session, key, lambda s=status, k=key: self._status(session, s, k)
                 )
         return senders
 
-    def _inbound(self, session: Session, inbound: Inbound) -> tuple[str, bool]:
-        """(the sender's pseudonym, whether the message is new)."""
+    def _inbound(self, session: Session, inbound: Inbound, key: str) -> tuple[str, bool]:
+        """(the sender's pseudonym, whether the message is new); `key`: the hashed id."""
         pseudonym = self._contact(session, inbound)
         text = redact(inbound.text[:MAX_MESSAGE_CHARS]) if inbound.text else None
         values = {
-            "message_id": inbound.message_id,
+            "message_id": key,
             "pseudonym": pseudonym,
             "kind": inbound.kind,
             "text": text,
@@ -155,15 +162,15 @@ class WhatsAppStore:
         return pseudonym, bool(inserted)
 
     @staticmethod
-    def _unless_erased(session: Session, message_id: str, write: Callable[[], T]) -> T | None:
-        """`write` in a savepoint, undone when `message_id` has a tombstone: it belongs to a
+    def _unless_erased(session: Session, key: str, write: Callable[[], T]) -> T | None:
+        """`write` in a savepoint, undone when the hashed message id `key` is a tombstone (the
+        tombstone of a stored id is that id, bot/db/erasure.py `message_tombstone`): it is of a
         conversation erased in the last days (bot/console/erased.py). The check comes after the
         write, because a write to a row an erase is deleting waits until the erase committed,
         and then its tombstone is seen (PostgreSQL); on SQLite `accept` holds the write lock."""
         savepoint = session.begin_nested()
         try:
             result = write()
-            key = digest(WHATSAPP_MESSAGE, message_id)
             erased = session.execute(
                 select(WhatsAppErasedMessage.key).where(WhatsAppErasedMessage.key == key)
             ).first()
@@ -197,7 +204,7 @@ class WhatsAppStore:
             return 0  # a redelivery (or purged meanwhile: then it was handled long ago)
         logger.warning("WhatsApp: a known message id came with another message; stored as new")
         suffix = hashlib.sha256("|".join(map(str, this)).encode()).hexdigest()[:16]
-        other_id = f"{values['message_id'][:180]}#{suffix}"
+        other_id = f"{values['message_id']}#{suffix}"  # the hashed id and the suffix
         return _insert_ignore(session, WhatsAppInbox, {**values, "message_id": other_id})
 
     def _contact(self, session: Session, inbound: Inbound) -> str:
@@ -437,8 +444,10 @@ class WhatsAppStore:
     # -- outbound ----------------------------------------------------------------------------
 
     def record_sent(self, message_id: str, pseudonym: str) -> None:
+        """Meta's id of a message we sent; stored hashed, as every message id."""
         with session_scope(self.sessions) as session:
-            self._status(session, StatusEvent(message_id, "accepted"), pseudonym)
+            event = StatusEvent(message_id, "accepted")
+            self._status(session, event, message_key(message_id), pseudonym)
 
     def record_send_error(
         self, pseudonym: str, code: int, title: str, message_id: str | None = None
@@ -447,18 +456,21 @@ class WhatsAppStore:
             session.add(
                 WhatsAppSendError(
                     pseudonym=pseudonym,
-                    message_id=message_id,
+                    message_id=message_key(message_id) if message_id else None,
                     error_code=code,
                     error_title=title[:300],
                 )
             )
 
-    def _status(self, session: Session, event: StatusEvent, pseudonym: str | None = None) -> None:
+    def _status(
+        self, session: Session, event: StatusEvent, key: str, pseudonym: str | None = None
+    ) -> None:
+        """Store `event` under `key`, the hashed `event.message_id`."""
         rank = STATUS_RANK.get(event.status)
         if rank is None:  # e.g. "played" for voice messages; we send none
             return
         values = {
-            "message_id": event.message_id,
+            "message_id": key,
             "pseudonym": pseudonym,
             "status": event.status,
             "rank": rank,
@@ -470,7 +482,7 @@ class WhatsAppStore:
             changed = session.execute(
                 update(WhatsAppMessageStatus)
                 .where(
-                    WhatsAppMessageStatus.message_id == event.message_id,
+                    WhatsAppMessageStatus.message_id == key,
                     WhatsAppMessageStatus.rank < rank,
                 )
                 .values(
@@ -484,19 +496,19 @@ class WhatsAppStore:
                 session.execute(
                     update(WhatsAppMessageStatus)
                     .where(
-                        WhatsAppMessageStatus.message_id == event.message_id,
+                        WhatsAppMessageStatus.message_id == key,
                         WhatsAppMessageStatus.pseudonym.is_(None),
                     )
                     .values(pseudonym=pseudonym)
                 )
         if changed and event.status == "failed" and event.error_code:
-            owner = session.get(WhatsAppMessageStatus, event.message_id)
+            owner = session.get(WhatsAppMessageStatus, key)
             who = (owner.pseudonym if owner else None) or self._recipient(session, event)
             if who:
                 session.add(
                     WhatsAppSendError(
                         pseudonym=who,
-                        message_id=event.message_id,
+                        message_id=key,
                         error_code=event.error_code,
                         error_title=event.error_title,
                     )
@@ -518,7 +530,9 @@ class WhatsAppStore:
     # -- outbound queue: replies the Graph API did not take, and what a turn sent -----------
 
     def reply_state(self, inbound_id: str, seq: int) -> str | None:
-        """ "sent", "pending" (queued) or None (not tried) for reply `seq` to `inbound_id`."""
+        """ "sent", "pending" (queued) or None (not tried) for reply `seq` to `inbound_id`.
+
+        `inbound_id` here and below is `Claimed.message_id`: hashed already, not hashed again."""
         with session_scope(self.sessions) as session:
             row = session.execute(
                 select(WhatsAppOutbox.state).where(
@@ -623,8 +637,9 @@ class WhatsAppStore:
     # -- reading, for tests and the advisor console -------------------------------------------
 
     def status_of(self, message_id: str) -> str | None:
+        """The delivery status of the message with Meta's id `message_id`."""
         with session_scope(self.sessions) as session:
-            row = session.get(WhatsAppMessageStatus, message_id)
+            row = session.get(WhatsAppMessageStatus, message_key(message_id))
             return row.status if row else None
 
     def send_errors(self, code: int | None = None) -> list[dict[str, Any]]:
@@ -644,6 +659,7 @@ class WhatsAppStore:
             ]
 
     def inbox_states(self) -> dict[str, str]:
+        """{stored id (`message_key` of Meta's id): state}."""
         with session_scope(self.sessions) as session:
             rows = session.execute(select(WhatsAppInbox.message_id, WhatsAppInbox.state)).all()
         return {message_id: state for message_id, state in rows}

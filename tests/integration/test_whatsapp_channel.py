@@ -38,6 +38,7 @@ from whatsapp_fakes import (
 )
 
 from bot.channels.whatsapp import WhatsAppInput, install_log_redaction
+from bot.db.erasure import message_key
 from bot.settings import Settings
 from bot.whatsapp.graph import RetryPolicy
 from bot.whatsapp.identity import Identity
@@ -255,7 +256,7 @@ def test_text_reaches_the_bot_under_a_pseudonym_and_the_reply_goes_to_the_number
     (message,) = server.received
     assert message.sender_id == PSEUDONYM and PHONE not in message.sender_id
     assert message.text == "Mijn nummer is [telefoon], ik zoek werk"
-    assert message.input_channel == "whatsapp" and message.message_id == "wamid.text.1"
+    assert message.input_channel == "whatsapp" and message.message_id == message_key("wamid.text.1")
     assert message.metadata == {}
     assert sent["body"]["to"] == PHONE
     assert sent["body"]["text"]["body"] == "Je zei: Mijn nummer is [telefoon], ik zoek werk"
@@ -514,7 +515,8 @@ def test_the_window_error_as_a_failed_status_is_recorded(
     failed["entry"][0]["changes"][0]["value"]["statuses"][0]["id"] = sent["message_id"]
     assert server.post(failed).status_code == 200
     (error,) = server.channel.store.send_errors(131047)
-    assert error["pseudonym"] == PSEUDONYM and error["message_id"] == sent["message_id"]
+    assert error["pseudonym"] == PSEUDONYM
+    assert error["message_id"] == message_key(sent["message_id"])
     assert server.channel.store.status_of(sent["message_id"]) == "failed"
 
 
@@ -550,7 +552,7 @@ def test_after_the_last_attempt_the_person_hears_something_went_wrong(
         bot.post(text_payload("hallo", "wamid.broken.1"))
         (sent,) = graph.wait_for(1)
         bot.wait_until(bot.settled)
-        assert bot.channel.store.inbox_states() == {"wamid.broken.1": "failed"}
+        assert bot.channel.store.inbox_states() == {message_key("wamid.broken.1"): "failed"}
     assert sent["body"]["text"]["body"] == texts().failed_reply
     assert len(bot.received) == 3
 
@@ -629,7 +631,7 @@ def make_old(store: Any, message_id: str, days: int) -> None:
                 "UPDATE whatsapp_inbox SET state = 'done', text = NULL, finished_at = :t "
                 "WHERE message_id = :m"
             ),
-            {"t": past, "m": message_id},
+            {"t": past, "m": message_key(message_id)},
         )
         conn.execute(sql_text("UPDATE whatsapp_contacts SET last_inbound_at = :t"), {"t": past})
 
@@ -654,7 +656,7 @@ def test_the_worker_purges_at_start_and_then_every_interval(
         assert store.address(PSEUDONYM) is not None  # 11 days silent: the contact stays
         bot.post(text_payload("weer", "wamid.old.2"))
         graph.wait_for(2)
-        bot.wait_until(lambda: store.inbox_states() == {"wamid.old.2": "done"})
+        bot.wait_until(lambda: store.inbox_states() == {message_key("wamid.old.2"): "done"})
         make_old(store, "wamid.old.2", 21)
         bot.wait_until(lambda: store.inbox_states() == {} and store.address(PSEUDONYM) is None)
 

@@ -20,8 +20,10 @@ from whatsapp_fakes import (
     sign,
     text_payload,
     visible_text,
+    wamid,
 )
 
+from bot.db.erasure import WHATSAPP_MESSAGE, digest, key_from
 from bot.whatsapp.identity import Identity
 from bot.whatsapp.texts import texts as channel_texts
 
@@ -36,6 +38,11 @@ def texts(replies: list[dict]) -> str:
 
 def titles(replies: list[dict]) -> list[str]:
     return [title for reply in replies for title, _ in options_of(reply)]
+
+
+def stored_id(message_id: str) -> str:
+    """What the stack stores of Meta's message id: its keyed hash (bot/db/erasure.py)."""
+    return digest(WHATSAPP_MESSAGE, message_id, key_from(PSEUDONYM_KEY))
 
 
 class Person:
@@ -55,7 +62,7 @@ class Person:
         value["contacts"][0]["wa_id"] = self.phone
         message = value["messages"][0]
         message.update({"from": self.phone, "timestamp": str(self.clock)})
-        message["id"] = f"wamid.it.{uuid.uuid4().hex}"
+        message["id"] = wamid(self.phone)
         return payload
 
     def _post(self, payload: dict) -> list[dict]:
@@ -74,12 +81,13 @@ class Person:
 
     def _wait_processed(self, message_id: str) -> None:
         """The inbox row is done once Rasa handled the message and every reply was sent."""
+        stored = stored_id(message_id)
         deadline = time.monotonic() + TURN_TIMEOUT_S
         db = sqlite3.connect(self.stack.var_dir / "overstap.db")
         try:
             while True:
                 row = db.execute(
-                    "SELECT state FROM whatsapp_inbox WHERE message_id = ?", (message_id,)
+                    "SELECT state FROM whatsapp_inbox WHERE message_id = ?", (stored,)
                 ).fetchone()
                 if row and row[0] in {"done", "failed"}:
                     assert row[0] == "done", f"message {message_id} failed"
@@ -206,7 +214,7 @@ def sample_button_reply(person: Person, sent_at: int) -> dict:
     value = button["entry"][0]["changes"][0]["value"]
     value["contacts"][0]["wa_id"] = person.phone
     value["messages"][0].update(
-        {"from": person.phone, "timestamp": str(sent_at), "id": f"wamid.it.{uuid.uuid4().hex}"}
+        {"from": person.phone, "timestamp": str(sent_at), "id": wamid(person.phone)}
     )
     return button
 
@@ -217,7 +225,7 @@ def sample_photo(person: Person, sent_at: int | None = None) -> dict:
     photo = load("image.json")
     value = photo["entry"][0]["changes"][0]["value"]
     value["contacts"][0]["wa_id"] = person.phone
-    value["messages"][0].update({"from": person.phone, "id": f"wamid.it.{uuid.uuid4().hex}"})
+    value["messages"][0].update({"from": person.phone, "id": wamid(person.phone)})
     if sent_at is not None:
         value["messages"][0]["timestamp"] = str(sent_at)
     return photo
@@ -361,7 +369,7 @@ def test_meta_samples_sharing_one_id_a_photo_after_a_handled_button_reply_is_ans
     try:
         rows = db.execute(
             "SELECT kind, state FROM whatsapp_inbox WHERE message_id LIKE ? ORDER BY id",
-            (META_EXAMPLE_ID + "%",),
+            (stored_id(META_EXAMPLE_ID) + "%",),
         ).fetchall()
     finally:
         db.close()

@@ -11,6 +11,7 @@ from sqlalchemy import text, update
 from whatsapp_fakes import PHONE, load, text_payload
 
 from bot.db import create_engine, session_scope, utcnow
+from bot.db.erasure import message_key
 from bot.settings import Settings
 from bot.whatsapp.identity import Identity
 from bot.whatsapp.models import (
@@ -23,7 +24,7 @@ from bot.whatsapp.store import Purged, WhatsAppStore
 from bot.whatsapp.webhook import StatusEvent, parse
 
 TABLES = ("whatsapp_send_errors", "whatsapp_message_status", "whatsapp_inbox", "whatsapp_contacts",
-          "whatsapp_erased_messages")  # fmt: skip
+          "whatsapp_erased_messages", "whatsapp_outbox")  # fmt: skip
 KEY = "unit-test-pseudonym-key"
 
 
@@ -65,12 +66,37 @@ def test_another_message_under_a_known_id_is_stored_and_its_redelivery_is_not(
     assert store.accept(photo) == [pseudonym]  # same id, same time, another kind of message
     assert store.accept(photo) == [] and store.accept(button) == []  # redeliveries: nothing new
     states = store.inbox_states()
-    assert len(states) == 2 and shared in states
+    assert len(states) == 2 and message_key(shared) in states
     first = store.claim_next(pseudonym, lease_s=60).row
     store.finish(first.id)
     second = store.claim_next(pseudonym, lease_s=60).row
     assert {first.kind, second.kind} == {"payload", "not_text"}
-    assert second.message_id.startswith(shared + "#")
+    assert second.message_id.startswith(message_key(shared) + "#")
+
+
+def test_no_table_holds_a_message_id_or_the_number_in_it(store: WhatsAppStore) -> None:
+    """Meta's message ids carry the person's number in base64: every table keeps a keyed hash
+    of them instead, also the '#suffix' variant, the statuses, send errors and replies."""
+    from privacy_scan import number_in_message_ids, rows_holding
+
+    inbound = parse(load("button_reply.json"))
+    photo_payload = load("image.json")
+    shared = inbound.messages[0].message_id
+    photo_payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = shared
+    (pseudonym,) = store.accept(inbound)
+    store.accept(parse(photo_payload))  # the same id with another message: '#suffix'
+    reply = parse(load("status_failed_131047.json")).statuses[0].message_id
+    store.record_sent(reply, pseudonym)
+    store.accept(parse(load("status_failed_131047.json")))  # a send error with its id
+    row = store.claim_next(pseudonym, lease_s=60).row
+    store.record_reply_sent(pseudonym, row.message_id, 0)
+    store.queue_reply(pseudonym, row.message_id, 1, {"text": {"body": "hallo"}})
+    assert store.status_of(reply) == "failed" and len(store.send_errors(131047)) == 1
+    assert len(store.inbox_states()) == 2
+
+    number = number_in_message_ids(PHONE)
+    assert number in shared and number in reply  # the fixtures' ids are Meta's, as sent
+    assert rows_holding(store.engine, [shared, reply, number, PHONE]) == {}
 
 
 def test_ten_simultaneous_deliveries_store_one_message(store: WhatsAppStore) -> None:
@@ -254,7 +280,7 @@ def test_status_events_for_unknown_messages_name_the_sender_by_pseudonym(
 ) -> None:
     event = StatusEvent("wamid.unknown", "failed", recipient_id=PHONE, error_code=131047)
     with session_scope(store.sessions) as session:
-        store._status(session, event)
+        store._status(session, event, message_key(event.message_id))
     (error,) = store.send_errors(131047)
     assert error["pseudonym"] == Identity(KEY).pseudonym_for_phone(PHONE)
 
@@ -320,19 +346,20 @@ def test_purge_deletes_handled_messages_and_statuses_after_the_retention(
     pseudonym = Identity(KEY).pseudonym_for_phone(PHONE)
     for _ in range(3):  # 1 done, 2 done, 3 failed; 4 stays pending
         row = store.claim_next(pseudonym, lease_s=60).row
-        store.finish(row.id, "failed" if row.message_id.endswith("3") else "done")
-    age(store, WhatsAppInbox, "finished_at", 31, message_id="wamid.keep.1")
-    age(store, WhatsAppInbox, "finished_at", 29, message_id="wamid.keep.2")
-    age(store, WhatsAppInbox, "finished_at", 45, message_id="wamid.keep.3")
-    age(store, WhatsAppInbox, "received_at", 400, message_id="wamid.keep.4")
+        store.finish(row.id, "failed" if row.text == "bericht 3" else "done")
+    keep = {n: message_key(f"wamid.keep.{n}") for n in (1, 2, 3, 4)}
+    age(store, WhatsAppInbox, "finished_at", 31, message_id=keep[1])
+    age(store, WhatsAppInbox, "finished_at", 29, message_id=keep[2])
+    age(store, WhatsAppInbox, "finished_at", 45, message_id=keep[3])
+    age(store, WhatsAppInbox, "received_at", 400, message_id=keep[4])
     store.record_sent("wamid.out.old", pseudonym)
     store.record_sent("wamid.out.new", pseudonym)
-    age(store, WhatsAppMessageStatus, "updated_at", 31, message_id="wamid.out.old")
+    age(store, WhatsAppMessageStatus, "updated_at", 31, message_id=message_key("wamid.out.old"))
 
     purged = store.purge(inbox_days=30, contact_days=90)
 
     assert (purged.inbox, purged.statuses, purged.contacts) == (2, 1, 0)
-    assert store.inbox_states() == {"wamid.keep.2": "done", "wamid.keep.4": "pending"}
+    assert store.inbox_states() == {keep[2]: "done", keep[4]: "pending"}
     assert store.status_of("wamid.out.old") is None and store.status_of("wamid.out.new")
     redelivered = parse(text_payload("bericht 2", "wamid.keep.2", timestamp=2))
     assert store.accept(redelivered) == []  # still deduplicated
@@ -411,3 +438,46 @@ def test_the_outbox_keeps_order_claims_once_and_is_purged(store: WhatsAppStore) 
     purged = store.purge(inbox_days=30, contact_days=90)
     assert purged.outbox == 2  # both sent replies of the old turn; the waiting one stays
     assert store.reply_state("wamid.in.2", 0) == "pending"
+
+
+def test_the_upgrade_hashes_the_message_ids_stored_before(tmp_path: Path) -> None:
+    """Migration 0012: rows stored with Meta's ids get the keyed hash the store uses now, so a
+    redelivery of an older message is still known and no id holds a number any more."""
+    from alembic import command
+    from privacy_scan import number_in_message_ids, rows_holding
+
+    from bot.db import migrate
+
+    settings = Settings.from_env({"OVERSTAP_VAR_DIR": str(tmp_path)})
+    engine = create_engine(settings)
+    command.upgrade(migrate.alembic_config(engine), "erased01")
+    inbound = parse(load("text.json")).messages[0]
+    raw, who = inbound.message_id, Identity(KEY).pseudonym_for_phone(PHONE)
+    sent = parse(load("status_sent.json")).statuses[0].message_id
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO whatsapp_inbox (message_id, pseudonym, kind, sent_at, state,"
+                 " attempts, received_at, finished_at) VALUES (:a, :p, :k, :s, 'done', 1,"
+                 " :t, :t), (:b, :p, 'not_text', :s, 'done', 1, :t, :t)"),
+            {"a": raw, "b": f"{raw}#0123456789abcdef", "p": who, "k": inbound.kind,
+             "s": inbound.sent_at, "t": now},
+        )  # fmt: skip
+        conn.execute(
+            text("INSERT INTO whatsapp_message_status (message_id, pseudonym, status, rank,"
+                 " updated_at) VALUES (:m, 'wa-x', 'sent', 1, :t)"),
+            {"m": sent, "t": now},
+        )  # fmt: skip
+        conn.execute(
+            text("INSERT INTO whatsapp_outbox (pseudonym, inbound_id, seq, state, attempts,"
+                 " created_at) VALUES ('wa-x', :m, 0, 'sent', 1, :t)"),
+            {"m": raw, "t": now},
+        )  # fmt: skip
+    store = WhatsAppStore(engine, Identity(KEY))
+    store.migrate()
+    assert rows_holding(engine, [raw, sent, number_in_message_ids(PHONE)]) == {}
+    assert set(store.inbox_states()) == {message_key(raw), message_key(raw) + "#0123456789abcdef"}
+    assert store.status_of(sent) == "sent"
+    assert store.reply_state(message_key(raw), 0) == "sent"
+    assert store.accept(parse(load("text.json"))) == []  # Meta's redelivery: still known
+    store.close()

@@ -72,6 +72,7 @@ def test_whatsapp_purge_deletes_what_is_past_its_retention(tmp_path) -> None:
     from sqlalchemy import text
 
     from bot.db import create_engine
+    from bot.db.erasure import message_key
     from bot.settings import Settings
     from bot.whatsapp.identity import Identity
     from bot.whatsapp.store import WhatsAppStore
@@ -85,7 +86,7 @@ def test_whatsapp_purge_deletes_what_is_past_its_retention(tmp_path) -> None:
     with store.engine.begin() as conn:
         conn.execute(
             text("UPDATE whatsapp_message_status SET updated_at = :t WHERE message_id = :m"),
-            {"t": dt.datetime(2000, 1, 1), "m": "wamid.cli.old"},
+            {"t": dt.datetime(2000, 1, 1), "m": message_key("wamid.cli.old")},
         )
     result = subprocess.run(
         [sys.executable, "-m", "bot", "whatsapp", "purge"],
