@@ -4,6 +4,10 @@ machine changes the figures less than wall time).
 
     .venv/bin/python -m bench.profile_message --messages 120            # with bot/perf.py
     .venv/bin/python -m bench.profile_message --messages 120 --plain    # Rasa as it comes
+    .venv/bin/python -m bench.profile_message --no-profile --skip states_cache   # CPU only
+
+Logging is set up as `rasa run` sets it up (level from LOG_LEVEL, default INFO), so Rasa's debug
+lines cost here what they cost in the server, not the printing of every one of them.
 
 Starts the action server, loads models/overstap.tar.gz with the windowed tracker store on a
 PostgreSQL database of its own (and the other endpoints `overstap run` writes), sends the
@@ -37,6 +41,94 @@ GROUPS = {
     "action calls (RemoteAction.run)": "actions/action.py:.*\\(run\\)",
     "responses (nlg)": "nlg/response.py:\\d+\\(generate\\)",
 }
+
+
+# The same parts timed without cProfile (`--no-profile`), by CPU time around one method each;
+# "of which" parts are inside the part above them.
+PARTS = {
+    "NLU (parse_message)": ("rasa.core.processor", "MessageProcessor", "parse_message"),
+    "policies (predict_next_action)": (
+        "rasa.core.processor", "MessageProcessor", "predict_next_with_tracker_if_should"
+    ),
+    "  of which states (states_for_tracker_history)": (
+        "rasa.shared.core.domain", "Domain", "states_for_tracker_history"
+    ),
+    "  of which rule matching (_get_possible_keys)": (
+        "rasa.core.policies.rule_policy", "RulePolicy", "_get_possible_keys"
+    ),
+    "tracker store: load": ("rasa.core.processor", "MessageProcessor", "get_tracker"),
+    "tracker store: save": ("rasa.core.processor", "MessageProcessor", "save_tracker"),
+    "running actions (_run_action)": ("rasa.core.processor", "MessageProcessor", "_run_action"),
+    "  of which tracker copies (tracker.copy)": (
+        "rasa.shared.core.trackers", "DialogueStateTracker", "copy"
+    ),
+    "  of which action server calls (EndpointConfig.request)": (
+        "rasa.utils.endpoints", "EndpointConfig", "request"
+    ),
+}  # fmt: skip
+GC = "garbage collection (anywhere)"
+
+
+class PartTimer:
+    """CPU time spent inside each part's method (outermost call only, so recursion counts once)."""
+
+    def __init__(self) -> None:
+        self.seconds = dict.fromkeys([*PARTS, GC], 0.0)
+        self.depth = dict.fromkeys([*PARTS, GC], 0)
+        self._gc_started = 0.0
+
+    def _collecting(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.process_time()
+        else:
+            self.seconds[GC] += time.process_time() - self._gc_started
+
+    def install(self) -> None:
+        """Wraps each part's method; again after `perf.switch` put an unwrapped one back."""
+        import gc
+        import importlib
+        import inspect
+
+        if self._collecting not in gc.callbacks:
+            gc.callbacks.append(self._collecting)
+        for label, (module, owner, name) in PARTS.items():
+            cls = getattr(importlib.import_module(module), owner)
+            original = getattr(cls, name)
+            if getattr(original, "_timed", False):
+                continue
+            wrapper = self._async if inspect.iscoroutinefunction(original) else self._sync
+            timed = wrapper(label, original)
+            timed._timed = True
+            setattr(cls, name, timed)
+
+    def _enter(self, label: str) -> float:
+        self.depth[label] += 1
+        return time.process_time()
+
+    def _leave(self, label: str, started: float) -> None:
+        self.depth[label] -= 1
+        if not self.depth[label]:
+            self.seconds[label] += time.process_time() - started
+
+    def _sync(self, label, original):
+        def timed(*args, **kwargs):
+            started = self._enter(label)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self._leave(label, started)
+
+        return timed
+
+    def _async(self, label, original):
+        async def timed(*args, **kwargs):
+            started = self._enter(label)
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                self._leave(label, started)
+
+        return timed
 
 
 def group_times(stats: pstats.Stats) -> dict[str, float]:
@@ -73,12 +165,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=120)
     parser.add_argument("--conversations", type=int, default=6)
     parser.add_argument("--plain", action="store_true", help="without bot/perf.py")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated patches of bot/perf.py to leave out"
+    )
+    parser.add_argument(
+        "--no-profile", action="store_true", help="CPU time only, without cProfile; no file"
+    )
+    parser.add_argument(
+        "--compare",
+        default="",
+        help="comma-separated patches of bot/perf.py: CPU per message without and with them, "
+        "in alternating rounds in this one process; writes profile-<date>-compare.json",
+    )
+    parser.add_argument("--rounds", type=int, default=6, help="rounds per side of --compare")
     parser.add_argument("--port", type=int, default=5795)
     args = parser.parse_args(argv)
     if not args.plain:
         from bot.perf import apply_all
+        from bot.rasa_cli import patch_action_validation
 
-        apply_all()
+        patch_action_validation()  # first, so that --compare without reply_check is today's
+
+        apply_all(skip=[name for name in args.skip.split(",") if name])
     import sqlalchemy as sa
 
     name = f"bench_profile_{os.getpid()}"
@@ -98,14 +206,78 @@ def main(argv: list[str] | None = None) -> int:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def compare(agent, args: argparse.Namespace) -> int:
+    """Rounds of `--messages` messages, without and with the patches in `--compare`, in the
+    order off-on, on-off, off-on, ... so that a change in the machine's load during the
+    run weighs on both sides alike. CPU time of this process only."""
+    import json
+    import statistics
+
+    from bot import perf
+
+    names = [name for name in args.compare.split(",") if name]
+    unknown = set(names) - set(perf.REPLACED)
+    if unknown:
+        raise SystemExit(f"not switchable: {sorted(unknown)}")
+    timer = PartTimer()
+    timer.install()
+    rounds: dict[str, list[float]] = {"without": [], "with": []}
+    parts: dict[str, dict[str, float]] = {
+        side: dict.fromkeys(timer.seconds, 0.0) for side in rounds
+    }
+    for n in range(args.rounds):
+        for on in (False, True) if n % 2 == 0 else (True, False):
+            side = "with" if on else "without"
+            perf.switch(names, on)
+            timer.install()
+            before = dict(timer.seconds)
+            cpu = time.process_time()
+            await talk(agent, args.messages, args.conversations)
+            rounds[side].append((time.process_time() - cpu) / args.messages * 1000)
+            for part, seconds in timer.seconds.items():
+                parts[side][part] += seconds - before[part]
+    perf.switch(names, True)
+    total = args.messages * args.rounds
+    result = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "patches compared": names,
+        "messages per round": args.messages,
+        "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
+        "cpu ms per message, each round": rounds,
+        "median": {side: round(statistics.median(v), 2) for side, v in rounds.items()},
+        "parts, cpu ms per message": {
+            side: {part: round(sec / total * 1000, 2) for part, sec in p.items()}
+            for side, p in parts.items()
+        },
+    }
+    result["ratio with/without"] = round(result["median"]["with"] / result["median"]["without"], 3)
+    print(json.dumps(result, indent=1))
+    stamp = dt.datetime.now().strftime("%Y-%m-%d-%H%M")
+    path = ROOT / "bench" / "results" / f"profile-{stamp}-compare.json"
+    path.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"==> wrote {path}")
+    return 0
+
+
+def configure_logging() -> None:
+    """Logging as `rasa run` sets it up: without it structlog prints every debug line."""
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
+    configure_structlog(None)
+
+
 async def profile(args: argparse.Namespace, database: str) -> int:
     from rasa.core.agent import load_agent
 
     from bot.rasa_cli import patch_action_validation, patch_model_loading
     from bot.run import tracker_store_config
 
+    configure_logging()
     patch_model_loading()
-    patch_action_validation()
+    if args.plain:
+        patch_action_validation()
     for _ in range(60):  # the action server starts
         try:
             import requests
@@ -131,6 +303,21 @@ async def profile(args: argparse.Namespace, database: str) -> int:
     )
     os.unlink(handle.name)
     await talk(agent, args.conversations * 2, args.conversations)  # warm up
+    label = "Rasa as it comes" if args.plain else "with bot/perf.py"
+    if args.skip:
+        label += f" without {args.skip}"
+    if args.compare:
+        return await compare(agent, args)
+    if args.no_profile:
+        timer = PartTimer()
+        timer.install()
+        cpu = time.process_time()
+        await talk(agent, args.messages, args.conversations)
+        cpu = time.process_time() - cpu
+        print(f"{label}: CPU per message: {cpu / args.messages * 1000:.2f} ms")
+        for part, seconds in timer.seconds.items():
+            print(f"  {part:56s} {seconds / args.messages * 1000:7.2f}")
+        return 0
     profiler = cProfile.Profile(time.process_time)
     cpu = time.process_time()
     wall = time.perf_counter()
@@ -143,7 +330,7 @@ async def profile(args: argparse.Namespace, database: str) -> int:
     stats = pstats.Stats(profiler, stream=out)
     groups = group_times(stats)
     head = [
-        f"profile of {args.messages} messages ({'Rasa as it comes' if args.plain else 'with bot/perf.py'})",
+        f"profile of {args.messages} messages ({label})",
         f"CPU per message: {cpu / args.messages * 1000:.1f} ms (wall {wall / args.messages * 1000:.1f} ms)",
         f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}",
         "",

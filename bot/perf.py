@@ -21,8 +21,13 @@ of a message"):
 
 from __future__ import annotations
 
+import itertools
+import json
+import operator
 import os
 import re
+import sys
+from collections.abc import Iterable
 
 PLACEHOLDER = re.compile(r"{([^\n{}]+?)}")
 KEEPALIVE_S = 3.0
@@ -94,6 +99,7 @@ def patch_endpoint_sessions() -> None:
                 auth=fresh._default_auth,
                 timeout=fresh.timeout,
                 connector=connector,
+                json_serialize=lambda value: _dumps(value),  # looked up per call: switchable
             )
             loop.create_task(fresh.close())
             self._overstap_session = kept
@@ -102,6 +108,40 @@ def patch_endpoint_sessions() -> None:
 
     session._overstap_patched = True  # type: ignore[attr-defined]
     endpoints.EndpointConfig.session = session
+
+
+def _dumps(value) -> str:
+    """How a kept session writes a `json=` body: as aiohttp does, unless `domain_json`."""
+    return json.dumps(value)
+
+
+class _DomainJson:
+    """`json.dumps` of a request body that ends with the domain, with the domain's JSON
+    written once per domain: the same text, as a dict is written key by key in order."""
+
+    def __init__(self) -> None:
+        self.kept: dict[int, tuple[dict, str]] = {}
+
+    def __call__(self, value) -> str:
+        if type(value) is not dict or not value or next(reversed(value)) != "domain":
+            return json.dumps(value)
+        domain = value["domain"]
+        if type(domain) is not dict:
+            return json.dumps(value)
+        found = self.kept.get(id(domain))
+        if found is None or found[0] is not domain:
+            if len(self.kept) >= 8:
+                self.kept.clear()
+            found = self.kept[id(domain)] = (domain, json.dumps(domain))
+        head = json.dumps({key: item for key, item in value.items() if key != "domain"})
+        return ("{" if head == "{}" else head[:-1] + ", ") + '"domain": ' + found[1] + "}"
+
+
+def patch_domain_json() -> None:
+    module = sys.modules[__name__]
+    if getattr(module._dumps, "_overstap_patched", False):
+        return
+    _replace("domain_json", module, "_dumps", _DomainJson())
 
 
 # Rasa modules where every `copy.deepcopy(...)` is an argument of a structlog debug line.
@@ -145,8 +185,640 @@ def patch_debug_copies() -> None:
             module.copy = shim
 
 
-def apply_all() -> None:
-    single_threaded_math()
-    patch_interpolation()
-    patch_endpoint_sessions()
-    patch_debug_copies()
+# -- replaced methods, switchable for comparisons ----------------------------------------------
+
+# patch name -> (class or module, attribute, what it held (or MISSING), ours)
+REPLACED: dict[str, list[tuple[object, str, object, object]]] = {}
+MISSING = object()  # the attribute was inherited: switching back deletes ours
+
+
+def _replace(patch: str, owner, name: str, new, static: bool = False) -> None:
+    new._overstap_patched = True
+    new._overstap_original = getattr(owner, name)
+    held = owner.__dict__.get(name, MISSING)
+    ours = staticmethod(new) if static else new
+    setattr(owner, name, ours)
+    REPLACED.setdefault(patch, []).append((owner, name, held, ours))
+
+
+def switch(patches: Iterable[str], on: bool) -> None:
+    """Puts Rasa's own methods back (`on=False`) or ours again, for the named patches that
+    replace methods; for benchmarks and tests that compare both in one process."""
+    import gc
+
+    for patch in patches:
+        for owner, name, held, ours in REPLACED.get(patch, ()):
+            if on:
+                setattr(owner, name, ours)
+            elif held is not MISSING:
+                setattr(owner, name, held)
+            elif name in owner.__dict__:
+                delattr(owner, name)
+        if patch == "model_gc" and on:  # what the patch did after loading the model
+            gc.freeze()
+        elif patch == "model_gc":
+            gc.unfreeze()
+
+
+# -- the states of a tracker's history ------------------------------------------------------
+
+# Events whose `apply_to` (Rasa 3.6.21) changes only the tracker it is applied to, so a prior
+# tracker replayed once stays what a new replay would give. Not here: events that write files
+# (StoryExported), reset or rewind (they change which events apply), and any subclass.
+PURE_EVENTS = frozenset(
+    {
+        "UserUttered", "BotUttered", "SlotSet", "AllSlotsReset", "FollowupAction",
+        "ConversationPaused", "ConversationResumed", "ActionExecuted", "ActiveLoop",
+        "LoopInterrupted", "ActionExecutionRejected", "ReminderScheduled", "ReminderCancelled",
+    }
+)  # fmt: skip
+# Events that change the latest user message itself, in place, when the latest action is
+# action_listen: after one, a step recorded earlier with that message would be stale.
+MESSAGE_EVENTS = frozenset({"DefinePrevUserUtteredFeaturization", "EntitiesAdded"})
+EVENTS_MODULE = "rasa.shared.core.events"
+KEPT_HISTORIES = 64
+
+
+def _kind(event) -> str:
+    kind = type(event)
+    return kind.__name__ if kind.__module__ == EVENTS_MODULE else ""
+
+
+class _Step:
+    """What `states_for_tracker_history` reads from one prior tracker."""
+
+    __slots__ = (
+        "state", "flat", "hide", "followup", "action_name", "loop_name", "prev_action", "message"
+    )  # fmt: skip
+
+    def __init__(self, domain, tracker, hide: bool, omit_unset_slots: bool) -> None:
+        self.state = domain.get_active_state(tracker, omit_unset_slots=omit_unset_slots)
+        self.flat = _is_flat(self.state)
+        self.hide = hide
+        self.followup = tracker.followup_action
+        self.action_name = tracker.latest_action_name
+        self.loop_name = tracker.active_loop_name
+        self.prev_action = tracker.latest_action
+        self.message = tracker.latest_message
+
+
+class _Applied:
+    """One tracker's applied events, as far as computed."""
+
+    def __init__(self, tracker) -> None:
+        import weakref
+
+        self.tracker = weakref.ref(tracker)
+        self.seen: list = []  # tracker.events when `applied` was computed
+        self.loop_names: set = set()
+        self.applied: list = []
+
+    def get(self, tracker) -> list:
+        """`tracker.applied_events()`: the loop of Rasa 3.6.21 there, continued over the events
+        added since the last call; from the start when a new loop name appears (it changes how
+        earlier events apply) or the events before are not the ones seen. Not to be changed:
+        callers outside this module get a copy."""
+        from rasa.shared.core import events as e
+
+        events = tracker.events
+        if not _starts_with(events, self.seen):
+            return self._again(tracker)
+        added = list(events)[len(self.seen) :]
+        if any(
+            isinstance(x, e.ActiveLoop) and x.name and x.name not in self.loop_names for x in added
+        ):
+            return self._again(tracker)
+        applied = self.applied
+        for event in added:
+            if isinstance(event, e.Restarted | e.SessionStarted):
+                applied = []
+            elif isinstance(event, e.ActionReverted):
+                tracker._undo_till_previous(e.ActionExecuted, applied)
+            elif isinstance(event, e.UserUtteranceReverted):
+                tracker._undo_till_previous(e.UserUttered, applied)
+                tracker._undo_till_previous(e.ActionExecuted, applied)
+            elif (
+                isinstance(event, e.ActionExecuted)
+                and event.action_name in self.loop_names
+                and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+            ):
+                tracker._undo_till_previous_loop_execution(event.action_name, applied)
+            else:
+                applied.append(event)
+        self.seen.extend(added)
+        self.applied = applied
+        return applied
+
+    def _again(self, tracker) -> list:
+        from rasa.shared.core.events import ActiveLoop
+
+        self.seen = list(tracker.events)
+        self.loop_names = {e.name for e in self.seen if isinstance(e, ActiveLoop) and e.name}
+        self.applied = RASA["applied_events"](tracker)
+        return self.applied
+
+
+class _Kept:
+    """Something computed per tracker (by identity, held weakly) and key, for the last
+    `KEPT_HISTORIES` of them. What `make` returns holds what its key names (the domain)."""
+
+    def __init__(self) -> None:
+        from collections import OrderedDict
+
+        self.kept: OrderedDict = OrderedDict()
+
+    def get(self, tracker, key: tuple, make):
+        full = (id(tracker), *key)
+        found = self.kept.get(full)
+        if found is None or found.tracker() is not tracker:
+            found = self.kept[full] = make()
+        self.kept.move_to_end(full)
+        while len(self.kept) > KEPT_HISTORIES:
+            self.kept.popitem(last=False)
+        return found
+
+
+APPLIED = _Kept()
+# Rasa's own functions that a patch here replaced and that this module still calls.
+RASA: dict = {}
+
+
+def applied_events_of(tracker) -> list:
+    """The applied events of a `DialogueStateTracker`, kept per tracker; not to be changed."""
+    return APPLIED.get(tracker, (), lambda: _Applied(tracker)).get(tracker)
+
+
+class _History:
+    """One tracker's prior-tracker steps, as far as computed."""
+
+    def __init__(self, tracker, domain, omit_unset_slots: bool) -> None:
+        import weakref
+
+        self.tracker = weakref.ref(tracker)
+        self.domain = domain
+        self.omit_unset_slots = omit_unset_slots
+        self._restart(tracker)
+
+    def _restart(self, tracker) -> None:
+        self.replayed: list = []  # the applied events `replay` went through
+        self.replay = tracker.init_copy()
+        self.steps: list[_Step] = []
+
+    def steps_for(self, tracker) -> list[_Step] | None:
+        """The steps of `generate_all_prior_trackers`: one before each `ActionExecuted` and
+        one at the end. None when an applied event is not one replayed here."""
+        applied = applied_events_of(tracker)
+        if not _starts_with(applied, self.replayed):
+            self._restart(tracker)
+        elif self.steps:
+            self.steps.pop()  # the step at the end of the events replayed so far
+        if not self._replay(applied[len(self.replayed) :]):
+            self._restart(tracker)
+            if not self._replay(applied):
+                self._restart(tracker)
+                return None
+        self.steps.append(self._step(False))
+        return self.steps
+
+    def _replay(self, events: list) -> bool:
+        """Replays `events` as `generate_all_prior_trackers` does; False when one of them is
+        not replayed here or changes a user message an earlier step shows."""
+        from rasa.shared.core.constants import ACTION_LISTEN_NAME
+
+        for event in events:
+            kind = _kind(event)
+            if kind in MESSAGE_EVENTS:
+                target = self.replay.latest_message
+                if self.replay.latest_action_name == ACTION_LISTEN_NAME and any(
+                    step.message is target for step in self.steps
+                ):
+                    return False
+            elif kind not in PURE_EVENTS:
+                return False
+            if kind == "ActionExecuted":
+                self.steps.append(self._step(event.hide_rule_turn))
+            self.replay.update(event)
+            self.replayed.append(event)
+        return True
+
+    def _step(self, hide: bool) -> _Step:
+        return _Step(self.domain, self.replay, hide, self.omit_unset_slots)
+
+
+def _starts_with(items, prefix: list) -> bool:
+    if len(items) < len(prefix):
+        return False
+    return all(map(operator.is_, itertools.islice(items, len(prefix)), prefix))
+
+
+def _copied(value, memo: dict):
+    """A copy of nested dicts and lists that keeps which parts were the same object."""
+    if isinstance(value, dict | list):
+        found = memo.get(id(value))
+        if found is None:
+            if isinstance(value, dict):
+                found = {key: _copied(item, memo) for key, item in value.items()}
+            else:
+                found = [_copied(item, memo) for item in value]
+            memo[id(value)] = found
+        return found
+    return value
+
+
+def _is_flat(state: dict) -> bool:
+    """Whether a state is a dict of dicts of values no one can change in place."""
+    return all(
+        type(sub) is dict and all(_immutable(item) for item in sub.values())
+        for sub in state.values()
+    )
+
+
+def _immutable(value) -> bool:
+    if type(value) is tuple:
+        return all(_immutable(item) for item in value)
+    return value is None or type(value) in (str, int, float, bool)
+
+
+def _copied_state(step: _Step, memo: dict) -> dict:
+    """`_copied(step.state, memo)`, quicker for a flat state: its sub-states copied once each."""
+    if not step.flat:
+        return _copied(step.state, memo)
+    state = {}
+    for key, sub in step.state.items():
+        found = memo.get(id(sub))
+        if found is None:
+            found = memo[id(sub)] = sub.copy()
+        state[key] = found
+    return state
+
+
+def _states_from_steps(domain, steps, ignore_rule_only_turns: bool, rule_only_data) -> list:
+    """The loop of Rasa 3.6.21's `Domain.states_for_tracker_history`, over recorded steps;
+    each call gets its own copies, so a caller that changes its states changes nothing here.
+    Without `ignore_rule_only_turns` Rasa's final `_clean_state` keeps every part of a state
+    that `get_active_state` made (it cleans too), so a copy is the same."""
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+
+    memo: dict = {}
+    if not ignore_rule_only_turns:
+        return [_copied_state(step, memo) for step in steps]
+    states: list = []
+    last_ml_action_sub_state = None
+    turn_was_hidden = False
+    for step in steps:
+        if not turn_was_hidden:
+            last_ml_action_sub_state = _copied(step.prev_action, memo)
+        if not step.followup and step.action_name != step.loop_name:
+            turn_was_hidden = step.hide
+        if turn_was_hidden:
+            continue
+        state = _copied_state(step, memo)
+        domain._remove_rule_only_features(state, rule_only_data)
+        if states:
+            domain._substitute_rule_only_user_input(state, states[-1])
+        if last_ml_action_sub_state:
+            state[PREVIOUS_ACTION] = last_ml_action_sub_state
+        states.append(domain._clean_state(state))
+    return states
+
+
+def patch_tracker_states() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = Domain.states_for_tracker_history
+    if getattr(original, "_overstap_patched", False):
+        return
+    RASA.setdefault("applied_events", DialogueStateTracker.applied_events)
+    histories = _Kept()
+
+    def states_for_tracker_history(
+        self, tracker, omit_unset_slots=False, ignore_rule_only_turns=False, rule_only_data=None
+    ):
+        steps = None
+        if type(tracker) is DialogueStateTracker:
+            history = histories.get(
+                tracker,
+                (id(self), omit_unset_slots),
+                lambda: _History(tracker, self, omit_unset_slots),
+            )
+            steps = history.steps_for(tracker)
+        if steps is None:
+            return original(self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+        return _states_from_steps(self, steps, ignore_rule_only_turns, rule_only_data)
+
+    _replace("tracker_states", Domain, "states_for_tracker_history", states_for_tracker_history)
+
+
+def patch_applied_events() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.applied_events
+    if getattr(original, "_overstap_patched", False):
+        return
+    RASA.setdefault("applied_events", original)
+
+    def applied_events(self):
+        if type(self) is not DialogueStateTracker:
+            return original(self)
+        return list(applied_events_of(self))
+
+    _replace("applied_events", DialogueStateTracker, "applied_events", applied_events)
+
+
+# -- running a prediction graph ----------------------------------------------------------------
+
+
+class _Recorder:
+    """Calls a graph node for dask and notes the order in which dask called the nodes."""
+
+    def __init__(self, node, name: str, order: list) -> None:
+        self.node, self.name, self.order = node, name, order
+
+    def __call__(self, *inputs):
+        self.order.append(self.name)
+        return self.node(*inputs)
+
+
+def _graph_plan(runner, inputs: dict, targets: list) -> tuple[dict, list]:
+    """Runs the graph once with dask, as Rasa does, and returns its result and the plan: each
+    node with the names of its inputs, in the order dask ran them."""
+    import dask
+
+    schema = runner._graph_schema.minimal_graph_schema(targets)
+    order: list = []
+    graph = {
+        name: (_Recorder(runner._instantiated_nodes[name], name, order), *node.needs.values())
+        for name, node in schema.nodes.items()
+    }
+    for name, value in inputs.items():
+        graph[name] = (name, value)
+    result = dict(dask.get(graph, targets))
+    needs = {name: tuple(node.needs.values()) for name, node in schema.nodes.items()}
+    plan = [(name, runner._instantiated_nodes[name], needs[name]) for name in order]
+    return result, plan
+
+
+def _run_plan(plan: list, inputs: dict, targets: list) -> dict:
+    """What dask's synchronous scheduler does with the graph: each node gets the outputs of
+    the nodes it needs (an input as `(name, value)`; a name that is neither as it is)."""
+    done = {name: (name, value) for name, value in inputs.items()}
+    for name, node, needs in plan:
+        done[name] = node(*(done.get(need, need) for need in needs))
+    return dict(done[target] for target in targets)
+
+
+def patch_graph_runner() -> None:
+    import logging
+
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    log = logging.getLogger("rasa.engine.runner.dask")
+
+    original = DaskGraphRunner.run
+    if getattr(original, "_overstap_patched", False):
+        return
+
+    def run(self, inputs=None, targets=None):
+        nodes = self._instantiated_nodes.values()
+        if any(node._hooks for node in nodes):  # training: Rasa's own run
+            return original(self, inputs, targets)
+        run_targets = list(targets if targets else self._graph_schema.target_names)
+        inputs = inputs or {}
+        for value in inputs.values():
+            if isinstance(value, str) and value in self._graph_schema.nodes:
+                return original(self, inputs, targets)  # Rasa's error
+        log.debug(
+            "Running graph with inputs: %s, targets: %s and %s.",
+            inputs,
+            targets,
+            self._execution_context,
+        )
+        plans = self.__dict__.setdefault("_overstap_plans", {})
+        key = (tuple(run_targets), tuple(sorted(inputs)))
+        try:
+            if key not in plans:
+                result, plans[key] = _graph_plan(self, inputs, run_targets)
+                return result
+            return _run_plan(plans[key], inputs, run_targets)
+        except RuntimeError as e:
+            raise GraphRunError("Error running runner.") from e
+
+    _replace("graph_runner", DaskGraphRunner, "run", run)
+
+
+# -- checking the action server's replies ---------------------------------------------------
+
+
+def _event_checks():
+    """Validators for Rasa's action reply schema without its events, and for one event of
+    each type: Rasa's event schema with the one branch of its `oneOf` that the type names."""
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.utils.schemas.events import EVENT_SCHEMA
+
+    spec = RemoteAction.action_response_format_spec()
+    validator = validator_for(spec)  # the class jsonschema.validate picks for Rasa's check
+    others = {key: value for key, value in spec["properties"].items() if key != "events"}
+    reply = validator({**spec, "properties": others})
+    base = {key: value for key, value in EVENT_SCHEMA.items() if key != "oneOf"}
+    by_type = {
+        branch["properties"]["event"]["const"]: validator({"allOf": [base, branch]})
+        for branch in EVENT_SCHEMA["oneOf"]
+    }
+    return reply, by_type
+
+
+def reply_is_valid(result, reply, by_type) -> bool:
+    """True only when Rasa's schema check passes: the reply without its events is valid, and
+    each event is valid against the branch its type names (the other branches of the `oneOf`
+    fail on their `const`, so exactly one matches). False means: ask the full check."""
+    if not reply.is_valid(result):
+        return False
+    if "events" not in result:
+        return True
+    events = result["events"]
+    if not isinstance(events, list):
+        return False
+    for event in events:
+        kind = event.get("event") if isinstance(event, dict) else None
+        check = by_type.get(kind) if isinstance(kind, str) else None
+        if check is None or not check.is_valid(event):
+            return False
+    return True
+
+
+def patch_reply_check() -> None:
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._validate_action_result
+    if getattr(original, "_overstap_reply_check", False):
+        return
+    reply, by_type = _event_checks()
+
+    def validate_action_result(self, result):
+        if reply_is_valid(result, reply, by_type):
+            return True
+        return original(self, result)  # the full check, with Rasa's error
+
+    validate_action_result._overstap_reply_check = True  # type: ignore[attr-defined]
+    # bot.rasa_cli.patch_action_validation leaves this alone (it would check everything first)
+    _replace("reply_check", RemoteAction, "_validate_action_result", validate_action_result)
+
+
+# -- which rules apply --------------------------------------------------------------------------
+
+
+def _constraint(value):
+    """The value a rule requires of the conversation, or None when it requires nothing that
+    an index can use (Rasa's `_does_rule_match_state` skips empty and `should_not_be_set`)."""
+    from rasa.shared.core.constants import SHOULD_NOT_BE_SET
+
+    return value if isinstance(value, str) and value and value != SHOULD_NOT_BE_SET else None
+
+
+class _RuleIndex:
+    """The rules of one lookup, by what their last state requires of the conversation's last
+    state: its previous action's name and its user intent."""
+
+    def __init__(self, lookup: dict) -> None:
+        from rasa.core.policies.rule_policy import RulePolicy
+        from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+        from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+        self.keys = set(lookup)
+        self.length: dict[str, int] = {}
+        self.always: set[str] = set()  # no states: apply at any turn
+        self.start: set[str] = set()  # last state without a previous action
+        self.by: dict[tuple, set[str]] = {}
+        for key in lookup:
+            rule_states = RulePolicy._rule_key_to_state(key)
+            self.length[key] = len(rule_states)
+            if not rule_states:
+                self.always.add(key)
+                continue
+            last = rule_states[-1]
+            previous = last.get(PREVIOUS_ACTION)
+            if not previous:
+                self.start.add(key)
+                continue
+            user = last.get(USER) or {}
+            wanted = (_constraint(previous.get(ACTION_NAME)), _constraint(user.get(INTENT)))
+            self.by.setdefault(wanted, set()).add(key)
+
+    def candidates(self, state: dict) -> set[str]:
+        """The rules that may apply at the conversation's last state, `state`: a rule whose
+        last state has a previous action needs one in `state` with the same name and intent
+        (where the rule names them); a rule whose last state has none needs `state` without."""
+        from rasa.shared.core.constants import PREVIOUS_ACTION, USER
+        from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+        found = set(self.always)
+        previous = state.get(PREVIOUS_ACTION)
+        if not previous:
+            return found | self.start
+        name, intent = previous.get(ACTION_NAME), (state.get(USER) or {}).get(INTENT)
+        for wanted in {(name, intent), (name, None), (None, intent), (None, None)}:
+            found |= self.by.get(wanted, set())
+        return found
+
+
+def patch_rule_matching() -> None:
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = RulePolicy._get_possible_keys
+    if getattr(original, "_overstap_patched", False):
+        return
+    indexes: dict[int, _RuleIndex] = {}
+
+    def _get_possible_keys(self, lookup, states):
+        index = indexes.get(id(lookup))
+        if index is None or index.keys != lookup.keys():
+            index = indexes[id(lookup)] = _RuleIndex(lookup)
+        # As Rasa: a new set per state, filled in the order of the one before, so that equal
+        # sets iterate alike (`max(..., key=len)` picks the first of equally long rules).
+        possible_keys = set(lookup.keys())
+        for i, state in enumerate(reversed(states)):
+            if i == 0:
+                candidates = index.candidates(state)
+                possible_keys = set(
+                    key
+                    for key in possible_keys
+                    if key in candidates and self._is_rule_applicable(key, i, state)
+                )
+            else:  # a rule with at most i states applies at turn i whatever the state
+                possible_keys = set(
+                    key
+                    for key in possible_keys
+                    if index.length[key] <= i or self._is_rule_applicable(key, i, state)
+                )
+        return possible_keys
+
+    _replace("rule_matching", RulePolicy, "_get_possible_keys", _get_possible_keys)
+
+
+# -- the collector and the loaded model -----------------------------------------------------
+
+
+def patch_model_gc() -> None:
+    import gc
+
+    from rasa.core import agent
+
+    original = agent.load_agent
+    if getattr(original, "_overstap_patched", False):
+        return
+
+    async def load_agent(*args, **kwargs):
+        gc.unfreeze()  # a model loaded before may be garbage now
+        loaded = await original(*args, **kwargs)
+        gc.collect()
+        gc.freeze()
+        return loaded
+
+    _replace("model_gc", agent, "load_agent", load_agent)
+
+
+def patch_debug_states_text() -> None:
+    import logging
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = RulePolicy.format_tracker_states
+    if getattr(original, "_overstap_patched", False):
+        return
+    rasa_log = logging.getLogger("rasa")
+
+    def format_tracker_states(states):
+        if rasa_log.isEnabledFor(logging.DEBUG):
+            return original(states)
+        return ""
+
+    _replace("debug_states_text", RulePolicy, "format_tracker_states", format_tracker_states, True)
+
+
+PATCHES = {
+    "single_threaded_math": single_threaded_math,
+    "interpolation": patch_interpolation,
+    "endpoint_sessions": patch_endpoint_sessions,
+    "debug_copies": patch_debug_copies,
+    "tracker_states": patch_tracker_states,
+    "applied_events": patch_applied_events,
+    "graph_runner": patch_graph_runner,
+    "reply_check": patch_reply_check,
+    "rule_matching": patch_rule_matching,
+    "model_gc": patch_model_gc,
+    "debug_states_text": patch_debug_states_text,
+    "domain_json": patch_domain_json,
+}
+
+
+def apply_all(skip: Iterable[str] = ()) -> None:
+    """Applies every patch; `skip` names patches to leave out (benchmarks compare with them)."""
+    unknown = set(skip) - set(PATCHES)
+    if unknown:
+        raise ValueError(f"unknown patches: {sorted(unknown)}")
+    for name, patch in PATCHES.items():
+        if name not in skip:
+            patch()
