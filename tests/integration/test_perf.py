@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp import web
 from rasa.core.nlg import interpolator
 from rasa.shared.core.domain import Domain
@@ -95,3 +96,62 @@ def test_debug_copies_copy_only_when_rasa_logs_at_debug() -> None:
         assert processor.copy.copy(value) is not value
     finally:
         logger.setLevel(level)
+
+
+# The patches that replace Rasa's methods; `model_gc` freezes after loading (checked below).
+SWITCHABLE = [
+    "tracker_states", "applied_events", "graph_runner", "rule_matching", "debug_states_text",
+    "reply_check", "domain_json",
+]  # fmt: skip
+
+
+@pytest.mark.rasa
+def test_the_trained_model_predicts_alike_with_and_without_the_patches() -> None:
+    """Every prediction of every test story and story (plain and as a live conversation
+    leaves it), and the parse of every NLU test message, with bot/perf.py and without."""
+    import gc
+
+    from perf_support import patched, story_events
+    from rasa.core import agent as rasa_agent
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.rasa_cli import patch_model_loading
+
+    patch_model_loading()
+    with patched(*SWITCHABLE, "model_gc"):
+        loaded = asyncio.run(
+            rasa_agent.load_agent(model_path=str(ROOT / "models" / "overstap.tar.gz"))
+        )
+        assert gc.get_freeze_count() > 100_000
+        processor, slots = loaded.processor, loaded.domain.slots
+        predictions = 0
+        for name, events in story_events():
+            trackers = {on: DialogueStateTracker("perf", slots) for on in (True, False)}
+            for event, following in zip(events, [*events[1:], None], strict=True):
+                for tracker in trackers.values():
+                    tracker.update(event)
+                if following is not None and not isinstance(following, ActionExecuted):
+                    continue
+                found = {}
+                for on, tracker in trackers.items():
+                    perf.switch(SWITCHABLE, on)
+                    found[on] = processor._predict_next_with_tracker(tracker)
+                perf.switch(SWITCHABLE, True)
+                assert found[True] == found[False], name
+                assert found[True].probabilities == found[False].probabilities, name
+                predictions += 1
+        assert predictions > 2_000
+        texts = [
+            m.get("text") for m in load_data(str(ROOT / "tests" / "nlu_test.yml")).nlu_examples
+        ]
+
+        async def parse_all() -> list:
+            return [await loaded.parse_message(text) for text in texts]
+
+        with_patches = asyncio.run(parse_all())
+        perf.switch(SWITCHABLE, False)
+        without = asyncio.run(parse_all())
+        perf.switch(SWITCHABLE, True)
+        assert len(texts) > 200 and with_patches == without

@@ -25,7 +25,7 @@ from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLSt
 
 from bot import perf
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # What the trained model's RulePolicy found to occur only in rules (its rule_only_data.json).
 RULE_ONLY_DATA = {
     "rule_only_slots": ["answer_reset"],
