@@ -526,6 +526,66 @@ def patch_applied_events() -> None:
     _replace("applied_events", DialogueStateTracker, "applied_events", applied_events)
 
 
+# -- copying slots -----------------------------------------------------------------------------
+
+
+def _is_plain(cls: type) -> bool:
+    """Whether `copy.copy` (Python 3.10) of an instance of `cls` is a new instance with the
+    same `__dict__` contents: no copy hook of its own, object's reduce, no slots or state
+    methods, object's `__new__`."""
+    import copy as copy_module
+    import copyreg
+
+    return (
+        cls not in copy_module._copy_dispatch
+        and not issubclass(cls, type)
+        and getattr(cls, "__copy__", None) is None
+        and copyreg.dispatch_table.get(cls) is None
+        and cls.__reduce_ex__ is object.__reduce_ex__
+        and cls.__reduce__ is object.__reduce__
+        and cls.__new__ is object.__new__
+        and not any(
+            hasattr(cls, name)
+            for name in ("__getstate__", "__setstate__", "__getnewargs__", "__getnewargs_ex__")
+        )
+        and not any(getattr(base, "__slots__", ()) for base in cls.__mro__)
+        and cls.__itemsize__ == 0
+    )
+
+
+class _SlotCopy:
+    """`copy` for Rasa's trackers module, which copies each slot for every new tracker; a
+    plain class's instances are copied the way `copy.copy` does, without its detour."""
+
+    def __init__(self) -> None:
+        import copy as copy_module
+
+        self._copy = copy_module
+        self._plain: dict[type, bool] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(self._copy, name)
+
+    def copy(self, value):
+        cls = type(value)
+        plain = self._plain.get(cls)
+        if plain is None:
+            plain = self._plain[cls] = _is_plain(cls)
+        if not plain:
+            return self._copy.copy(value)
+        copied = object.__new__(cls)
+        copied.__dict__.update(value.__dict__)
+        return copied
+
+
+def patch_slot_copies() -> None:
+    from rasa.shared.core import trackers
+
+    if isinstance(trackers.copy, _SlotCopy):
+        return
+    _replace("slot_copies", trackers, "copy", _SlotCopy())
+
+
 # -- running a prediction graph ----------------------------------------------------------------
 
 
@@ -805,6 +865,7 @@ PATCHES = {
     "debug_copies": patch_debug_copies,
     "tracker_states": patch_tracker_states,
     "applied_events": patch_applied_events,
+    "slot_copies": patch_slot_copies,
     "graph_runner": patch_graph_runner,
     "reply_check": patch_reply_check,
     "rule_matching": patch_rule_matching,

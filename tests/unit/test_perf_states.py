@@ -174,3 +174,47 @@ def test_states_are_rasas_around_events_that_change_what_applies(middle) -> None
 
 def _listen(event) -> bool:
     return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
+
+
+def test_a_slot_copied_for_a_tracker_is_what_copy_copy_makes() -> None:
+    from rasa.shared.core import trackers
+
+    from bot import perf
+
+    with patched("slot_copies"):
+        ours = trackers.copy
+        assert isinstance(ours, perf._SlotCopy)
+        for slot in domain().slots:
+            for value in (None, "zorg", 3.0, ["a"], True):
+                original = copy.copy(slot)
+                original.value = value
+                for made in (ours.copy(original), copy.copy(original)):
+                    assert type(made) is type(original) and made is not original
+                    assert made.__dict__ == original.__dict__
+                    assert all(made.__dict__[k] is v for k, v in original.__dict__.items())
+        _, events = next(e for e in story_events() if "(live)" in e[0] and len(e[1]) > 30)
+        fast = DialogueStateTracker.from_events("x", events, domain().slots)
+    plain = DialogueStateTracker.from_events("x", events, domain().slots)
+    assert fast.current_state() == plain.current_state()
+    assert [vars(s) for s in fast.slots.values()] == [vars(s) for s in plain.slots.values()]
+
+
+def test_only_plain_classes_are_copied_the_quick_way() -> None:
+    from bot import perf
+
+    class Plain:
+        pass
+
+    class WithCopy:
+        def __copy__(self):
+            return self
+
+    class WithSlots:
+        __slots__ = ("a",)
+
+    class WithState:
+        def __setstate__(self, state):
+            pass
+
+    assert perf._is_plain(Plain)
+    assert not any(perf._is_plain(c) for c in (WithCopy, WithSlots, WithState, dict, list, int))
