@@ -78,7 +78,7 @@ def settings_for(url: str) -> Settings:
 def database_url(backend: str, size: int, seed: int, args: argparse.Namespace) -> str:
     if backend == "sqlite":
         return f"sqlite:///{args.var / f'catalog_{size}_seed{seed}.db'}"
-    name = f"bench_{size}" if seed == 1 else f"bench_{size}_seed{seed}"
+    name = f"{args.pg_prefix}_{size}" if seed == 1 else f"{args.pg_prefix}_{size}_seed{seed}"
     admin = create_engine(f"{args.postgres}/postgres", future=True, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
@@ -420,6 +420,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=5, help="untimed queries per class first")
     parser.add_argument("--count", type=int, default=30, help="queries per class to count matches")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--pg-prefix", default="bench", help="PostgreSQL databases are <prefix>_<size>"
+    )
     parser.add_argument("--var", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--quiet", action="store_true", help="no progress bar while building")
