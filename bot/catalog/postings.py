@@ -15,10 +15,10 @@ on every flush and rebuilds them with the term dictionary.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String
@@ -93,45 +93,132 @@ def rows_for(course: Mapping[str, Any] | Any) -> list[dict[str, Any]]:
 # `{where}` holds the filter clauses on the alias `p` (bot.catalog.search._filter_sql).
 _LIST = (
     "SELECT * FROM (SELECT p.course_id, p.term, p.impact FROM search_postings p "
-    "WHERE p.term = :t{i}{where} ORDER BY p.impact DESC, p.course_id DESC LIMIT :m{i}) AS l{i}"
+    "WHERE p.term = :t{i}{where} ORDER BY p.impact DESC, p.course_id DESC LIMIT :m) AS l{i}"
 )
-# A term in at most this many courses is read whole in the first round: cheap, and then it
-# adds nothing to the bound on courses not seen.
-READ_WHOLE = 250
+WITH_ALL_CAP = 2000  # more courses with every word than this: the plain bound must do
 
 
-class _Score:
-    """A course's score: per group (one per word typed: the word and its synonyms, typo
-    corrections or compound head), the best weight * impact of the group's terms, summed."""
+def unseen(per_group: list[float], lacks_a_group: bool) -> float:
+    """The most a course not read can score, from each group's best unread weight * impact;
+    without the weakest group when every course with all groups has been read (so a course
+    not read lacks one)."""
+    if lacks_a_group and len(per_group) > 1:
+        return sum(per_group) - min(per_group)
+    return sum(per_group)
 
-    def __init__(self, weights: Mapping[str, float], groups: list[set[str]] | None):
-        self.weights = weights
-        self.groups = [g for g in (groups or [{t} for t in weights]) if g]
 
-    def low(self, imp: dict[str, float]) -> float:
-        """What the impacts read so far give (the exact score when none is missing)."""
-        w = self.weights
-        return sum(max((w[t] * imp[t] for t in g if t in imp), default=0.0) for g in self.groups)
+@dataclass(frozen=True)
+class Joined:
+    """Columns of other tables to read with the best courses, in the same statement: `columns`
+    on the aliases that `joins` makes (the scored course is `e.course_id`), `order` after
+    the score."""
 
-    def high(self, imp: dict[str, float], open_terms: dict[str, float]) -> float:
-        """The most this course can score: an unread open term at most its last impact."""
-        w = self.weights
-        return sum(
-            max(
-                [w[t] * imp[t] for t in g if t in imp]
-                + [open_terms[t] for t in g if t in open_terms and t not in imp],
-                default=0.0,
+    columns: str = ""
+    joins: str = ""
+    order: str = ""
+
+
+class _Statement:
+    """The one statement that finds the n best courses by text score (see `top`).
+
+    Its parts: `q` the query terms with their group and weight, `l` each term's best m rows,
+    `s` how many rows each term gave and its last impact (a term that gave m rows is open: it
+    has more), `c` the courses to score, `k` their impacts (`l`, plus a look-up of the open
+    terms by the (course_id, term) index), `e` the best n with their score and terms.
+    """
+
+    def __init__(self, dialect: str, terms: list[str], groups: list[set[str]], where: str):
+        self.dialect, self.terms, self.groups = dialect, terms, groups
+        self.concat = "string_agg" if dialect == "postgresql" else "group_concat"
+        pairs = [
+            (i, g) for g, group in enumerate(groups) for i, t in enumerate(terms) if t in group
+        ]
+        self.q = (
+            "q(term, grp, w) AS (VALUES "
+            + ", ".join(f"(:t{i}, {g}, CAST(:w{i} AS FLOAT))" for i, g in pairs)
+            + ")"
+        )
+        self.lists = " UNION ALL ".join(_LIST.format(i=i, where=where) for i in range(len(terms)))
+
+    def sql(self, with_all: str | None, joined: Joined) -> str:
+        materialized = "" if _old_sqlite(self.dialect) else "MATERIALIZED "
+        ctes = [self.q, f"l AS {materialized}({self.lists})"]
+        bound = ""
+        if len(self.terms) == 1:
+            ctes.append(
+                "e AS (SELECT l.course_id, q.w * l.impact AS score, l.term AS has "
+                "FROM l JOIN q ON q.term = l.term ORDER BY score DESC, l.course_id DESC LIMIT :n)"
             )
-            for g in self.groups
+        elif len(self.groups) == 1:
+            # One group: the n courses with the best weight * impact read are the n best (a
+            # course not read has at most each list's last, which n courses read reach).
+            ctes += [
+                _STATS,
+                "c AS (SELECT l.course_id, max(q.w * l.impact) AS lb FROM l JOIN q ON "
+                "q.term = l.term GROUP BY l.course_id ORDER BY lb DESC, l.course_id DESC LIMIT :n)",
+                "k AS (SELECT l.course_id, l.term, l.impact FROM l JOIN c ON c.course_id = "
+                f"l.course_id UNION {self._look_up()})",
+                f"e AS (SELECT k.course_id, max(q.w * k.impact) AS score, {self.concat}(k.term, ' ') "
+                "AS has FROM k JOIN q ON q.term = k.term GROUP BY k.course_id "
+                "ORDER BY score DESC, k.course_id DESC LIMIT :n)",
+            ]  # fmt: skip
+        else:
+            ctes += self._groups(with_all)
+            bound = "".join(
+                f", (SELECT top FROM o WHERE grp = {g}) AS o{g}" for g in range(len(self.groups))
+            ) + (", (SELECT count(*) FROM w0) < :cap1 AS all_seen" if with_all else "")
+        return (
+            "WITH " + ", ".join(ctes)
+            + f" SELECT e.course_id, e.score, e.has{bound}{joined.columns} FROM e{joined.joins}"
+            + f" ORDER BY e.score DESC, e.course_id DESC{joined.order}"
+        )  # fmt: skip
+
+    def _look_up(self) -> str:
+        """The open terms' postings of the courses in `c`, by the (course_id, term) index (a
+        CROSS JOIN keeps SQLite from walking every posting of the terms instead)."""
+        if self.dialect == "postgresql":
+            return (
+                "SELECT p.course_id, p.term, p.impact FROM c JOIN search_postings p ON "
+                "p.course_id = c.course_id AND p.term = ANY(ARRAY(SELECT term FROM s WHERE n >= :m))"
+            )
+        return (
+            "SELECT p.course_id, p.term, p.impact FROM c CROSS JOIN search_postings p ON "
+            "p.course_id = c.course_id AND p.term IN (SELECT term FROM s WHERE n >= :m)"
         )
 
-    def unseen(self, open_terms: dict[str, float], lacks_a_group: bool) -> float:
-        """The most a course not seen yet can score; without its weakest group when every
-        course with all groups has been seen (so a course not seen lacks one)."""
-        per_group = [max((open_terms.get(t, 0.0) for t in g), default=0.0) for g in self.groups]
-        if lacks_a_group and len(per_group) > 1:
-            return sum(per_group) - min(per_group)
-        return sum(per_group)
+    def _groups(self, with_all: str | None) -> list[str]:
+        """Several groups: every course read (and every course with all groups) is scored
+        exactly; `o` holds each group's most for a course not read."""
+        ctes = [
+            _STATS,
+            "o AS (SELECT q.grp, max(CASE WHEN s.n >= :m THEN q.w * s.last ELSE 0.0 END) AS top "
+            "FROM q LEFT JOIN s ON s.term = q.term GROUP BY q.grp)",
+        ]
+        if with_all:
+            ctes += [
+                f"w0 AS ({with_all} LIMIT :cap1)",
+                "wa AS (SELECT course_id FROM w0 WHERE (SELECT count(*) FROM w0) < :cap1)",
+                "c AS (SELECT course_id FROM l UNION SELECT course_id FROM wa)",
+            ]
+        else:
+            ctes.append("c AS (SELECT DISTINCT course_id FROM l)")
+        return ctes + [
+            f"k AS (SELECT course_id, term, impact FROM l UNION {self._look_up()})",
+            f"g AS (SELECT k.course_id, q.grp, max(q.w * k.impact) AS b, {self.concat}(k.term, ' ') "
+            "AS has FROM k JOIN q ON q.term = k.term GROUP BY k.course_id, q.grp)",
+            f"e AS (SELECT course_id, sum(b) AS score, {self.concat}(has, ' ') AS has FROM g "
+            "GROUP BY course_id ORDER BY score DESC, course_id DESC LIMIT :n)",
+        ]  # fmt: skip
+
+
+_STATS = "s AS (SELECT term, count(*) AS n, min(impact) AS last FROM l GROUP BY term)"
+
+
+def _old_sqlite(dialect: str) -> bool:
+    """SQLite before 3.35 knows no MATERIALIZED hint (it materializes CTEs used twice anyway)."""
+    import sqlite3
+
+    return dialect == "sqlite" and sqlite3.sqlite_version_info < (3, 35)
 
 
 def top(
@@ -140,121 +227,59 @@ def top(
     where: list[str],
     params: dict[str, Any],
     n: int,
-    docs: Mapping[str, int] | None = None,
     groups: list[set[str]] | None = None,
-    with_all: list[str] | None = None,
-) -> list[tuple[str, float]]:
-    """The n courses with the highest score (`_Score`), best first, and their scores.
+    with_all: str | None = None,
+    joined: Joined | None = None,
+) -> list[Any]:
+    """The n courses with the highest score, best first, in one statement (rarely more).
 
-    Reads the best m rows of each term's ordered postings (one statement), then decides
-    without looking further when it can: a course's score lies between what its rows read so
-    far give and what unread terms could add at most (each open term's last impact read), and
-    a course not seen at all is bounded the same way (Fagin's NRA). When bounds alone do not
-    settle the n best, the seen courses' missing impacts are read (the combined algorithm);
-    else it reads four times deeper. A one-word query is decided by its first n rows. `docs`
-    (the term dictionary's counts) lets a rare term be read whole at once. `with_all` lists
-    every course (that passes the filters) with a term of each group: a course not seen then
-    lacks a whole group, which bounds it much lower when the words are common and flat.
+    A course's score is, per group (one per word typed: the word and its synonyms, typo
+    corrections or compound head), the best weight * impact of the group's terms, summed.
+    The statement reads the best m rows of each term's ordered postings that pass the filters
+    (`where`), and scores exactly, from the postings, the courses read: with one group those
+    are the n best at once. With several groups a course not read can score at most each
+    group's last weight * impact read (Fagin's threshold algorithm); when the n-th best score
+    reaches that, they are the n best, else it reads four times deeper. `with_all` is a query
+    for every course (that passes the filters) with a term of each group: those are scored
+    too, and a course not read then lacks a whole group, which bounds it much lower when the
+    words are common.
+
+    Returns rows with `course_id`, `score` and `has` (the query terms the course has, space
+    separated), and the `joined` columns (one row per joined row).
     """
     from sqlalchemy import text
 
     terms = sorted(t for t, w in weights.items() if w > 0)
     if not terms:
         return []
-    score = _Score(weights, groups)
-    clause = "".join(f" AND {w}" for w in where)
-    sql = " UNION ALL ".join(_LIST.format(i=i, where=clause) for i in range(len(terms)))
-    binds = {**params, **{f"t{i}": t for i, t in enumerate(terms)}}
+    groups = [g & set(terms) for g in (groups or [{t} for t in terms])]
+    groups = [g for g in groups if g]
+    dialect = session.get_bind().dialect.name
+    statement = _Statement(dialect, terms, groups, "".join(f" AND {w}" for w in where))
+    several = len(groups) > 1
+    sql = text(statement.sql(with_all if several else None, joined or Joined()))
+    binds = {**params, "n": n, "cap1": WITH_ALL_CAP + 1}
+    binds.update({f"t{i}": t for i, t in enumerate(terms)})
+    binds.update({f"w{i}": float(weights[t]) for i, t in enumerate(terms)})
     m = n
     while True:
-        limits = {
-            t: max(m, READ_WHOLE) if (docs or {}).get(t, READ_WHOLE + 1) <= READ_WHOLE else m
-            for t in terms
-        }
-        known: dict[str, dict[str, float]] = {cid: {} for cid in with_all or []}
-        last: dict[str, float] = {}
-        count: Counter = Counter()
-        depth = {f"m{i}": limits[t] for i, t in enumerate(terms)}
-        for course_id, term, impact in session.execute(text(sql), {**binds, **depth}):
-            known.setdefault(course_id, {})[term] = impact
-            last[term] = impact
-            count[term] += 1
-        open_terms = {t: weights[t] * last[t] for t in terms if count[t] == limits[t]}
-        unseen = score.unseen(open_terms, with_all is not None)
-        best = _decided(known, score, open_terms, unseen, n)
-        if best is None and len(known) >= n:
-            _complete(session, [c for c, imp in known.items() if set(open_terms) - set(imp)],
-                      known, open_terms)  # fmt: skip
-            best = _decided(known, score, open_terms, unseen, n)
-        if best is not None:
-            return _exact(session, best, known, score, open_terms)
+        rows = session.execute(sql, {**binds, "m": m}).all()
+        if not several or _decided(rows, len(groups), n, with_all is not None):
+            return rows
+        if with_all is not None and rows and not rows[0].all_seen:
+            with_all = None  # more courses with every word than the cap: no need to ask again
+            sql = text(statement.sql(None, joined or Joined()))
         m *= 4
 
 
-def _complete(
-    session: Any, ids: list[str], known: dict[str, dict[str, float]], open_terms: Mapping
-) -> None:
-    """Fill in the open terms' impacts of these courses; 0 where the course lacks the term."""
-    from sqlalchemy import text
-
-    if not ids:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        sql = (
-            "SELECT course_id, term, impact FROM search_postings "
-            "WHERE course_id = ANY(:ids) AND term = ANY(:terms)"
-        )
-        binds = {"ids": ids, "terms": sorted(open_terms)}
-    else:
-        sql = (
-            "SELECT course_id, term, impact FROM search_postings "
-            "WHERE course_id IN (SELECT value FROM json_each(:ids)) "
-            "AND term IN (SELECT value FROM json_each(:terms))"
-        )
-        binds = {"ids": json.dumps(ids), "terms": json.dumps(sorted(open_terms))}
-    for course_id, term, impact in session.execute(text(sql), binds):
-        known[course_id][term] = impact
-    for course_id in ids:
-        for term in open_terms:
-            known[course_id].setdefault(term, 0.0)
-
-
-def _decided(
-    known: dict[str, dict[str, float]],
-    score: _Score,
-    open_terms: dict[str, float],
-    unseen: float,
-    n: int,
-) -> list[str] | None:
-    """The ids of the n best courses when the rows read so far settle them, else None."""
-    low = {cid: score.low(imp) for cid, imp in known.items()}
-    ranked = sorted(low, key=lambda cid: (-low[cid], cid))
-    if not open_terms:
-        return ranked[:n]  # every term's rows were all read: the scores are exact
-    if len(ranked) < n:
-        return None
-    rest = max((score.high(known[cid], open_terms) for cid in ranked[n:]), default=0.0)
-    return ranked[:n] if low[ranked[n - 1]] >= max(unseen, rest) else None
-
-
-def _exact(
-    session: Any,
-    best: list[str],
-    known: dict[str, dict[str, float]],
-    score: _Score,
-    open_terms: dict[str, float],
-) -> list[tuple[str, float]]:
-    """The exact scores of the chosen courses, reading the impacts their rows lacked."""
-    from sqlalchemy import select
-
-    missing = [cid for cid in best if set(open_terms) - set(known[cid])]
-    if missing:
-        table = SearchPosting.__table__
-        query = select(table.c.course_id, table.c.term, table.c.impact).where(
-            table.c.course_id.in_(missing), table.c.term.in_(sorted(open_terms))
-        )
-        for course_id, term, impact in session.execute(query):
-            known[course_id][term] = impact
-    scored = [(score.low(known[cid]), cid) for cid in best]
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    return [(cid, value) for value, cid in scored]
+def _decided(rows: list[Any], groups: int, n: int, with_all: bool) -> bool:
+    """Do the scored courses hold the n best? Yes when fewer than n were found (every list
+    was read whole) or the n-th best scores at least what a course not read could."""
+    scores = {r[0]: r[1] for r in rows}  # course_id, score (joined columns may reuse names)
+    if len(scores) < n:
+        return True
+    first = rows[0]
+    per_group = [getattr(first, f"o{g}") or 0.0 for g in range(groups)]
+    return sorted(scores.values(), reverse=True)[n - 1] >= unseen(
+        per_group, with_all and bool(first.all_seen)
+    )

@@ -11,6 +11,7 @@ carries reason codes with variables that the bot renders from response YAML.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import time
 from dataclasses import dataclass, field, replace
@@ -18,8 +19,8 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import JSON, Date, select, text
+from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 
 from bot.catalog import index, postings
 from bot.catalog.eligibility import Reason
@@ -199,43 +200,51 @@ def text_candidates(
     vocabulary: dict[str, int],
 ) -> list[tuple[str, float]]:
     """The best `limit` courses by BM25 over the query's tokens, from the ordered postings."""
+    rows = _text_rows(session, terms, filters, limit, vocabulary)
+    best = max((r.score for r in rows), default=0.0) or 1.0
+    return [(r.course_id, max(0.0, r.score) / best) for r in rows]  # one row per course
+
+
+def _text_rows(
+    session: Session,
+    terms: list[QueryTerm],
+    filters: CourseFilters,
+    limit: int,
+    vocabulary: dict[str, int],
+    joined: postings.Joined | None = None,
+) -> list[Any]:
+    """The rows of `postings.top` for these terms and filters."""
     params: dict[str, Any] = {}
     where = _filter_sql(filters, params, alias="p", course_id="p.course_id")
     weights = term_weights(terms, vocabulary)
     groups = [{t for a in term.alternatives for t in a if t in weights} for term in terms]
-    with_all = (
-        _with_all_words(session, groups, filters) if len(groups) > 1 and all(groups) else None
-    )
-    rows = postings.top(session, weights, where, params, limit, vocabulary, groups, with_all)
-    best = max((r for _id, r in rows), default=0.0) or 1.0
-    return [(course_id, max(0.0, r) / best) for course_id, r in rows]
+    with_all = _with_all_sql(session, groups, filters, params) if len(groups) > 1 else None
+    return postings.top(session, weights, where, params, limit, groups, with_all, joined)
 
 
-WITH_ALL_CAP = 2000  # more courses with every word than this: the plain bound is good enough
-
-
-def _with_all_words(
-    session: Session, groups: list[set[str]], filters: CourseFilters
-) -> list[str] | None:
-    """The courses (passing the filters) with a token of every group, from the full-text
-    index, which intersects its lists cheaply; None when there are more than WITH_ALL_CAP."""
-    params: dict[str, Any] = {"cap": WITH_ALL_CAP + 1}
+def _with_all_sql(
+    session: Session, groups: list[set[str]], filters: CourseFilters, params: dict[str, Any]
+) -> str | None:
+    """A query for the courses (passing the filters) with a token of every group, from the
+    full-text index, which intersects its lists cheaply; None when a group is empty."""
+    if not all(groups):
+        return None
     where = "".join(f" AND {w}" for w in _filter_sql(filters, params))
     if session.get_bind().dialect.name == "postgresql":
-        params["q"] = " & ".join(
+        params["all_q"] = " & ".join(
             "(" + " | ".join(f"'{t}'" for t in sorted(g)) + ")" for g in groups
         )
-        sql = "SELECT c.id FROM courses c WHERE c.search_tsv @@ to_tsquery('simple', :q)"
-    else:
-        params["q"] = " AND ".join(
-            "(" + " OR ".join(f'"{t}"' for t in sorted(g)) + ")" for g in groups
+        return (
+            "SELECT c.id AS course_id FROM courses c "  # noqa: S608 - constant fragments, bound values
+            "WHERE c.search_tsv @@ to_tsquery('simple', :all_q)" + where
         )
-        sql = (
-            "SELECT c.id FROM courses_fts JOIN courses c ON c.rowid = courses_fts.rowid "
-            "WHERE courses_fts MATCH :q"
-        )
-    ids = session.execute(text(sql + where + " LIMIT :cap"), params).scalars().all()
-    return None if len(ids) > WITH_ALL_CAP else list(ids)
+    params["all_q"] = " AND ".join(
+        "(" + " OR ".join(f'"{t}"' for t in sorted(g)) + ")" for g in groups
+    )
+    return (
+        "SELECT c.id AS course_id FROM courses_fts JOIN courses c ON c.rowid = courses_fts.rowid "  # noqa: S608
+        "WHERE courses_fts MATCH :all_q" + where
+    )
 
 
 # -- ranking for the person ---------------------------------------------------------------
@@ -248,12 +257,12 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371 * 2 * math.asin(math.sqrt(a))
 
 
-def _matched(course: Course, terms: list[QueryTerm]) -> tuple[list[str], int]:
-    """The query words this course matched, and how many matched as typed in its title."""
-    title = set(course.search_title.split())
-    tokens = title | set(course.search_body.split())
-    matched = [t.word for t in terms if any(set(a) <= tokens for a in t.alternatives)]
-    exact = sum(1 for t in terms if not t.corrected and set(t.alternatives[0]) <= title)
+def _matched(title: str, has: set[str], terms: list[QueryTerm]) -> tuple[list[str], int]:
+    """The query words this course matched (`has`: the query's index tokens it has), and how
+    many matched as typed in its title."""
+    title_tokens = set(title.split())
+    matched = [t.word for t in terms if any(set(a) <= has for a in t.alternatives)]
+    exact = sum(1 for t in terms if not t.corrected and set(t.alternatives[0]) <= title_tokens)
     return matched, exact
 
 
@@ -408,52 +417,151 @@ def search_courses(
     vocabulary: dict[str, int] | None = None,
     today: dt.date | None = None,
 ) -> SearchResult:
-    """The best courses for this person (and topic), `limit` at a time from `offset`."""
+    """The best courses for this person (and topic), `limit` at a time from `offset`.
+
+    With a topic it is one statement: the best courses by text with their rows and places
+    (`_text_ranking_rows`); they are ranked for the person as plain rows, and only the page
+    that is shown becomes Course objects."""
     filters = filters or CourseFilters()
     today = today or dt.date.today()
     if vocabulary is None and topic:
         vocabulary = index.vocabulary(session)
     terms = analyzer().query(topic, vocabulary)
     pool = max(40, 4 * (offset + limit))
-    found = candidates(session, terms, filters, profile, pool, vocabulary)
-    if not found:
-        return SearchResult(hits=[], total=0, offset=offset, terms=terms)
-    courses = _ranking_rows(session, [course_id for course_id, _ in found])
+    if terms:
+        found = _text_ranking_rows(session, terms, filters, pool, vocabulary or {})
+    else:
+        ids = [course_id for course_id, _ in candidates(session, terms, filters, profile, pool)]
+        courses = _ranking_rows(session, ids)
+        found = [_Candidate(courses[i], 0.0, set()) for i in ids if i in courses]
     hits = []
-    for course_id, text_score in found:
-        course = courses.get(course_id)
-        if course is None or not _passes_post_filters(course, filters, today):
+    by_id = {}
+    for candidate in found:
+        course = candidate.course
+        if not _passes_post_filters(course, filters, today):
             continue
-        matched, exact = _matched(course, terms)
-        hit = score_course(course, profile, text_score, matched, funding, exact)
+        matched, exact = _matched(course.search_title, candidate.has, terms)
+        hit = score_course(course, profile, candidate.text, matched, funding, exact)
         if hit is not None:
             hits.append(hit)
+            by_id[course.id] = candidate
     hits.sort(key=lambda h: (-h.score, h.course.price or 0, h.course.id))
     page = hits[offset : offset + limit]
-    full = {
-        c.id: c
-        for c in session.execute(
-            select(Course)
-            .where(Course.id.in_([h.course.id for h in page]))
-            .options(joinedload(Course.locations))  # one statement, not two
-        )
-        .unique()
-        .scalars()
-    }
-    page = [replace(h, course=full[h.course.id]) for h in page if h.course.id in full]
+    if page and terms:
+        page = [replace(h, course=by_id[h.course.id].whole()) for h in page]
+    elif page:
+        page = _whole_courses(session, page)
     return SearchResult(hits=page, total=len(hits), offset=offset, terms=terms)
 
 
-# What ranking reads of a candidate; the shown page is then loaded as whole Course objects.
+def _whole_courses(session: Session, page: list[CourseHit]) -> list[CourseHit]:
+    """The page's hits with whole Course objects, read in one statement."""
+    query = (
+        select(Course)
+        .where(Course.id.in_([h.course.id for h in page]))
+        .options(joinedload(Course.locations))  # one statement, not two
+    )
+    full = {c.id: c for c in session.execute(query).unique().scalars()}
+    return [replace(h, course=full[h.course.id]) for h in page if h.course.id in full]
+
+
+# What ranking reads of a candidate without a topic; the shown page is then loaded whole.
 RANKING_COLUMNS = (
     Course.id, Course.sector, Course.nlqf, Course.nlqf_rank, Course.level, Course.price,
     Course.online, Course.modes_of_delivery, Course.start_dates, Course.search_title,
-    Course.search_body,
 )  # fmt: skip
 LOCATION_COLUMNS = (
     CourseLocation.course_id, CourseLocation.place, CourseLocation.province,
     CourseLocation.lat, CourseLocation.lon,
 )  # fmt: skip
+# The text search's statement reads every column of the course `c` and its places `loc`.
+_COURSE = tuple(Course.__table__.columns)
+_PLACE = tuple(CourseLocation.__table__.columns)
+_LISTS = ("modes_of_delivery", "start_dates")  # read when a filter needs them
+
+
+class _Candidate:
+    """A course found by the text search: its row as a plain namespace for ranking, its text
+    score in 0..1 and the query tokens it has; `whole()` makes the Course of a shown hit."""
+
+    __slots__ = ("course", "text", "has", "places")
+
+    def __init__(self, course: SimpleNamespace, text: float, has: set[str]):
+        self.course, self.text, self.has = course, text, has
+        self.places: list[tuple] = []
+
+    def whole(self) -> Course:
+        """A detached Course with its places, as if loaded by a query that has ended."""
+        values = {col.key: _value(col, getattr(self.course, col.name)) for col in _COURSE}
+        places = [
+            CourseLocation(**{col.key: value for col, value in zip(_PLACE, row, strict=True)})
+            for row in self.places
+        ]
+        course = Course(**values, locations=places)
+        for obj in (*places, course):
+            make_transient_to_detached(obj)
+        return course
+
+
+def _value(column: Any, value: Any) -> Any:
+    """A column's value read with plain SQL as the ORM gives it: JSON decoded, dates as dates."""
+    if isinstance(value, str) and isinstance(column.type, JSON):
+        return json.loads(value)
+    if isinstance(value, str) and isinstance(column.type, Date):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _text_ranking_rows(
+    session: Session,
+    terms: list[QueryTerm],
+    filters: CourseFilters,
+    pool: int,
+    vocabulary: dict[str, int],
+) -> list[_Candidate]:
+    """The best `pool` courses by text with their whole rows and places, in one statement
+    (bot.catalog.postings.top)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+
+    def column(col: Any) -> str:  # JSON as text on PostgreSQL too: decoded only when shown
+        return f"c.{col.name}::text" if postgres and isinstance(col.type, JSON) else f"c.{col.name}"
+
+    joined = postings.Joined(
+        columns="".join(f", {column(c)}" for c in _COURSE)
+        + "".join(f", loc.{c.name}" for c in _PLACE),
+        joins=" JOIN courses c ON c.id = e.course_id "
+        "LEFT JOIN course_locations loc ON loc.course_id = e.course_id",
+        order=", loc.id",
+    )
+    rows = _text_rows(session, terms, filters, pool, vocabulary, joined)
+    best = max((r[1] for r in rows), default=0.0) or 1.0
+    lists = _LISTS if (filters.modes or filters.starts_from or filters.starts_until) else ()
+    first = len(rows[0]) - len(_COURSE) - len(_PLACE) if rows else 0
+    names = [c.name for c in _COURSE]
+    found: dict[str, _Candidate] = {}
+    for row in rows:
+        candidate = found.get(row[0])
+        if candidate is None:
+            course = SimpleNamespace(
+                **dict(zip(names, row[first : first + len(names)], strict=True))
+            )
+            course.locations = []
+            for name in lists:
+                setattr(course, name, _json(getattr(course, name)))
+            candidate = found[row[0]] = _Candidate(course, max(0.0, row[1]) / best,
+                                                   set(row[2].split()))  # fmt: skip
+        place = row[first + len(names) :]
+        if place[0] is not None:  # a course without places has one row of nulls
+            candidate.places.append(tuple(place))
+            candidate.course.locations.append(
+                SimpleNamespace(**{c.name: v for c, v in zip(_PLACE, place, strict=True)})
+            )
+    return list(found.values())
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read with plain SQL: text on SQLite, already decoded on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def _ranking_rows(session: Session, ids: list[str]) -> dict[str, SimpleNamespace]:

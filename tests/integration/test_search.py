@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, text
 from bot.catalog import index, postings
 from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
-from bot.catalog.search import CourseFilters, search_courses
+from bot.catalog.search import CourseFilters, search_courses, term_weights, text_candidates
 from bot.catalog.store import Catalog
 from bot.catalog.textsearch import analyzer
 from bot.db import Meta, session_scope
@@ -273,22 +273,40 @@ def test_filter_columns_follow_changes_and_deletes(catalog: Catalog) -> None:
     assert ids(catalog, "boekhouden", nlqf_max="4") == []
 
 
-def test_a_word_counts_once_whichever_synonym_matched() -> None:
+def test_a_word_counts_once_whichever_synonym_matched(catalog: Catalog) -> None:
     """A word typed scores by its best form (the word, a synonym, a typo fix), not by the sum
     of every form a course names: a course that names three forms weakly does not beat one
     that names the word strongly. Different words typed still add up."""
-    score = postings._Score({"lass": 1.0, "lasser": 1.0, "lastechniek": 1.0, "mig": 1.0},
-                            [{"lass", "lasser", "lastechniek"}, {"mig"}])  # fmt: skip
-    strong = {"lass": 1.0}
-    three_weak = {"lasser": 0.8, "lastechniek": 0.8}
-    assert score.low(strong) == 1.0 > score.low(three_weak) == 0.8
-    assert score.low({"lass": 1.0, "mig": 0.5}) == 1.5
-    # An unread form can add at most its last impact read, a course not seen at most the best
-    # open form per word, and, when every course with all words was seen, not its weakest word.
-    assert score.high(three_weak, {"lass": 0.9, "mig": 0.7}) == pytest.approx(1.6)
-    assert score.unseen(
-        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=False
-    ) == pytest.approx(1.6)
-    assert score.unseen(
-        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=True
-    ) == pytest.approx(0.9)
+    with session_scope(catalog.sessions) as session:
+        session.add_all(
+            [
+                course("strong", "Lassen", sector="metaal"),
+                course("weak", "Cursus", sector="metaal",
+                       description="Over lassen, de lasser en lastechniek."),
+                course("with-mig", "Lassen met MIG", sector="metaal"),
+            ]
+        )  # fmt: skip
+    with session_scope(catalog.sessions) as session:
+        vocabulary = index.vocabulary(session)
+        terms = analyzer().query("lassen mig", vocabulary)
+        assert [len(t.alternatives) for t in terms] == [3, 1]  # lass, lasser, lastechniek; mig
+        found = dict(text_candidates(session, terms, CourseFilters(), 50, vocabulary))
+        rows = session.execute(select(Course).where(Course.sector == "metaal")).scalars().all()
+        weights = term_weights(terms, vocabulary)
+        expected, forms = {}, {}
+        for c in rows:  # every metaal course, scored by hand from its postings
+            imp = postings.impacts(c.search_title, c.search_body)
+            forms[c.id] = [weights[a[0]] * imp.get(a[0], 0.0) for a in terms[0].alternatives]
+            per_word = [max(weights[a[0]] * imp.get(a[0], 0.0) for a in t.alternatives)
+                        for t in terms]  # fmt: skip
+            if sum(per_word) > 0:
+                expected[c.id] = sum(per_word)
+    best = max(expected.values())
+    assert found == pytest.approx({cid: score / best for cid, score in expected.items()})
+    assert all(forms["weak"]) and found["weak"] * best == pytest.approx(max(forms["weak"]))
+    assert max(forms["weak"]) < sum(forms["weak"])  # the sum would have ranked it higher
+    assert found["with-mig"] == 1.0  # lassen and mig: both words add up
+    # A course not read scores at most each word's best unread form; when every course with
+    # all words was read, a course not read lacks one word, so its weakest one drops out.
+    assert postings.unseen([0.9, 0.7], lacks_a_group=False) == pytest.approx(1.6)
+    assert postings.unseen([0.9, 0.7], lacks_a_group=True) == pytest.approx(0.9)
