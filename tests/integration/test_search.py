@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, inspect, select, text
 
 from bot.catalog import index, postings
 from bot.catalog.models import Course, CourseLocation, SearchTerm
@@ -310,3 +310,36 @@ def test_a_word_counts_once_whichever_synonym_matched(catalog: Catalog) -> None:
     # all words was read, a course not read lacks one word, so its weakest one drops out.
     assert postings.unseen([0.9, 0.7], lacks_a_group=False) == pytest.approx(1.6)
     assert postings.unseen([0.9, 0.7], lacks_a_group=True) == pytest.approx(0.9)
+
+
+def test_shown_courses_equal_the_stored_ones(catalog: Catalog) -> None:
+    """The page's Course objects are made from the search's own rows, not loaded again: each
+    holds every column and place exactly as the ORM loads it, detached and unchanged."""
+    with session_scope(catalog.sessions) as session:
+        session.get(Course, "ehbo").study_load = {"hours": 8}
+        session.get(Course, "ehbo").updated = dt.date(2026, 11, 2)
+        session.get(Course, "ehbo").locations.append(
+            CourseLocation(
+                place="Groningen", province="groningen", lat=GRONINGEN[0], lon=GRONINGEN[1]
+            )
+        )
+    with session_scope(catalog.sessions) as session:
+        hits = search_courses(session, Profile(), "ehbo cursus opvang", limit=20, today=TODAY).hits
+    assert {h.course.id for h in hits} >= {"ehbo", "bso"}
+    columns = [c.key for c in Course.__table__.columns]
+    places = [c.key for c in CourseLocation.__table__.columns]
+    with session_scope(catalog.sessions) as session:
+        for hit in hits:
+            shown, stored = hit.course, session.get(Course, hit.course.id)
+            assert inspect(shown).detached and not inspect(shown).modified
+            assert {k: getattr(shown, k) for k in columns} == {
+                k: getattr(stored, k) for k in columns
+            }
+            assert [[getattr(p, k) for k in places] for p in shown.locations] == [
+                [getattr(p, k) for k in places]
+                for p in sorted(stored.locations, key=lambda p: p.id)
+            ]
+            assert all(p.course is shown for p in shown.locations)
+    ehbo = next(h.course for h in hits if h.course.id == "ehbo")
+    assert ehbo.study_load == {"hours": 8} and ehbo.updated == dt.date(2026, 11, 2)
+    assert ehbo.keywords == ["eerste hulp"] and len(ehbo.locations) == 2
