@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import delete, event, func, insert, select
+from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Course, SearchTerm
+from bot.catalog import regions
+from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.postings import SearchPosting, rows_for
 from bot.catalog.textsearch import ANALYZER_VERSION, analyzer, count_terms
 from bot.db import Meta
@@ -44,11 +45,34 @@ def fill(course: Course) -> bool:
 def _index_courses(session: Session, _context, _instances) -> None:
     counts: Counter = session.info.setdefault("search_terms", Counter())
     changed: dict = session.info.setdefault("search_postings", {})
-    for obj in [*session.new, *session.dirty]:
-        if isinstance(obj, Course):
-            changed[obj.id] = obj  # its filter columns may have changed, so always rewrite
-            if fill(obj):
-                counts.update(count_terms(obj.search_title, obj.search_body))
+    written, deleted = [*session.new, *session.dirty], session.deleted  # each a set made anew
+    courses = [o for o in written if isinstance(o, Course)]
+    places = [o for o in [*written, *deleted] if isinstance(o, CourseLocation)]
+    added: dict[str, list[CourseLocation]] = {}  # places new or moved here, by course id
+    for place in places:
+        if place.course_id and place not in deleted:
+            added.setdefault(place.course_id, []).append(place)
+    for obj in [*courses, *_placed(session, places, {c.id for c in courses})]:
+        changed[obj.id] = obj  # its filter columns may have changed, so always rewrite
+        now = [p for p in obj.locations if p not in deleted and p.course_id in (None, obj.id)]
+        now += [p for p in added.get(obj.id, []) if p not in now]
+        obj.regions = regions.mask(now)
+        if fill(obj):
+            counts.update(count_terms(obj.search_title, obj.search_body))
+
+
+def _placed(session: Session, places: list[CourseLocation], known: set[str]) -> list[Course]:
+    """Courses (not in `known`) whose places were added, moved or deleted on their own."""
+    found: dict[str, Course | None] = {}
+    for place in places:
+        course = place.course  # set for a new place added to a course; else by identity
+        if course is not None and course.id not in known:
+            found[course.id] = course
+        moved_from = inspect(place).attrs.course_id.history.deleted or ()
+        for course_id in [place.course_id, *moved_from]:
+            if course_id and course_id not in known and course_id not in found:
+                found[course_id] = session.get(Course, course_id)
+    return [c for c in found.values() if c is not None and c not in session.deleted]
 
 
 @event.listens_for(Session, "after_flush")
@@ -80,6 +104,7 @@ def rebuild_postings(session: Session, batch: int = 2000) -> int:
         Course.price,
         Course.sector,
         Course.online,
+        Course.regions,
     ]
     written, last = 0, ""
     while True:

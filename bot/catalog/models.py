@@ -10,6 +10,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -66,6 +67,9 @@ class Course(Base):
     source = Column(String(300), nullable=False)
     updated = Column(Date)
     online = Column(Integer, nullable=False, default=0)  # 1 when it can be followed from home
+    # Its places as a bit mask of provinces and grid cells (bot.catalog.regions), kept in step
+    # with `locations` by bot.catalog.index: the search's region filter without a look-up.
+    regions = Column(BigInteger, nullable=False, default=0)
     # Analysed text for search (bot.catalog.textsearch), filled on every flush. SQLite indexes
     # them with FTS5 (courses_fts), PostgreSQL with a generated tsvector column and a GIN index.
     search_title = Column(Text, nullable=False, default="")

@@ -8,7 +8,8 @@ weight. The best courses for a word are then the first rows of one index range, 
 with filters walks that range until enough courses pass, without scoring the rest.
 
 The table also carries the course columns that the hard filters read (level, price, sector,
-online), so a row that fails them is skipped without a look-up in `courses`. Rows are made by
+online, and the mask of its places' regions), so a row that fails them is skipped without a
+look-up in `courses` or `course_locations`. Rows are made by
 `rows_for` from the analysed fields that bot.catalog.index keeps; bot.catalog.index writes them
 on every flush and rebuilds them with the term dictionary.
 """
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Column, Float, ForeignKey, Index, Integer, String
 
 from bot.db import Base
 
@@ -48,6 +49,7 @@ class SearchPosting(Base):
     price = Column(Float)
     sector = Column(String(40), nullable=False)
     online = Column(Integer, nullable=False, default=0)
+    regions = Column(BigInteger, nullable=False, default=0)  # the course's (bot.catalog.regions)
 
     # A course's impact of one term: the threshold algorithm's look-up, and deletes by course.
     __table_args__ = (Index("ix_search_postings_course", "course_id", "term"),)
@@ -83,6 +85,7 @@ def rows_for(course: Mapping[str, Any] | Any) -> list[dict[str, Any]]:
         "price": get("price"),
         "sector": get("sector"),
         "online": int(get("online") or 0),
+        "regions": int(get("regions") or 0),
     }
     return [{"term": t, "impact": w, **common} for t, w in weights.items()]
 
@@ -138,18 +141,22 @@ class _Statement:
             + ", ".join(f"(:t{i}, {g}, CAST(:w{i} AS FLOAT))" for i, g in pairs)
             + ")"
         )
+        self.where = where
         self.lists = " UNION ALL ".join(_LIST.format(i=i, where=where) for i in range(len(terms)))
 
     def sql(self, with_all: str | None, joined: Joined) -> str:
+        if len(self.terms) == 1:  # one list, read in its order: its first n rows
+            return (
+                "SELECT e.course_id, e.score, e.has" + joined.columns + " FROM (SELECT "
+                "p.course_id, CAST(:w0 AS FLOAT) * p.impact AS score, p.term AS has FROM "
+                f"search_postings p WHERE p.term = :t0{self.where} "
+                "ORDER BY p.impact DESC, p.course_id DESC LIMIT :n) AS e" + joined.joins
+                + f" ORDER BY e.score DESC, e.course_id DESC{joined.order}"
+            )  # fmt: skip
         materialized = "" if _old_sqlite(self.dialect) else "MATERIALIZED "
         ctes = [self.q, f"l AS {materialized}({self.lists})"]
         bound = ""
-        if len(self.terms) == 1:
-            ctes.append(
-                "e AS (SELECT l.course_id, q.w * l.impact AS score, l.term AS has "
-                "FROM l JOIN q ON q.term = l.term ORDER BY score DESC, l.course_id DESC LIMIT :n)"
-            )
-        elif len(self.groups) == 1:
+        if len(self.groups) == 1:
             # One group: the n courses with the best weight * impact read are the n best (a
             # course not read has at most each list's last, which n courses read reach).
             ctes += [
@@ -166,7 +173,7 @@ class _Statement:
             ctes += self._groups(with_all)
             bound = "".join(
                 f", (SELECT top FROM o WHERE grp = {g}) AS o{g}" for g in range(len(self.groups))
-            ) + (", (SELECT count(*) FROM w0) < :cap1 AS all_seen" if with_all else "")
+            ) + (", (SELECT n FROM cnt) < :cap1 AS all_seen" if with_all else "")
         return (
             "WITH " + ", ".join(ctes)
             + f" SELECT e.course_id, e.score, e.has{bound}{joined.columns} FROM e{joined.joins}"
@@ -187,31 +194,99 @@ class _Statement:
         )
 
     def _groups(self, with_all: str | None) -> list[str]:
-        """Several groups: every course read (and every course with all groups) is scored
-        exactly; `o` holds each group's most for a course not read."""
-        ctes = [
-            _STATS,
-            "o AS (SELECT q.grp, max(CASE WHEN s.n >= :m THEN q.w * s.last ELSE 0.0 END) AS top "
-            "FROM q LEFT JOIN s ON s.term = q.term GROUP BY q.grp)",
-        ]
+        """Several groups: every course read is scored exactly; `o` holds each group's most
+        for a course not read."""
+        ctes = [_STATS, _OPEN]
         if with_all:
-            ctes += [
-                f"w0 AS ({with_all} LIMIT :cap1)",
-                "wa AS (SELECT course_id FROM w0 WHERE (SELECT count(*) FROM w0) < :cap1)",
-                "c AS (SELECT course_id FROM l UNION SELECT course_id FROM wa)",
-            ]
-        else:
-            ctes.append("c AS (SELECT DISTINCT course_id FROM l)")
+            return ctes + self._with_all(with_all)
         return ctes + [
+            "c AS (SELECT DISTINCT course_id FROM l)",
             f"k AS (SELECT course_id, term, impact FROM l UNION {self._look_up()})",
-            f"g AS (SELECT k.course_id, q.grp, max(q.w * k.impact) AS b, {self.concat}(k.term, ' ') "
-            "AS has FROM k JOIN q ON q.term = k.term GROUP BY k.course_id, q.grp)",
-            f"e AS (SELECT course_id, sum(b) AS score, {self.concat}(has, ' ') AS has FROM g "
-            "GROUP BY course_id ORDER BY score DESC, course_id DESC LIMIT :n)",
+            f"e AS ({self._scores('k')} ORDER BY score DESC, course_id DESC LIMIT :n)",
+        ]
+
+    def _scores(self, impacts: str) -> str:
+        """Each course's score from the impacts in `impacts`: per group the best, summed."""
+        return (
+            f"SELECT course_id, sum(b) AS score, {self.concat}(has, ' ') AS has FROM ("
+            f"SELECT k.course_id, q.grp, max(q.w * k.impact) AS b, {self.concat}(k.term, ' ') "
+            f"AS has FROM {impacts} k JOIN q ON q.term = k.term GROUP BY k.course_id, q.grp) AS g "
+            "GROUP BY course_id"
+        )
+
+    def _with_all(self, with_all: str) -> list[str]:
+        """With every course that has all groups (`wa`, unless more than the cap): those are
+        scored exactly (`ew`); a course read that is not among them lacks a group, and with
+        two groups it has only the one it was read in, so it is scored from that group's terms
+        alone, and only when that can reach the n-th best of `wa` (`cs`, `es`)."""
+        materialized = "" if _old_sqlite(self.dialect) else "MATERIALIZED "
+        greatest = "greatest" if self.dialect == "postgresql" else "max"
+        pruned = f"({1 if len(self.groups) == 2 else 0} = 1 AND (SELECT n FROM cnt) < :cap1)"
+        return [
+            f"w0 AS {materialized}({with_all} LIMIT :cap1)",
+            "cnt AS (SELECT count(*) AS n FROM w0)",
+            f"wa AS {materialized}(SELECT course_id FROM w0 WHERE (SELECT n FROM cnt) < :cap1)",
+            "kw AS (SELECT course_id, term, impact FROM l WHERE course_id IN "
+            f"(SELECT course_id FROM wa) UNION {self._wa_impacts()})",
+            f"ew AS ({self._scores('kw')})",
+            "nth AS (SELECT score FROM ew ORDER BY score DESC LIMIT 1 OFFSET :n1)",
+            "sg AS (SELECT l.course_id, q.grp, max(q.w * l.impact) AS seen FROM l JOIN q ON "
+            "q.term = l.term WHERE l.course_id NOT IN (SELECT course_id FROM wa) "
+            "GROUP BY l.course_id, q.grp)",
+            f"cs AS (SELECT DISTINCT sg.course_id FROM sg JOIN o ON o.grp = sg.grp WHERE NOT "
+            f"{pruned} OR {greatest}(sg.seen, o.top) >= coalesce((SELECT score FROM nth), 0.0))",
+            # the (course, term) pairs to look up: the course's own group's, or every term
+            f"pp AS (SELECT sg.course_id, q.term FROM sg JOIN q ON q.grp = sg.grp WHERE {pruned} "
+            "AND sg.course_id IN (SELECT course_id FROM cs) "
+            f"UNION SELECT cs.course_id, q.term FROM cs CROSS JOIN q WHERE NOT {pruned})",
+            "ks AS (SELECT course_id, term, impact FROM l WHERE course_id IN "
+            "(SELECT course_id FROM cs) UNION SELECT p.course_id, p.term, p.impact FROM pp "
+            f"{self._join} search_postings p ON p.course_id = pp.course_id AND p.term = pp.term "
+            "WHERE pp.term IN (SELECT term FROM s WHERE n >= :m))",
+            f"es AS ({self._scores('ks')})",
+            "e AS (SELECT * FROM ew UNION ALL SELECT * FROM es "
+            "ORDER BY score DESC, course_id DESC LIMIT :n)",
         ]  # fmt: skip
+
+    def _wa_impacts(self) -> str:
+        """Every term's impacts for the courses of `wa`: a look-up per course when the term is
+        in more than LOOK_UP_RATIO times as many courses as `wa` holds, else a walk over the
+        term's whole list (cheaper than that many look-ups). Both give the same rows; the one
+        not chosen reads nothing (SQLite tests a condition with a subquery on every row, so
+        there it empties the loop itself: no rows of `wa`, no list key)."""
+        parts = []
+        for i in range(len(self.terms)):
+            look_up = f":d{i} >= {LOOK_UP_RATIO} * (SELECT n FROM cnt)"
+            if self.dialect == "postgresql":
+                parts += [
+                    "SELECT p.course_id, p.term, p.impact FROM wa JOIN search_postings p ON "
+                    f"p.course_id = wa.course_id AND p.term = :t{i} WHERE {look_up}",
+                    "SELECT p.course_id, p.term, p.impact FROM search_postings p WHERE "
+                    f"p.term = :t{i} AND p.course_id IN (SELECT course_id FROM wa) "
+                    f"AND NOT {look_up}",
+                ]
+            else:
+                parts += [
+                    "SELECT p.course_id, p.term, p.impact FROM (SELECT course_id FROM wa LIMIT "
+                    f"CASE WHEN {look_up} THEN -1 ELSE 0 END) AS w CROSS JOIN search_postings p "
+                    f"ON p.course_id = w.course_id AND p.term = :t{i}",
+                    "SELECT p.course_id, p.term, p.impact FROM search_postings p WHERE p.term = "
+                    f"CASE WHEN NOT {look_up} THEN :t{i} END "
+                    "AND +p.course_id IN (SELECT course_id FROM wa)",  # + : walk the list
+                ]
+        return " UNION ALL ".join(parts)
+
+    @property
+    def _join(self) -> str:
+        return "JOIN" if self.dialect == "postgresql" else "CROSS JOIN"
 
 
 _STATS = "s AS (SELECT term, count(*) AS n, min(impact) AS last FROM l GROUP BY term)"
+_OPEN = (
+    "o AS (SELECT q.grp, max(CASE WHEN s.n >= :m THEN q.w * s.last ELSE 0.0 END) AS top "
+    "FROM q LEFT JOIN s ON s.term = q.term GROUP BY q.grp)"
+)
+LOOK_UP_RATIO = 3  # a look-up by (course_id, term) costs about as much as three rows of a list
 
 
 def _old_sqlite(dialect: str) -> bool:
@@ -230,6 +305,7 @@ def top(
     groups: list[set[str]] | None = None,
     with_all: str | None = None,
     joined: Joined | None = None,
+    docs: Mapping[str, int] | None = None,
 ) -> list[Any]:
     """The n courses with the highest score, best first, in one statement (rarely more).
 
@@ -242,7 +318,8 @@ def top(
     reaches that, they are the n best, else it reads four times deeper. `with_all` is a query
     for every course (that passes the filters) with a term of each group: those are scored
     too, and a course not read then lacks a whole group, which bounds it much lower when the
-    words are common.
+    words are common. `docs` (the term dictionary's counts) chooses how each term's impacts
+    for those are read.
 
     Returns rows with `course_id`, `score` and `has` (the query terms the course has, space
     separated), and the `joined` columns (one row per joined row).
@@ -258,7 +335,8 @@ def top(
     statement = _Statement(dialect, terms, groups, "".join(f" AND {w}" for w in where))
     several = len(groups) > 1
     sql = text(statement.sql(with_all if several else None, joined or Joined()))
-    binds = {**params, "n": n, "cap1": WITH_ALL_CAP + 1}
+    binds = {**params, "n": n, "n1": n - 1, "cap1": WITH_ALL_CAP + 1}
+    binds.update({f"d{i}": (docs or {}).get(t, 0) for i, t in enumerate(terms)})
     binds.update({f"t{i}": t for i, t in enumerate(terms)})
     binds.update({f"w{i}": float(weights[t]) for i, t in enumerate(terms)})
     m = n

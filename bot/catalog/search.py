@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.instrumentation import manager_of_class
 
-from bot.catalog import index, postings
+from bot.catalog import index, postings, regions
 from bot.catalog.eligibility import Reason
 from bot.catalog.models import ONLINE_MODES, Course, CourseLocation, nlqf_rank
 from bot.catalog.profile import Profile
@@ -102,7 +102,7 @@ def _filter_sql(
             params[f"sector{i}"] = sector
             names.append(f":sector{i}")
         where.append(f"{alias}.sector IN ({', '.join(names)})")
-    region = _region_sql(filters, params, course_id)
+    region = _region_sql(filters, params, alias, course_id)
     if region:
         where.append(f"({region} OR {alias}.online = 1)" if filters.include_online else region)
     if filters.modes and set(filters.modes) <= ONLINE_MODES:
@@ -116,21 +116,31 @@ def _filter_sql(
 PER_ROW = " LIMIT 1 OFFSET 0"
 
 
-def _region_sql(filters: CourseFilters, params: dict[str, Any], course_id: str) -> str | None:
+def _region_sql(
+    filters: CourseFilters, params: dict[str, Any], alias: str, course_id: str
+) -> str | None:
+    """A province is a bit of the row's region mask (bot.catalog.regions); a distance tests
+    the grid cells of its box first and looks up the places only of courses in them."""
     if filters.near is not None:
         lat, lon = filters.near
         dlat = filters.max_km / 111.0
         dlon = filters.max_km / (111.0 * max(0.2, math.cos(math.radians(lat))))
         params.update(lat0=lat - dlat, lat1=lat + dlat, lon0=lon - dlon, lon1=lon + dlon)
+        params["cells"] = regions.box_mask(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
         return (
-            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "  # noqa: S608
-            "AND l.lat BETWEEN :lat0 AND :lat1 AND l.lon BETWEEN :lon0 AND :lon1" + PER_ROW + ")"
+            f"({alias}.regions & CAST(:cells AS BIGINT)) != 0 AND EXISTS (SELECT 1 FROM "  # noqa: S608
+            f"course_locations l WHERE l.course_id = {course_id} AND l.lat BETWEEN :lat0 AND "
+            ":lat1 AND l.lon BETWEEN :lon0 AND :lon1" + PER_ROW + ")"
         )
     if filters.province:
         params["province"] = filters.province
+        params["province_bit"] = bit = regions.province_bit(filters.province)
+        test = f"({alias}.regions & CAST(:province_bit AS BIGINT)) != 0"
+        if bit != regions.OTHER_PROVINCE:
+            return test
         return (
-            f"EXISTS (SELECT 1 FROM course_locations l WHERE l.course_id = {course_id} "  # noqa: S608
-            "AND l.province = :province" + PER_ROW + ")"
+            f"{test} AND EXISTS (SELECT 1 FROM course_locations l WHERE "  # noqa: S608
+            f"l.course_id = {course_id} AND l.province = :province" + PER_ROW + ")"
         )
     return None
 
@@ -221,7 +231,9 @@ def _text_rows(
     weights = term_weights(terms, vocabulary)
     groups = [{t for a in term.alternatives for t in a if t in weights} for term in terms]
     with_all = _with_all_sql(session, groups, filters, params) if len(groups) > 1 else None
-    return postings.top(session, weights, where, params, limit, groups, with_all, joined)
+    return postings.top(
+        session, weights, where, params, limit, groups, with_all, joined, vocabulary
+    )
 
 
 def _with_all_sql(
@@ -262,9 +274,13 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _matched(title: str, has: set[str], terms: list[QueryTerm]) -> tuple[list[str], int]:
     """The query words this course matched (`has`: the query's index tokens it has), and how
     many matched as typed in its title."""
-    title_tokens = set(title.split())
-    matched = [t.word for t in terms if any(set(a) <= has for a in t.alternatives)]
-    exact = sum(1 for t in terms if not t.corrected and set(t.alternatives[0]) <= title_tokens)
+    title = f" {title} "
+    matched = [t.word for t in terms if any(has.issuperset(a) for a in t.alternatives)]
+    exact = sum(
+        1
+        for t in terms
+        if not t.corrected and all(f" {token} " in title for token in t.alternatives[0])
+    )
     return matched, exact
 
 

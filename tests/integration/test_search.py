@@ -316,9 +316,10 @@ def test_shown_courses_equal_the_stored_ones(catalog: Catalog) -> None:
     """The page's Course objects are made from the search's own rows, not loaded again: each
     holds every column and place exactly as the ORM loads it, detached and unchanged."""
     with session_scope(catalog.sessions) as session:
-        session.get(Course, "ehbo").study_load = {"hours": 8}
-        session.get(Course, "ehbo").updated = dt.date(2026, 11, 2)
-        session.get(Course, "ehbo").locations.append(
+        ehbo = session.get(Course, "ehbo")
+        ehbo.study_load = {"hours": 8}
+        ehbo.updated = dt.date(2026, 11, 2)
+        ehbo.locations.append(
             CourseLocation(
                 place="Groningen", province="groningen", lat=GRONINGEN[0], lon=GRONINGEN[1]
             )
@@ -343,3 +344,53 @@ def test_shown_courses_equal_the_stored_ones(catalog: Catalog) -> None:
     ehbo = next(h.course for h in hits if h.course.id == "ehbo")
     assert ehbo.study_load == {"hours": 8} and ehbo.updated == dt.date(2026, 11, 2)
     assert ehbo.keywords == ["eerste hulp"] and len(ehbo.locations) == 2
+
+
+def test_region_masks_follow_the_places(catalog: Catalog) -> None:
+    """The province and distance filters test the course's region mask first: it follows
+    every change of its places, however they are made, in courses and in the postings."""
+
+    def masks(course_id: str) -> set[int]:
+        with session_scope(catalog.sessions) as session:
+            found = session.execute(
+                text("SELECT regions FROM courses WHERE id = :i UNION "
+                     "SELECT regions FROM search_postings WHERE course_id = :i"),
+                {"i": course_id},
+            ).scalars()  # fmt: skip
+            return set(found)
+
+    assert ids(catalog, "metselaar", province="groningen", include_online=False) == []
+    with session_scope(catalog.sessions) as session:  # a place added through the course
+        metselaar = session.get(Course, "metsel-rdam")
+        metselaar.locations.append(
+            CourseLocation(
+                place="Groningen", province="groningen", lat=GRONINGEN[0], lon=GRONINGEN[1]
+            )
+        )
+    assert ids(catalog, "metselaar", province="groningen", include_online=False) == ["metsel-rdam"]
+    assert ids(catalog, "metselaar", near=GRONINGEN, max_km=20, include_online=False) == [
+        "metsel-rdam"
+    ]
+    assert len(masks("metsel-rdam")) == 1  # the course and all its postings agree
+    with session_scope(catalog.sessions) as session:  # a place moved on its own
+        place = session.execute(
+            select(CourseLocation).where(CourseLocation.province == "groningen",
+                                         CourseLocation.course_id == "metsel-rdam")
+        ).scalar_one()  # fmt: skip
+        place.province, place.lat, place.lon = "utrecht", UTRECHT[0], UTRECHT[1]
+    assert ids(catalog, "metselaar", province="groningen", include_online=False) == []
+    assert ids(catalog, "metselaar", near=UTRECHT, max_km=20, include_online=False) == [
+        "metsel-rdam"
+    ]
+    with session_scope(catalog.sessions) as session:  # a place added and one deleted alone
+        session.add(CourseLocation(course_id="kok", place="Elders", province="buitenland"))
+        session.delete(
+            session.execute(
+                select(CourseLocation).where(CourseLocation.course_id == "metsel-rdam",
+                                             CourseLocation.province == "utrecht")
+            ).scalar_one()
+        )  # fmt: skip
+    assert ids(catalog, "metselaar", near=UTRECHT, max_km=20, include_online=False) == []
+    assert ids(catalog, "kok", province="buitenland", include_online=False) == ["kok"]
+    assert ids(catalog, "kok", province="groningen", include_online=False) == ["kok"]
+    assert len(masks("metsel-rdam")) == 1 and len(masks("kok")) == 1
