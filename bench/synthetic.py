@@ -381,6 +381,7 @@ class CourseMaker:
             row["title"], row["keywords"], row["sector"], sentences
         )
         row["regions"] = regions.mask(locations)
+        row["search_impacts"] = postings.forward(row["search_title"], row["search_body"])
         if number % CHECK_EVERY == 1:
             expected = index.fields_for(
                 row["title"], row["keywords"], row["sector"], row["description"]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.catalog import regions
 from bot.catalog.models import Course, CourseLocation, SearchTerm
-from bot.catalog.postings import SearchPosting, rows_for
+from bot.catalog.postings import SearchPosting, forward, rows_for
 from bot.catalog.textsearch import ANALYZER_VERSION, analyzer, count_terms
 from bot.db import Meta
 
@@ -33,12 +33,13 @@ def fields_for(
 
 
 def fill(course: Course) -> bool:
-    """Set the search fields of one course; True when they changed."""
+    """Set the search fields of one course (and its terms' impacts); True when they changed."""
     title, body = fields_for(course.title, course.keywords, course.sector, course.description)
-    if (course.search_title, course.search_body) == (title, body):
-        return False
-    course.search_title, course.search_body = title, body
-    return True
+    changed = (course.search_title, course.search_body) != (title, body)
+    if changed or not course.search_impacts:
+        course.search_title, course.search_body = title, body
+        course.search_impacts = forward(title, body)
+    return changed
 
 
 @event.listens_for(Session, "before_flush")

@@ -74,6 +74,10 @@ class Course(Base):
     # them with FTS5 (courses_fts), PostgreSQL with a generated tsvector column and a GIN index.
     search_title = Column(Text, nullable=False, default="")
     search_body = Column(Text, nullable=False, default="")
+    # Every term of the two fields with its weight there, as " term:impact term:impact " with
+    # the impact in units of 1e-5 (bot.catalog.postings.forward): a search scores a course it
+    # reads anyway from this instead of looking up each word in `search_postings`.
+    search_impacts = Column(Text, nullable=False, default="")
     # Where the record comes from ('duo-ho', 'duo-mbo', 'duo-nfo'; empty for file imports), the
     # forms it is offered in ('voltijd', 'deeltijd', 'duaal', 'bol', 'bbl', 'online', ...), the
     # RIO codes of its offerings (AANGEBODEN_OPLEIDINGCODE), and how sure the link and the

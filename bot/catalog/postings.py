@@ -67,6 +67,17 @@ def impacts(search_title: str, search_body: str) -> dict[str, float]:
     return {term[:TERM_LENGTH]: round(f * (K1 + 1) / (f + norm), 5) for term, f in freq.items()}
 
 
+IMPACT_UNIT = 100_000  # impacts are rounded to 5 decimals: whole units of 1e-5
+
+
+def forward(search_title: str, search_body: str) -> str:
+    """A course's terms with their impacts in units of 1e-5, " term:89474 term:123456 ": what
+    `Course.search_impacts` holds. Whole numbers give back exactly the impacts of the
+    postings (the nearest double to n / 100000), and a term is found as " term:"."""
+    weights = impacts(search_title, search_body)
+    return " " + "".join(f"{t}:{round(w * IMPACT_UNIT)} " for t, w in weights.items())
+
+
 def idf(docs: int, total: int) -> float:
     """FTS5's idf: log((N - n + 0.5) / (n + 0.5)), at least 1e-6."""
     return max(1e-6, math.log((total - docs + 0.5) / (docs + 0.5)))
@@ -216,20 +227,20 @@ class _Statement:
 
     def _with_all(self, with_all: str) -> list[str]:
         """With every course that has all groups (`wa`, unless more than the cap): those are
-        scored exactly (`ew`); a course read that is not among them lacks a group, and with
-        two groups it has only the one it was read in, so it is scored from that group's terms
-        alone, and only when that can reach the n-th best of `wa` (`cs`, `es`)."""
+        scored exactly from their rows' `search_impacts` (read anyway to test the filters); a
+        course read that is not among them lacks a group, and with two groups it has only the
+        one it was read in, so it is scored from that group's terms alone, and only when that
+        can reach the n-th best of `wa` (`cs`, `es`)."""
         materialized = "" if _old_sqlite(self.dialect) else "MATERIALIZED "
         greatest = "greatest" if self.dialect == "postgresql" else "max"
         pruned = f"({1 if len(self.groups) == 2 else 0} = 1 AND (SELECT n FROM cnt) < :cap1)"
         return [
-            f"w0 AS {materialized}({with_all} LIMIT :cap1)",
+            f"w0 AS {materialized}(SELECT c.id AS course_id, {self._units()} {with_all} "
+            "LIMIT :cap1)",
             "cnt AS (SELECT count(*) AS n FROM w0)",
-            f"wa AS {materialized}(SELECT course_id FROM w0 WHERE (SELECT n FROM cnt) < :cap1)",
-            "kw AS (SELECT course_id, term, impact FROM l WHERE course_id IN "
-            f"(SELECT course_id FROM wa) UNION {self._wa_impacts()})",
-            f"ew AS ({self._scores('kw')})",
-            "nth AS (SELECT score FROM ew ORDER BY score DESC LIMIT 1 OFFSET :n1)",
+            f"wa AS {materialized}(SELECT course_id, {self._row_score()} AS score, "
+            f"{self._row_terms()} AS has FROM w0 WHERE (SELECT n FROM cnt) < :cap1)",
+            "nth AS (SELECT score FROM wa ORDER BY score DESC LIMIT 1 OFFSET :n1)",
             "sg AS (SELECT l.course_id, q.grp, max(q.w * l.impact) AS seen FROM l JOIN q ON "
             "q.term = l.term WHERE l.course_id NOT IN (SELECT course_id FROM wa) "
             "GROUP BY l.course_id, q.grp)",
@@ -244,37 +255,47 @@ class _Statement:
             f"{self._join} search_postings p ON p.course_id = pp.course_id AND p.term = pp.term "
             "WHERE pp.term IN (SELECT term FROM s WHERE n >= :m))",
             f"es AS ({self._scores('ks')})",
-            "e AS (SELECT * FROM ew UNION ALL SELECT * FROM es "
+            "e AS (SELECT * FROM wa UNION ALL SELECT * FROM es "
             "ORDER BY score DESC, course_id DESC LIMIT :n)",
         ]  # fmt: skip
 
-    def _wa_impacts(self) -> str:
-        """Every term's impacts for the courses of `wa`: a look-up per course when the term is
-        in more than LOOK_UP_RATIO times as many courses as `wa` holds, else a walk over the
-        term's whole list (cheaper than that many look-ups). Both give the same rows; the one
-        not chosen reads nothing (SQLite tests a condition with a subquery on every row, so
-        there it empties the loop itself: no rows of `wa`, no list key)."""
-        parts = []
-        for i in range(len(self.terms)):
-            look_up = f":d{i} >= {LOOK_UP_RATIO} * (SELECT n FROM cnt)"
-            if self.dialect == "postgresql":
-                parts += [
-                    "SELECT p.course_id, p.term, p.impact FROM wa JOIN search_postings p ON "
-                    f"p.course_id = wa.course_id AND p.term = :t{i} WHERE {look_up}",
-                    "SELECT p.course_id, p.term, p.impact FROM search_postings p WHERE "
-                    f"p.term = :t{i} AND p.course_id IN (SELECT course_id FROM wa) "
-                    f"AND NOT {look_up}",
-                ]
-            else:
-                parts += [
-                    "SELECT p.course_id, p.term, p.impact FROM (SELECT course_id FROM wa LIMIT "
-                    f"CASE WHEN {look_up} THEN -1 ELSE 0 END) AS w CROSS JOIN search_postings p "
-                    f"ON p.course_id = w.course_id AND p.term = :t{i}",
-                    "SELECT p.course_id, p.term, p.impact FROM search_postings p WHERE p.term = "
-                    f"CASE WHEN NOT {look_up} THEN :t{i} END "
-                    "AND +p.course_id IN (SELECT course_id FROM wa)",  # + : walk the list
-                ]
-        return " UNION ALL ".join(parts)
+    def _units(self) -> str:
+        """Each term's impact in the course row `c` (units of 1e-5, 0 when it lacks the term)
+        from its `search_impacts`: columns u0, u1, ..."""
+        if self.dialect == "postgresql":
+            unit = (
+                "coalesce(split_part(substr(c.search_impacts, nullif(strpos(c.search_impacts, "
+                ":k{i}), 0) + :kl{i}, 7), ' ', 1)::integer, 0) AS u{i}"
+            )
+        else:
+            unit = (
+                "coalesce(CAST(substr(c.search_impacts, nullif(instr(c.search_impacts, "
+                ":k{i}), 0) + :kl{i}, 7) AS INTEGER), 0) AS u{i}"
+            )
+        return ", ".join(unit.format(i=i) for i in range(len(self.terms)))
+
+    def _row_score(self) -> str:
+        """A row's score from its units: per group the best weight * impact, summed."""
+        greatest = "greatest" if self.dialect == "postgresql" else "max"
+        index = {t: i for i, t in enumerate(self.terms)}
+        best = []
+        for group in self.groups:
+            values = [
+                f"CAST(:w{index[t]} AS FLOAT) * (u{index[t]} / CAST({IMPACT_UNIT} AS FLOAT))"
+                for t in sorted(group)
+            ]
+            best.append(values[0] if len(values) == 1 else f"{greatest}({', '.join(values)})")
+        return " + ".join(best)
+
+    def _row_terms(self) -> str:
+        """The query terms a row has (a unit above 0), space separated."""
+        return (
+            "trim("
+            + " || ".join(
+                f"CASE WHEN u{i} > 0 THEN :t{i} || ' ' ELSE '' END" for i in range(len(self.terms))
+            )
+            + ")"
+        )
 
     @property
     def _join(self) -> str:
@@ -286,7 +307,6 @@ _OPEN = (
     "o AS (SELECT q.grp, max(CASE WHEN s.n >= :m THEN q.w * s.last ELSE 0.0 END) AS top "
     "FROM q LEFT JOIN s ON s.term = q.term GROUP BY q.grp)"
 )
-LOOK_UP_RATIO = 3  # a look-up by (course_id, term) costs about as much as three rows of a list
 
 
 def _old_sqlite(dialect: str) -> bool:
@@ -305,7 +325,6 @@ def top(
     groups: list[set[str]] | None = None,
     with_all: str | None = None,
     joined: Joined | None = None,
-    docs: Mapping[str, int] | None = None,
 ) -> list[Any]:
     """The n courses with the highest score, best first, in one statement (rarely more).
 
@@ -318,8 +337,8 @@ def top(
     reaches that, they are the n best, else it reads four times deeper. `with_all` is a query
     for every course (that passes the filters) with a term of each group: those are scored
     too, and a course not read then lacks a whole group, which bounds it much lower when the
-    words are common. `docs` (the term dictionary's counts) chooses how each term's impacts
-    for those are read.
+    words are common; it is the FROM and WHERE of a query on the courses `c`, whose rows
+    carry their terms' impacts (`search_impacts`).
 
     Returns rows with `course_id`, `score` and `has` (the query terms the course has, space
     separated), and the `joined` columns (one row per joined row).
@@ -336,7 +355,8 @@ def top(
     several = len(groups) > 1
     sql = text(statement.sql(with_all if several else None, joined or Joined()))
     binds = {**params, "n": n, "n1": n - 1, "cap1": WITH_ALL_CAP + 1}
-    binds.update({f"d{i}": (docs or {}).get(t, 0) for i, t in enumerate(terms)})
+    binds.update({f"k{i}": f" {t}:" for i, t in enumerate(terms)})
+    binds.update({f"kl{i}": len(t) + 2 for i, t in enumerate(terms)})
     binds.update({f"t{i}": t for i, t in enumerate(terms)})
     binds.update({f"w{i}": float(weights[t]) for i, t in enumerate(terms)})
     m = n

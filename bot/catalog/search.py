@@ -231,16 +231,15 @@ def _text_rows(
     weights = term_weights(terms, vocabulary)
     groups = [{t for a in term.alternatives for t in a if t in weights} for term in terms]
     with_all = _with_all_sql(session, groups, filters, params) if len(groups) > 1 else None
-    return postings.top(
-        session, weights, where, params, limit, groups, with_all, joined, vocabulary
-    )
+    return postings.top(session, weights, where, params, limit, groups, with_all, joined)
 
 
 def _with_all_sql(
     session: Session, groups: list[set[str]], filters: CourseFilters, params: dict[str, Any]
 ) -> str | None:
-    """A query for the courses (passing the filters) with a token of every group, from the
-    full-text index, which intersects its lists cheaply; None when a group is empty."""
+    """The FROM and WHERE of a query for the courses `c` (passing the filters) with a token of
+    every group, from the full-text index, which intersects its lists cheaply; None when a
+    group is empty."""
     if not all(groups):
         return None
     where = "".join(f" AND {w}" for w in _filter_sql(filters, params))
@@ -248,15 +247,12 @@ def _with_all_sql(
         params["all_q"] = " & ".join(
             "(" + " | ".join(f"'{t}'" for t in sorted(g)) + ")" for g in groups
         )
-        return (
-            "SELECT c.id AS course_id FROM courses c "  # noqa: S608 - constant fragments, bound values
-            "WHERE c.search_tsv @@ to_tsquery('simple', :all_q)" + where
-        )
+        return "FROM courses c WHERE c.search_tsv @@ to_tsquery('simple', :all_q)" + where
     params["all_q"] = " AND ".join(
         "(" + " OR ".join(f'"{t}"' for t in sorted(g)) + ")" for g in groups
     )
     return (
-        "SELECT c.id AS course_id FROM courses_fts JOIN courses c ON c.rowid = courses_fts.rowid "  # noqa: S608
+        "FROM courses_fts JOIN courses c ON c.rowid = courses_fts.rowid "
         "WHERE courses_fts MATCH :all_q" + where
     )
 
@@ -442,6 +438,8 @@ def search_courses(
     that is shown becomes Course objects."""
     filters = filters or CourseFilters()
     today = today or dt.date.today()
+    if not session.in_transaction():  # read only: no BEGIN and COMMIT round trips
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     if vocabulary is None and topic:
         vocabulary = index.vocabulary(session)
     terms = analyzer().query(topic, vocabulary)
