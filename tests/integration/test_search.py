@@ -394,3 +394,30 @@ def test_region_masks_follow_the_places(catalog: Catalog) -> None:
     assert ids(catalog, "kok", province="buitenland", include_online=False) == ["kok"]
     assert ids(catalog, "kok", province="groningen", include_online=False) == ["kok"]
     assert len(masks("metsel-rdam")) == 1 and len(masks("kok")) == 1
+
+
+def test_each_course_keeps_its_terms_impacts(catalog: Catalog) -> None:
+    """A course's `search_impacts` holds exactly the impacts of its postings (two words are
+    scored from it), in step when the course changes."""
+
+    def check() -> None:
+        with session_scope(catalog.sessions) as session:
+            for c in session.execute(select(Course)).scalars():
+                stored = dict(
+                    session.execute(
+                        text("SELECT term, impact FROM search_postings WHERE course_id = :i"),
+                        {"i": c.id},
+                    ).all()
+                )
+                pairs = (p.split(":") for p in c.search_impacts.split())
+                forward = {t: int(n) / postings.IMPACT_UNIT for t, n in pairs}
+                assert forward == stored and stored  # the very same numbers
+
+    check()
+    with session_scope(catalog.sessions) as session:
+        kok = session.get(Course, "kok")
+        before = kok.search_impacts
+        kok.title = "Zelfstandig werkend kok en bakker"
+    with session_scope(catalog.sessions) as session:
+        assert session.get(Course, "kok").search_impacts != before
+    check()

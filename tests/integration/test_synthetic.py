@@ -96,6 +96,9 @@ def _check_synthetic_catalog(catalog) -> None:
             )
             assert (len(course.locations) == 0) == bool(course.online)
             assert course.regions == regions.mask(course.locations)
+            assert course.search_impacts == postings.forward(
+                course.search_title, course.search_body
+            )
             assert len(course.locations) <= 3
             assert all(loc.lat and loc.lon and loc.province for loc in course.locations)
         if session.get_bind().dialect.name == "sqlite":  # the FTS5 index matches its content
