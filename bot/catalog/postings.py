@@ -235,11 +235,14 @@ class _Statement:
         greatest = "greatest" if self.dialect == "postgresql" else "max"
         pruned = f"({1 if len(self.groups) == 2 else 0} = 1 AND (SELECT n FROM cnt) < :cap1)"
         return [
-            f"w0 AS {materialized}(SELECT c.id AS course_id, {self._units()} {with_all} "
-            "LIMIT :cap1)",
+            f"w0 AS {materialized}(SELECT c.id AS course_id, c.search_impacts AS si "
+            f"{with_all} LIMIT :cap1)",
             "cnt AS (SELECT count(*) AS n FROM w0)",
+            # the impacts are read only when every course with all groups is here
+            f"wu AS {materialized}(SELECT course_id, {self._units()} FROM w0 "
+            "WHERE (SELECT n FROM cnt) < :cap1)",
             f"wa AS {materialized}(SELECT course_id, {self._row_score()} AS score, "
-            f"{self._row_terms()} AS has FROM w0 WHERE (SELECT n FROM cnt) < :cap1)",
+            f"{self._row_terms()} AS has FROM wu)",
             "nth AS (SELECT score FROM wa ORDER BY score DESC LIMIT 1 OFFSET :n1)",
             "sg AS (SELECT l.course_id, q.grp, max(q.w * l.impact) AS seen FROM l JOIN q ON "
             "q.term = l.term WHERE l.course_id NOT IN (SELECT course_id FROM wa) "
@@ -260,17 +263,17 @@ class _Statement:
         ]  # fmt: skip
 
     def _units(self) -> str:
-        """Each term's impact in the course row `c` (units of 1e-5, 0 when it lacks the term)
-        from its `search_impacts`: columns u0, u1, ..."""
+        """Each term's impact in a course's `search_impacts` (`si`), in units of 1e-5 and 0
+        when it lacks the term: columns u0, u1, ..."""
         if self.dialect == "postgresql":
             unit = (
-                "coalesce(split_part(substr(c.search_impacts, nullif(strpos(c.search_impacts, "
-                ":k{i}), 0) + :kl{i}, 7), ' ', 1)::integer, 0) AS u{i}"
+                "coalesce(split_part(substr(si, nullif(strpos(si, :k{i}), 0) + :kl{i}, 7), ' ', 1)"
+                "::integer, 0) AS u{i}"
             )
         else:
             unit = (
-                "coalesce(CAST(substr(c.search_impacts, nullif(instr(c.search_impacts, "
-                ":k{i}), 0) + :kl{i}, 7) AS INTEGER), 0) AS u{i}"
+                "coalesce(CAST(substr(si, nullif(instr(si, :k{i}), 0) + :kl{i}, 7) AS INTEGER), 0) "
+                "AS u{i}"
             )
         return ", ".join(unit.format(i=i) for i in range(len(self.terms)))
 
