@@ -9,6 +9,7 @@ terms to `search_terms`, the dictionary that typo tolerance looks in, and writes
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -24,6 +25,7 @@ from bot.catalog.textsearch import ANALYZER_VERSION, analyzer, count_terms
 from bot.db import Meta
 
 META_KEY = "search_analyzer"
+TERMS_VERSION_KEY = "search_terms_version"  # changes with every change of search_terms
 
 
 def fields_for(
@@ -132,6 +134,22 @@ def add_terms(connection: Connection, counts: Counter, batch: int = 2000) -> Non
             index_elements=[table.c.term], set_={"docs": table.c.docs + stmt.excluded.docs}
         )
         connection.execute(stmt)
+    if items:
+        _new_terms_version(connection)
+
+
+def _new_terms_version(connection: Connection) -> None:
+    """Mark the term dictionary changed: processes that keep it read it again."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    meta = Meta.__table__
+    stmt = dialect.insert(meta).values(key=TERMS_VERSION_KEY, value=uuid.uuid4().hex)
+    connection.execute(
+        stmt.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": stmt.excluded.value})
+    )
+
+
+def terms_version(session: Session) -> str | None:
+    return session.execute(select(Meta.value).where(Meta.key == TERMS_VERSION_KEY)).scalar()
 
 
 def rebuild_terms(session: Session, batch: int = 5000) -> int:
@@ -151,8 +169,8 @@ def rebuild_terms(session: Session, batch: int = 5000) -> int:
             counts.update(count_terms(title or "", body or ""))
         last = rows[-1][0]
     session.execute(delete(SearchTerm))
-    if counts:
-        add_terms(session.connection(), counts)
+    add_terms(session.connection(), counts)
+    _new_terms_version(session.connection())
     return len(counts)
 
 

@@ -31,7 +31,9 @@ from bot.catalog.profile import Profile
 from bot.catalog.textsearch import DOCS_KEY, QueryTerm, analyzer
 from bot.nlp.lexicon import default_lexicon
 
-VOCABULARY_TTL_S = 60.0
+# How often a process asks whether the term dictionary changed (another process imported);
+# it reads the dictionary (37,000 terms at register size, about 40 ms) again only then.
+VOCABULARY_CHECK_S = 5.0
 # A topic match counts TEXT_BASE plus up to TEXT_WEIGHT by text rank; the typed word itself in
 # the title adds EXACT_WEIGHT, so it beats a course that only matched several synonyms.
 TEXT_BASE = 1.0
@@ -404,20 +406,33 @@ def score_course(
 
 
 class Vocabulary:
-    """The term dictionary for typo tolerance, reread at most once a minute."""
+    """The term dictionary (typo tolerance and the words' idf), kept in the process: read
+    again only when its version (bot.catalog.index.terms_version) changed, which is asked at
+    most every VOCABULARY_CHECK_S, or after `clear` (an import in this process)."""
 
     def __init__(self) -> None:
         self._terms: dict[str, int] | None = None
-        self._read_at = 0.0
+        self._version: str | None = None
+        self._checked_at = 0.0
 
     def get(self, session: Session) -> dict[str, int]:
-        if self._terms is None or time.monotonic() - self._read_at > VOCABULARY_TTL_S:
-            self._terms = index.vocabulary(session)
-            self._read_at = time.monotonic()
+        now = time.monotonic()
+        if self._terms is None or now - self._checked_at > VOCABULARY_CHECK_S:
+            version = index.terms_version(session)
+            if self._terms is None or version != self._version:
+                self._terms = index.vocabulary(session)
+                self._version = version
+            self._checked_at = now
         return self._terms
 
     def clear(self) -> None:
         self._terms = None
+
+
+def read_only(session: Session) -> None:
+    """Run the session's statements without a transaction (a search only reads): no BEGIN
+    and COMMIT round trips. Only before the session's first statement."""
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
 def search_courses(
@@ -438,8 +453,8 @@ def search_courses(
     that is shown becomes Course objects."""
     filters = filters or CourseFilters()
     today = today or dt.date.today()
-    if not session.in_transaction():  # read only: no BEGIN and COMMIT round trips
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    if not session.in_transaction():
+        read_only(session)
     if vocabulary is None and topic:
         vocabulary = index.vocabulary(session)
     terms = analyzer().query(topic, vocabulary)

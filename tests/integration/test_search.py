@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, inspect, select, text
+from sqlalchemy import delete, event, inspect, select, text
 
-from bot.catalog import index, postings
+from bot.catalog import index, postings, search
 from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, search_courses, term_weights, text_candidates
@@ -421,3 +421,21 @@ def test_each_course_keeps_its_terms_impacts(catalog: Catalog) -> None:
     with session_scope(catalog.sessions) as session:
         assert session.get(Course, "kok").search_impacts != before
     check()
+
+
+def test_the_term_dictionary_is_read_again_only_when_it_changed(catalog, monkeypatch) -> None:
+    """A process keeps the term dictionary; an import by another process (another Catalog on
+    the same database) changes its version, and only then is it read again."""
+    monkeypatch.setattr(search, "VOCABULARY_CHECK_S", 0.0)
+    reads = []
+    event.listen(catalog.engine, "before_cursor_execute",
+                 lambda *a: reads.append(1) if "FROM search_terms" in a[2] else None)  # fmt: skip
+    assert catalog.search(Profile(), "koken", today=TODAY).hits
+    assert catalog.search(Profile(), "heftruck", today=TODAY).hits
+    assert len(reads) == 1  # read once, then only its version is asked
+    other = Catalog.open(catalog.settings, str(catalog.engine.url))
+    with session_scope(other.sessions) as session:
+        session.add(course("bakker", "Broodbakker", sector="horeca"))
+    other.close()
+    result = catalog.search(Profile(), "broodbakkr", today=TODAY)  # a typo of the new word
+    assert len(reads) == 2 and [h.course.id for h in result.hits] == ["bakker"]
