@@ -107,9 +107,14 @@ class CourseLocation(Base):
     course = relationship("Course", back_populates="locations")
 
     __table_args__ = (
-        Index("ix_course_locations_course", "course_id"),
+        # Covers what a search reads of a course's places (SQLite's rowid is `id`): no look-up
+        # of the row itself for the distance filter and for the results' places.
+        Index(
+            "ix_course_locations_course", "course_id", "province", "lat", "lon", "place",
+            postgresql_include=["id"],
+        ),
         Index("ix_course_locations_lat", "lat", "lon"),
-    )
+    )  # fmt: skip
 
 
 class Scheme(Base):

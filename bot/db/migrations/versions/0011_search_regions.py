@@ -13,7 +13,8 @@ instead of looking up each word in `search_postings` (2-7 us a look-up).
 
 PostgreSQL also reads the postings from their indexes alone: the primary key carries the filter
 columns (INCLUDE), the (course_id, term) index the impact. SQLite's postings are a WITHOUT ROWID
-table, whose rows are the primary key's entries already.
+table, whose rows are the primary key's entries already. On both, the index of a course's places
+covers what a search reads of them.
 
 Revision ID: 0011
 Revises: waoutbox01
@@ -91,6 +92,12 @@ def fill_impacts(bind) -> None:
     bind.execute(sa.text("DROP TABLE course_impacts"))
 
 
+def _places_index(postgres: bool, columns: list[str]) -> None:
+    op.drop_index("ix_course_locations_course", "course_locations")
+    extra = {"postgresql_include": ["id"]} if postgres and len(columns) > 1 else {}
+    op.create_index("ix_course_locations_course", "course_locations", columns, **extra)
+
+
 def upgrade() -> None:
     bind = op.get_bind()
     postgres = bind.dialect.name == "postgresql"
@@ -107,6 +114,7 @@ def upgrade() -> None:
         op.execute("ALTER TABLE courses ALTER COLUMN search_impacts SET STORAGE PLAIN")
     _fill(bind)
     fill_impacts(bind)
+    _places_index(postgres, ["course_id", "province", "lat", "lon", "place"])
     if postgres:
         op.execute(
             "ALTER TABLE search_postings DROP CONSTRAINT search_postings_pkey, "
@@ -122,6 +130,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    _places_index(op.get_bind().dialect.name == "postgresql", ["course_id"])
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_search_postings_course")
         op.execute("CREATE INDEX ix_search_postings_course ON search_postings (course_id, term)")
