@@ -1,10 +1,13 @@
 """Keeps the analysed search fields of courses and the term dictionary in step with the data.
 
-Every flush that adds or changes a Course fills its `search_title` and `search_body` (the
-backends index those: FTS5 triggers on SQLite, a generated tsvector on PostgreSQL), adds its
-terms to `search_terms`, the dictionary that typo tolerance looks in, and writes its rows of
-`search_postings` (bot.catalog.postings). Bulk writers that bypass the ORM call `fields_for`,
-`add_terms` and `add_postings` themselves (or `rebuild_postings` once at the end).
+Every flush that adds or changes a Course (or one of its places) fills its `search_title` and
+`search_body` (the backends index those: FTS5 triggers on SQLite, a generated tsvector on
+PostgreSQL) with their terms' impacts (`search_impacts`) and the mask of its places'
+regions, adds its terms to `search_terms`, the dictionary that typo tolerance looks in (with a
+new version, so that other processes read it again), and writes its rows of `search_postings`
+(bot.catalog.postings). Bulk writers that bypass the ORM call `fields_for`, `add_terms` and
+`add_postings` themselves (or `rebuild_postings` once at the end), and set `regions` and
+`search_impacts` as bench/synthetic.py does.
 """
 
 from __future__ import annotations

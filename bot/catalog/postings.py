@@ -9,9 +9,14 @@ with filters walks that range until enough courses pass, without scoring the res
 
 The table also carries the course columns that the hard filters read (level, price, sector,
 online, and the mask of its places' regions), so a row that fails them is skipped without a
-look-up in `courses` or `course_locations`. Rows are made by
-`rows_for` from the analysed fields that bot.catalog.index keeps; bot.catalog.index writes them
-on every flush and rebuilds them with the term dictionary.
+look-up in `courses` or `course_locations`. Rows are made by `rows_for` from the analysed
+fields that bot.catalog.index keeps; bot.catalog.index writes them on every flush and rebuilds
+them with the term dictionary. The same impacts per course are in `courses.search_impacts`
+(`forward`), for scoring a course whose row a search reads anyway.
+
+`top` finds the n best courses for several words in one statement (rarely a few): the lists,
+the exact scores of the courses read, the bound for the courses not read, and whatever columns
+of other tables the caller wants with them.
 """
 
 from __future__ import annotations

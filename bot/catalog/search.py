@@ -6,6 +6,10 @@ queries, index terms one typo away. Hard filters (level, region, price, sector) 
 the best candidates by text rank are then ranked in Python on what matters to this person:
 text match, level fit, region, and the cost after the schemes they may qualify for. Each hit
 carries reason codes with variables that the bot renders from response YAML.
+
+A search with a topic is one SQL statement without a transaction (bot.catalog.postings.top):
+the best `pool` courses by text that pass the filters, with their rows and places. They are
+ranked as plain rows; only the shown page becomes Course objects.
 """
 
 from __future__ import annotations
