@@ -6,11 +6,11 @@ The default size is DUO's registers together (HO 5,402 + mbo 15,482 + short cour
 offerings; bench/synthetic.py makes the same mix); `--sizes 10000 1000000` measures others.
 Builds each catalog with bench/synthetic.py (or reuses it when it was built with the same
 size, seed, generator and analyzer: SQLite files in var/bench/, PostgreSQL databases
-bench_<size> at --postgres), then times bot.catalog.search.search_courses exactly as the bot
+<--pg-prefix>_<size>, bench_<size> by default, at --postgres), then times bot.catalog.search.search_courses exactly as the bot
 calls it: a new session per search, the top 10, the vocabulary preloaded. Query classes come
 from the real document frequencies in search_terms: rare, common and very common words, two
 words from one title, and a typo; each without and with filters (level, province or 30 km
-around a place, price). Writes bench/results/catalog_search-<date>.json and .md.
+around a place, price). Writes bench/results/catalog_search-<date>[-<label>].json and .md.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def settings_for(url: str) -> Settings:
 def database_url(backend: str, size: int, seed: int, args: argparse.Namespace) -> str:
     if backend == "sqlite":
         return f"sqlite:///{args.var / f'catalog_{size}_seed{seed}.db'}"
-    name = f"bench_{size}" if seed == 1 else f"bench_{size}_seed{seed}"
+    name = f"{args.pg_prefix}_{size}" if seed == 1 else f"{args.pg_prefix}_{size}_seed{seed}"
     admin = create_engine(f"{args.postgres}/postgres", future=True, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
@@ -420,14 +420,19 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=5, help="untimed queries per class first")
     parser.add_argument("--count", type=int, default=30, help="queries per class to count matches")
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--pg-prefix", default="bench", help="PostgreSQL databases are <prefix>_<size>"
+    )
     parser.add_argument("--var", type=Path, default=ROOT / "var" / "bench")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    parser.add_argument("--label", default="", help="added to the results' file names")
     parser.add_argument("--quiet", action="store_true", help="no progress bar while building")
     parser.add_argument("--build-only", action="store_true", help="build the catalogs, no timing")
     args = parser.parse_args()
     args.var.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"catalog_search-{dt.date.today().isoformat()}"
+    label = f"-{args.label}" if args.label else ""
+    stem = args.out / f"catalog_search-{dt.date.today().isoformat()}{label}"
     json_path = stem.with_suffix(".json")
     # Runs of other sizes or backends from today are kept, so 1M can be measured separately.
     previous = json.loads(json_path.read_text()) if json_path.exists() else {"runs": []}

@@ -45,7 +45,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from bench import course_templates
-from bot.catalog import index, postings
+from bot.catalog import index, postings, regions
 from bot.catalog.models import ONLINE_MODES, Course, CourseLocation, SearchTerm
 from bot.catalog.postings import SearchPosting
 from bot.catalog.textsearch import ANALYZER_VERSION, STOPWORDS, analyzer, count_terms
@@ -380,6 +380,8 @@ class CourseMaker:
         row["search_title"], row["search_body"] = self.fields(
             row["title"], row["keywords"], row["sector"], sentences
         )
+        row["regions"] = regions.mask(locations)
+        row["search_impacts"] = postings.forward(row["search_title"], row["search_body"])
         if number % CHECK_EVERY == 1:
             expected = index.fields_for(
                 row["title"], row["keywords"], row["sector"], row["description"]
@@ -485,8 +487,11 @@ class _Postings:
         for name, definition in conn.execute(text(PG_CONSTRAINTS)).all():
             conn.execute(text(f'ALTER TABLE search_postings DROP CONSTRAINT "{name}"'))
             self.restore.append(f'ALTER TABLE search_postings ADD CONSTRAINT "{name}" {definition}')
+        definition = conn.execute(
+            text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_postings_course'")
+        ).scalar()
         conn.execute(text("DROP INDEX IF EXISTS ix_search_postings_course"))
-        self.restore.append(INDEX)
+        self.restore.append(definition or INDEX)  # with its INCLUDE columns (migration 0011)
 
     def add(self, rows: list[dict[str, Any]]) -> int:
         written = [r for row in rows for r in postings.rows_for(row)]

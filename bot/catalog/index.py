@@ -1,28 +1,34 @@
 """Keeps the analysed search fields of courses and the term dictionary in step with the data.
 
-Every flush that adds or changes a Course fills its `search_title` and `search_body` (the
-backends index those: FTS5 triggers on SQLite, a generated tsvector on PostgreSQL), adds its
-terms to `search_terms`, the dictionary that typo tolerance looks in, and writes its rows of
-`search_postings` (bot.catalog.postings). Bulk writers that bypass the ORM call `fields_for`,
-`add_terms` and `add_postings` themselves (or `rebuild_postings` once at the end).
+Every flush that adds or changes a Course (or one of its places) fills its `search_title` and
+`search_body` (the backends index those: FTS5 triggers on SQLite, a generated tsvector on
+PostgreSQL) with their terms' impacts (`search_impacts`) and the mask of its places'
+regions, adds its terms to `search_terms`, the dictionary that typo tolerance looks in (with a
+new version, so that other processes read it again), and writes its rows of `search_postings`
+(bot.catalog.postings). Bulk writers that bypass the ORM call `fields_for`, `add_terms` and
+`add_postings` themselves (or `rebuild_postings` once at the end), and set `regions` and
+`search_impacts` as bench/synthetic.py does.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import delete, event, func, insert, select
+from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.catalog.models import Course, SearchTerm
-from bot.catalog.postings import SearchPosting, rows_for
+from bot.catalog import regions
+from bot.catalog.models import Course, CourseLocation, SearchTerm
+from bot.catalog.postings import SearchPosting, forward, rows_for
 from bot.catalog.textsearch import ANALYZER_VERSION, analyzer, count_terms
 from bot.db import Meta
 
 META_KEY = "search_analyzer"
+TERMS_VERSION_KEY = "search_terms_version"  # changes with every change of search_terms
 
 
 def fields_for(
@@ -32,23 +38,47 @@ def fields_for(
 
 
 def fill(course: Course) -> bool:
-    """Set the search fields of one course; True when they changed."""
+    """Set the search fields of one course (and its terms' impacts); True when they changed."""
     title, body = fields_for(course.title, course.keywords, course.sector, course.description)
-    if (course.search_title, course.search_body) == (title, body):
-        return False
-    course.search_title, course.search_body = title, body
-    return True
+    changed = (course.search_title, course.search_body) != (title, body)
+    if changed or not course.search_impacts:
+        course.search_title, course.search_body = title, body
+        course.search_impacts = forward(title, body)
+    return changed
 
 
 @event.listens_for(Session, "before_flush")
 def _index_courses(session: Session, _context, _instances) -> None:
     counts: Counter = session.info.setdefault("search_terms", Counter())
     changed: dict = session.info.setdefault("search_postings", {})
-    for obj in [*session.new, *session.dirty]:
-        if isinstance(obj, Course):
-            changed[obj.id] = obj  # its filter columns may have changed, so always rewrite
-            if fill(obj):
-                counts.update(count_terms(obj.search_title, obj.search_body))
+    written, deleted = [*session.new, *session.dirty], session.deleted  # each a set made anew
+    courses = [o for o in written if isinstance(o, Course)]
+    places = [o for o in [*written, *deleted] if isinstance(o, CourseLocation)]
+    added: dict[str, list[CourseLocation]] = {}  # places new or moved here, by course id
+    for place in places:
+        if place.course_id and place not in deleted:
+            added.setdefault(place.course_id, []).append(place)
+    for obj in [*courses, *_placed(session, places, {c.id for c in courses})]:
+        changed[obj.id] = obj  # its filter columns may have changed, so always rewrite
+        now = [p for p in obj.locations if p not in deleted and p.course_id in (None, obj.id)]
+        now += [p for p in added.get(obj.id, []) if p not in now]
+        obj.regions = regions.mask(now)
+        if fill(obj):
+            counts.update(count_terms(obj.search_title, obj.search_body))
+
+
+def _placed(session: Session, places: list[CourseLocation], known: set[str]) -> list[Course]:
+    """Courses (not in `known`) whose places were added, moved or deleted on their own."""
+    found: dict[str, Course | None] = {}
+    for place in places:
+        course = place.course  # set for a new place added to a course; else by identity
+        if course is not None and course.id not in known:
+            found[course.id] = course
+        moved_from = inspect(place).attrs.course_id.history.deleted or ()
+        for course_id in [place.course_id, *moved_from]:
+            if course_id and course_id not in known and course_id not in found:
+                found[course_id] = session.get(Course, course_id)
+    return [c for c in found.values() if c is not None and c not in session.deleted]
 
 
 @event.listens_for(Session, "after_flush")
@@ -80,6 +110,7 @@ def rebuild_postings(session: Session, batch: int = 2000) -> int:
         Course.price,
         Course.sector,
         Course.online,
+        Course.regions,
     ]
     written, last = 0, ""
     while True:
@@ -106,6 +137,22 @@ def add_terms(connection: Connection, counts: Counter, batch: int = 2000) -> Non
             index_elements=[table.c.term], set_={"docs": table.c.docs + stmt.excluded.docs}
         )
         connection.execute(stmt)
+    if items:
+        _new_terms_version(connection)
+
+
+def _new_terms_version(connection: Connection) -> None:
+    """Mark the term dictionary changed: processes that keep it read it again."""
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    meta = Meta.__table__
+    stmt = dialect.insert(meta).values(key=TERMS_VERSION_KEY, value=uuid.uuid4().hex)
+    connection.execute(
+        stmt.on_conflict_do_update(index_elements=[meta.c.key], set_={"value": stmt.excluded.value})
+    )
+
+
+def terms_version(session: Session) -> str | None:
+    return session.execute(select(Meta.value).where(Meta.key == TERMS_VERSION_KEY)).scalar()
 
 
 def rebuild_terms(session: Session, batch: int = 5000) -> int:
@@ -125,8 +172,8 @@ def rebuild_terms(session: Session, batch: int = 5000) -> int:
             counts.update(count_terms(title or "", body or ""))
         last = rows[-1][0]
     session.execute(delete(SearchTerm))
-    if counts:
-        add_terms(session.connection(), counts)
+    add_terms(session.connection(), counts)
+    _new_terms_version(session.connection())
     return len(counts)
 
 

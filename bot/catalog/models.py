@@ -10,6 +10,7 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     DateTime,
@@ -66,10 +67,17 @@ class Course(Base):
     source = Column(String(300), nullable=False)
     updated = Column(Date)
     online = Column(Integer, nullable=False, default=0)  # 1 when it can be followed from home
+    # Its places as a bit mask of provinces and grid cells (bot.catalog.regions), kept in step
+    # with `locations` by bot.catalog.index: the search's region filter without a look-up.
+    regions = Column(BigInteger, nullable=False, default=0)
     # Analysed text for search (bot.catalog.textsearch), filled on every flush. SQLite indexes
     # them with FTS5 (courses_fts), PostgreSQL with a generated tsvector column and a GIN index.
     search_title = Column(Text, nullable=False, default="")
     search_body = Column(Text, nullable=False, default="")
+    # Every term of the two fields with its weight there, as " term:impact term:impact " with
+    # the impact in units of 1e-5 (bot.catalog.postings.forward): a search scores a course it
+    # reads anyway from this instead of looking up each word in `search_postings`.
+    search_impacts = Column(Text, nullable=False, default="")
     # Where the record comes from ('duo-ho', 'duo-mbo', 'duo-nfo'; empty for file imports), the
     # forms it is offered in ('voltijd', 'deeltijd', 'duaal', 'bol', 'bbl', 'online', ...), the
     # RIO codes of its offerings (AANGEBODEN_OPLEIDINGCODE), and how sure the link and the
@@ -99,9 +107,14 @@ class CourseLocation(Base):
     course = relationship("Course", back_populates="locations")
 
     __table_args__ = (
-        Index("ix_course_locations_course", "course_id"),
+        # Covers what a search reads of a course's places (SQLite's rowid is `id`): no look-up
+        # of the row itself for the distance filter and for the results' places.
+        Index(
+            "ix_course_locations_course", "course_id", "province", "lat", "lon", "place",
+            postgresql_include=["id"],
+        ),
         Index("ix_course_locations_lat", "lat", "lon"),
-    )
+    )  # fmt: skip
 
 
 class Scheme(Base):

@@ -15,7 +15,13 @@ from bot.catalog import eligibility, importers, index, loader
 from bot.catalog.duo import update as duo_update
 from bot.catalog.models import NLQF_LEVELS, CatalogSource, Course, CourseLocation, Scheme
 from bot.catalog.profile import Profile
-from bot.catalog.search import CourseFilters, SearchResult, Vocabulary, search_courses
+from bot.catalog.search import (
+    CourseFilters,
+    SearchResult,
+    Vocabulary,
+    read_only,
+    search_courses,
+)
 from bot.db import Database, session_scope
 from bot.settings import Settings
 
@@ -175,6 +181,7 @@ class Catalog:
         today = today or dt.date.today()
         funding = eligibility.funding_by_sector(self.match_schemes(profile, today))
         with session_scope(self.sessions) as session:
+            read_only(session)
             return search_courses(
                 session,
                 profile,

@@ -174,26 +174,36 @@ class Analyzer:
             return []
         stem = self.stem(word)
         max_dist = 1 if len(word) <= 7 else 2
-        found = process.extract(
-            stem,
-            _terms_of(vocabulary),
-            scorer=Levenshtein.distance,
-            score_cutoff=max_dist,
-            limit=20,
-        )
+        by_length = _terms_by_length(vocabulary)
+        found = [
+            hit
+            for size in range(len(stem) - max_dist, len(stem) + max_dist + 1)
+            for hit in process.extract(
+                stem,
+                by_length.get(size, []),
+                scorer=Levenshtein.distance,
+                score_cutoff=max_dist,
+                limit=None,
+            )
+        ]
         ranked = sorted(found, key=lambda hit: (hit[1], -vocabulary[hit[0]], hit[0]))
         return [term for term, _dist, _idx in ranked[:limit]]
 
 
-_TERMS: list = [None, []]  # the last vocabulary dict and its terms as a list
+_TERMS: list = [None, 0, {}]  # the last vocabulary dict, its size and its terms by length
 
 
-def _terms_of(vocabulary: dict[str, int]) -> list[str]:
-    """The vocabulary's terms as a list, made once per dictionary: rapidfuzz reads a list
-    about 15 times faster than a dict's keys (about 1 ms instead of 17 for 37,000 terms)."""
-    if _TERMS[0] is not vocabulary or len(_TERMS[1]) != len(vocabulary):
-        _TERMS[:] = [vocabulary, list(vocabulary)]
-    return _TERMS[1]
+def _terms_by_length(vocabulary: dict[str, int]) -> dict[int, list[str]]:
+    """The vocabulary's terms as lists by length, made once per dictionary. A term more than
+    two letters longer or shorter is never two edits away, and rapidfuzz converts every string
+    of the list it is given on each call: over the terms of about the right length a typo
+    costs a fraction of the 1.5 ms that all 37,000 terms of a register-size catalog take."""
+    if _TERMS[0] is not vocabulary or _TERMS[1] != len(vocabulary):
+        by_length: dict[int, list[str]] = {}
+        for term in vocabulary:
+            by_length.setdefault(len(term), []).append(term)
+        _TERMS[:] = [vocabulary, len(vocabulary), by_length]
+    return _TERMS[2]
 
 
 def _known(alternative: tuple[str, ...], vocabulary: dict[str, int]) -> bool:

@@ -11,10 +11,13 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.db import migrate
 from bot.errors import DatabaseUnavailable
 from bot.settings import Settings
+
+MMAP_BYTES = 1 << 31
 
 
 def create_engine(settings: Settings, url: str | None = None) -> Engine:
@@ -25,10 +28,22 @@ def create_engine(settings: Settings, url: str | None = None) -> Engine:
         path = url.removeprefix("sqlite:///")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # A file database keeps its connections (SQLAlchemy 1.4 opens a new one per session
+        # for files): connecting, the pragmas and reading the schema cost about 1 ms, and a
+        # kept connection keeps its page cache. ":memory:" keeps SQLAlchemy's own pool.
+        pooled: dict = {}
+        if path and path != ":memory:":
+            pooled = {
+                "poolclass": QueuePool,
+                "pool_size": settings.sql_pool_size,
+                "max_overflow": settings.sql_max_overflow,
+                "pool_timeout": settings.db_timeout_s,
+            }
         engine = sa_create_engine(
             url,
             future=True,
             connect_args={"timeout": settings.db_timeout_s, "check_same_thread": False},
+            **pooled,
         )
 
         @event.listens_for(engine, "connect")
@@ -37,6 +52,10 @@ def create_engine(settings: Settings, url: str | None = None) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={timeout_ms}")
             cur.execute("PRAGMA journal_mode=WAL")
+            # Read the file through memory mapping (up to SQLite's limit, 2 GB): the course
+            # search reads pages all over a register-size catalog (880 MB), which through the
+            # default 2 MB page cache costs a system call and a copy per page, twice the time.
+            cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
             cur.close()
 
         return engine

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, event, inspect, select, text
 
-from bot.catalog import index, postings
+from bot.catalog import index, postings, search
 from bot.catalog.models import Course, CourseLocation, SearchTerm
 from bot.catalog.profile import Profile
-from bot.catalog.search import CourseFilters, search_courses
+from bot.catalog.search import CourseFilters, search_courses, term_weights, text_candidates
 from bot.catalog.store import Catalog
 from bot.catalog.textsearch import analyzer
 from bot.db import Meta, session_scope
@@ -282,22 +282,169 @@ def test_filter_columns_follow_changes_and_deletes(catalog: Catalog) -> None:
     assert ids(catalog, "boekhouden", nlqf_max="4") == []
 
 
-def test_a_word_counts_once_whichever_synonym_matched() -> None:
+def test_a_word_counts_once_whichever_synonym_matched(catalog: Catalog) -> None:
     """A word typed scores by its best form (the word, a synonym, a typo fix), not by the sum
     of every form a course names: a course that names three forms weakly does not beat one
     that names the word strongly. Different words typed still add up."""
-    score = postings._Score({"lass": 1.0, "lasser": 1.0, "lastechniek": 1.0, "mig": 1.0},
-                            [{"lass", "lasser", "lastechniek"}, {"mig"}])  # fmt: skip
-    strong = {"lass": 1.0}
-    three_weak = {"lasser": 0.8, "lastechniek": 0.8}
-    assert score.low(strong) == 1.0 > score.low(three_weak) == 0.8
-    assert score.low({"lass": 1.0, "mig": 0.5}) == 1.5
-    # An unread form can add at most its last impact read, a course not seen at most the best
-    # open form per word, and, when every course with all words was seen, not its weakest word.
-    assert score.high(three_weak, {"lass": 0.9, "mig": 0.7}) == pytest.approx(1.6)
-    assert score.unseen(
-        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=False
-    ) == pytest.approx(1.6)
-    assert score.unseen(
-        {"lass": 0.9, "lasser": 0.6, "mig": 0.7}, lacks_a_group=True
-    ) == pytest.approx(0.9)
+    with session_scope(catalog.sessions) as session:
+        session.add_all(
+            [
+                course("strong", "Lassen", sector="metaal"),
+                course("weak", "Cursus", sector="metaal",
+                       description="Over lassen, de lasser en lastechniek."),
+                course("with-mig", "Lassen met MIG", sector="metaal"),
+            ]
+        )  # fmt: skip
+    with session_scope(catalog.sessions) as session:
+        vocabulary = index.vocabulary(session)
+        terms = analyzer().query("lassen mig", vocabulary)
+        assert [len(t.alternatives) for t in terms] == [3, 1]  # lass, lasser, lastechniek; mig
+        found = dict(text_candidates(session, terms, CourseFilters(), 50, vocabulary))
+        rows = session.execute(select(Course).where(Course.sector == "metaal")).scalars().all()
+        weights = term_weights(terms, vocabulary)
+        expected, forms = {}, {}
+        for c in rows:  # every metaal course, scored by hand from its postings
+            imp = postings.impacts(c.search_title, c.search_body)
+            forms[c.id] = [weights[a[0]] * imp.get(a[0], 0.0) for a in terms[0].alternatives]
+            per_word = [max(weights[a[0]] * imp.get(a[0], 0.0) for a in t.alternatives)
+                        for t in terms]  # fmt: skip
+            if sum(per_word) > 0:
+                expected[c.id] = sum(per_word)
+    best = max(expected.values())
+    assert found == pytest.approx({cid: score / best for cid, score in expected.items()})
+    assert all(forms["weak"]) and found["weak"] * best == pytest.approx(max(forms["weak"]))
+    assert max(forms["weak"]) < sum(forms["weak"])  # the sum would have ranked it higher
+    assert found["with-mig"] == 1.0  # lassen and mig: both words add up
+    # A course not read scores at most each word's best unread form; when every course with
+    # all words was read, a course not read lacks one word, so its weakest one drops out.
+    assert postings.unseen([0.9, 0.7], lacks_a_group=False) == pytest.approx(1.6)
+    assert postings.unseen([0.9, 0.7], lacks_a_group=True) == pytest.approx(0.9)
+
+
+def test_shown_courses_equal_the_stored_ones(catalog: Catalog) -> None:
+    """The page's Course objects are made from the search's own rows, not loaded again: each
+    holds every column and place exactly as the ORM loads it, detached and unchanged."""
+    with session_scope(catalog.sessions) as session:
+        ehbo = session.get(Course, "ehbo")
+        ehbo.study_load = {"hours": 8}
+        ehbo.updated = dt.date(2026, 11, 2)
+        ehbo.locations.append(
+            CourseLocation(
+                place="Groningen", province="groningen", lat=GRONINGEN[0], lon=GRONINGEN[1]
+            )
+        )
+    with session_scope(catalog.sessions) as session:
+        hits = search_courses(session, Profile(), "ehbo cursus opvang", limit=20, today=TODAY).hits
+    assert {h.course.id for h in hits} >= {"ehbo", "bso"}
+    columns = [c.key for c in Course.__table__.columns]
+    places = [c.key for c in CourseLocation.__table__.columns]
+    with session_scope(catalog.sessions) as session:
+        for hit in hits:
+            shown, stored = hit.course, session.get(Course, hit.course.id)
+            assert inspect(shown).detached and not inspect(shown).modified
+            assert {k: getattr(shown, k) for k in columns} == {
+                k: getattr(stored, k) for k in columns
+            }
+            assert [[getattr(p, k) for k in places] for p in shown.locations] == [
+                [getattr(p, k) for k in places]
+                for p in sorted(stored.locations, key=lambda p: p.id)
+            ]
+            assert all(p.course is shown for p in shown.locations)
+    ehbo = next(h.course for h in hits if h.course.id == "ehbo")
+    assert ehbo.study_load == {"hours": 8} and ehbo.updated == dt.date(2026, 11, 2)
+    assert ehbo.keywords == ["eerste hulp"] and len(ehbo.locations) == 2
+
+
+def test_region_masks_follow_the_places(catalog: Catalog) -> None:
+    """The province and distance filters test the course's region mask first: it follows
+    every change of its places, however they are made, in courses and in the postings."""
+
+    def masks(course_id: str) -> set[int]:
+        with session_scope(catalog.sessions) as session:
+            found = session.execute(
+                text("SELECT regions FROM courses WHERE id = :i UNION "
+                     "SELECT regions FROM search_postings WHERE course_id = :i"),
+                {"i": course_id},
+            ).scalars()  # fmt: skip
+            return set(found)
+
+    assert ids(catalog, "metselaar", province="groningen", include_online=False) == []
+    with session_scope(catalog.sessions) as session:  # a place added through the course
+        metselaar = session.get(Course, "metsel-rdam")
+        metselaar.locations.append(
+            CourseLocation(
+                place="Groningen", province="groningen", lat=GRONINGEN[0], lon=GRONINGEN[1]
+            )
+        )
+    assert ids(catalog, "metselaar", province="groningen", include_online=False) == ["metsel-rdam"]
+    assert ids(catalog, "metselaar", near=GRONINGEN, max_km=20, include_online=False) == [
+        "metsel-rdam"
+    ]
+    assert len(masks("metsel-rdam")) == 1  # the course and all its postings agree
+    with session_scope(catalog.sessions) as session:  # a place moved on its own
+        place = session.execute(
+            select(CourseLocation).where(CourseLocation.province == "groningen",
+                                         CourseLocation.course_id == "metsel-rdam")
+        ).scalar_one()  # fmt: skip
+        place.province, place.lat, place.lon = "utrecht", UTRECHT[0], UTRECHT[1]
+    assert ids(catalog, "metselaar", province="groningen", include_online=False) == []
+    assert ids(catalog, "metselaar", near=UTRECHT, max_km=20, include_online=False) == [
+        "metsel-rdam"
+    ]
+    with session_scope(catalog.sessions) as session:  # a place added and one deleted alone
+        session.add(CourseLocation(course_id="kok", place="Elders", province="buitenland"))
+        session.delete(
+            session.execute(
+                select(CourseLocation).where(CourseLocation.course_id == "metsel-rdam",
+                                             CourseLocation.province == "utrecht")
+            ).scalar_one()
+        )  # fmt: skip
+    assert ids(catalog, "metselaar", near=UTRECHT, max_km=20, include_online=False) == []
+    assert ids(catalog, "kok", province="buitenland", include_online=False) == ["kok"]
+    assert ids(catalog, "kok", province="groningen", include_online=False) == ["kok"]
+    assert len(masks("metsel-rdam")) == 1 and len(masks("kok")) == 1
+
+
+def test_each_course_keeps_its_terms_impacts(catalog: Catalog) -> None:
+    """A course's `search_impacts` holds exactly the impacts of its postings (two words are
+    scored from it), in step when the course changes."""
+
+    def check() -> None:
+        with session_scope(catalog.sessions) as session:
+            for c in session.execute(select(Course)).scalars():
+                stored = dict(
+                    session.execute(
+                        text("SELECT term, impact FROM search_postings WHERE course_id = :i"),
+                        {"i": c.id},
+                    ).all()
+                )
+                pairs = (p.split(":") for p in c.search_impacts.split())
+                forward = {t: int(n) / postings.IMPACT_UNIT for t, n in pairs}
+                assert forward == stored and stored  # the very same numbers
+
+    check()
+    with session_scope(catalog.sessions) as session:
+        kok = session.get(Course, "kok")
+        before = kok.search_impacts
+        kok.title = "Zelfstandig werkend kok en bakker"
+    with session_scope(catalog.sessions) as session:
+        assert session.get(Course, "kok").search_impacts != before
+    check()
+
+
+def test_the_term_dictionary_is_read_again_only_when_it_changed(catalog, monkeypatch) -> None:
+    """A process keeps the term dictionary; an import by another process (another Catalog on
+    the same database) changes its version, and only then is it read again."""
+    monkeypatch.setattr(search, "VOCABULARY_CHECK_S", 0.0)
+    reads = []
+    event.listen(catalog.engine, "before_cursor_execute",
+                 lambda *a: reads.append(1) if "FROM search_terms" in a[2] else None)  # fmt: skip
+    assert catalog.search(Profile(), "koken", today=TODAY).hits
+    assert catalog.search(Profile(), "heftruck", today=TODAY).hits
+    assert len(reads) == 1  # read once, then only its version is asked
+    other = Catalog.open(catalog.settings, str(catalog.engine.url))
+    with session_scope(other.sessions) as session:
+        session.add(course("bakker", "Broodbakker", sector="horeca"))
+    other.close()
+    result = catalog.search(Profile(), "broodbakkr", today=TODAY)  # a typo of the new word
+    assert len(reads) == 2 and [h.course.id for h in result.hits] == ["bakker"]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 
 import pytest
 from sqlalchemy import func, select, text
 
 from bench import synthetic
-from bot.catalog import index, postings
-from bot.catalog.models import Course, CourseLocation
+from bot.catalog import index, postings, regions
+from bot.catalog.models import Course, CourseLocation, nlqf_rank
 from bot.catalog.postings import SearchPosting
 from bot.catalog.profile import Profile
 from bot.catalog.search import CourseFilters, _distance_km, term_weights, text_candidates
@@ -94,6 +95,10 @@ def _check_synthetic_catalog(catalog) -> None:
                 bool(set(course.modes_of_delivery) & {"online", "distance-learning"})
             )
             assert (len(course.locations) == 0) == bool(course.online)
+            assert course.regions == regions.mask(course.locations)
+            assert course.search_impacts == postings.forward(
+                course.search_title, course.search_body
+            )
             assert len(course.locations) <= 3
             assert all(loc.lat and loc.lon and loc.province for loc in course.locations)
         if session.get_bind().dialect.name == "sqlite":  # the FTS5 index matches its content
@@ -158,6 +163,7 @@ def _check_synthetic_catalog(catalog) -> None:
     )
     _check_top_n(catalog, courses, vocab, [word, typo, common, "zorg", "heftruck certificaat",
                                           "gratis cursus", "eerste hulp"], by_province)  # fmt: skip
+    _check_top_n(catalog, courses, vocab, [common, "zorg", "heftruck certificaat"], near)
 
     # Generating again replaces the synthetic courses (no --force needed); same seed, same catalog.
     first = synthetic.generate(catalog.engine, 300, seed=7, progress=False)
@@ -171,12 +177,27 @@ def _check_synthetic_catalog(catalog) -> None:
 
 
 def _check_top_n(catalog, courses, vocab, topics: list[str], filters: CourseFilters) -> None:
-    def passes(course: Course) -> bool:
+    lat0, lon0 = filters.near or (0.0, 0.0)
+    dlat = filters.max_km / 111.0
+    dlon = filters.max_km / (111.0 * math.cos(math.radians(lat0)))
+
+    def near(loc: CourseLocation) -> bool:  # the box the SQL filter tests
         return (
-            (course.nlqf_rank is None or course.nlqf_rank <= 3)
+            loc.lat is not None
+            and lat0 - dlat <= loc.lat <= lat0 + dlat
+            and lon0 - dlon <= loc.lon <= lon0 + dlon
+        )
+
+    def passes(course: Course) -> bool:
+        if filters.near is None:
+            placed = any(loc.province == filters.province for loc in course.locations)
+        else:
+            placed = any(near(loc) for loc in course.locations)
+        return (
+            (course.nlqf_rank is None or course.nlqf_rank <= nlqf_rank(filters.nlqf_max))
             and course.price is not None
             and course.price <= filters.price_max
-            and (course.online or any(loc.province == "gelderland" for loc in course.locations))
+            and (course.online or placed)
         )
 
     for topic in topics:
