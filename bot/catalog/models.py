@@ -89,8 +89,14 @@ class Course(Base):
     url_kind = Column(String(20))
     place_kind = Column(String(20))
 
+    # In the order they were stored (the register's order): without order_by the database picks
+    # one, and a covering index on the places made SQLite return them by place name.
     locations = relationship(
-        "CourseLocation", back_populates="course", cascade="all, delete-orphan", lazy="selectin"
+        "CourseLocation",
+        back_populates="course",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="CourseLocation.id",
     )
 
 

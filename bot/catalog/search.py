@@ -536,7 +536,17 @@ LOCATION_COLUMNS = (
 # ranking reads a few of them, the lists of dates and modes only when a filter needs them.
 _COURSE = tuple(Course.__table__.columns)
 _PLACE = tuple(CourseLocation.__table__.columns)
-_RANKED = ("id", "search_title", "sector", "nlqf", "nlqf_rank", "level", "price", "online")
+_RANKED = (
+    "id",
+    "search_title",
+    "sector",
+    "nlqf",
+    "nlqf_rank",
+    "level",
+    "price",
+    "online",
+    "catalog_source",
+)  # catalog_source: is_higher_education (the fit filter)
 _LISTS = ("modes_of_delivery", "start_dates")
 _AT = {col.name: i for i, col in enumerate(_COURSE)}
 _PLACE_NAMES = tuple(col.name for col in _PLACE)
