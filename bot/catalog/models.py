@@ -90,7 +90,11 @@ class Course(Base):
     place_kind = Column(String(20))
 
     locations = relationship(
-        "CourseLocation", back_populates="course", cascade="all, delete-orphan", lazy="selectin"
+        "CourseLocation",
+        back_populates="course",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="CourseLocation.id",  # as stored: not in the order of an index that covers them
     )
 
 
