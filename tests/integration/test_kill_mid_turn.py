@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import requests
 from stacks import MODEL, Stack, free_port, stack_environment
-from test_whatsapp_conversation import Person, texts
+from test_whatsapp_conversation import Person, stored_id, texts
 from whatsapp_fakes import FakeGraph, sign, text_payload
 
 from bot import run
@@ -172,7 +172,7 @@ WHATSAPP_PROFILE = [  # typed, or a tap on the option with that title
     ("tap", "Ja, we beginnen"),
     ("say", "ik heb een ww uitkering"),
     ("tap", "Zorg en welzijn"),
-    ("say", "mbo 2"),
+    ("say", "mbo 4"),
     ("say", "ik ben 45"),
     ("say", "Zwolle"),
 ]
@@ -244,11 +244,12 @@ def test_whatsapp_turn_killed_half_way_is_finished_after_the_restart_without_a_r
     db = sqlite3.connect(stack.var_dir / "overstap.db")
     try:
         states = db.execute(
-            "SELECT state, attempts FROM whatsapp_inbox WHERE message_id = ?", (message_id,)
+            "SELECT state, attempts FROM whatsapp_inbox WHERE message_id = ?",
+            (stored_id(message_id),),
         ).fetchone()
         sent = db.execute(
             "SELECT seq, state FROM whatsapp_outbox WHERE inbound_id = ? ORDER BY seq",
-            (message_id,),
+            (stored_id(message_id),),
         ).fetchall()
         waiting = db.execute(
             "SELECT count(*) FROM whatsapp_inbox WHERE pseudonym = ? AND state != 'done'",
@@ -270,7 +271,7 @@ def test_rest_turn_killed_half_way_leaves_no_half_turn_and_the_next_message_is_a
         "ik wil een opleiding zoeken",
         "ik heb een ww uitkering",
         "ik werk in de zorg",
-        "mbo 2",
+        "mbo 4",
         "ik ben 45",
         "Zwolle",
     ]
