@@ -26,8 +26,9 @@ def patch_model_loading() -> None:
     variables come from one eager forward pass of the training loss (`batch_loss`), which
     creates every model variable, and no optimizer is built: prediction does not use it. The
     restore checks that every variable of the model got its trained value
-    (`assert_existing_objects_matched`), so a model that cannot be restored this way fails to
-    load loudly instead of losing its weights. Fine-tuning keeps Rasa's own load.
+    (`assert_existing_objects_matched`); a model that cannot be restored stops the load with
+    a RuntimeError, which Rasa does not swallow (it catches ValueError and goes on without
+    the model). Fine-tuning keeps Rasa's own load.
 
     Earlier this patch ran `fit` eagerly: the optimizer's slot variables then came in another
     order than in the checkpoint, TED's restore failed and Rasa went on without TED (it logs
@@ -60,8 +61,12 @@ def patch_model_loading() -> None:
         model._training = True  # the training loss touches every layer, as `fit` does
         model.batch_loss(batch)
         model._training = None
-        status = model.load_weights(model_file_name)
-        status.assert_existing_objects_matched().expect_partial()  # the optimizer's are unused
+        try:
+            status = model.load_weights(model_file_name)
+            status.assert_existing_objects_matched().expect_partial()  # the optimizer's: unused
+        except (ValueError, AssertionError) as error:
+            # Rasa's policies catch ValueError and go on without the model: say it and stop.
+            raise RuntimeError(f"{cls.__name__}: trained weights do not fit: {error}") from error
         if predict_data_example:
             model.run_inference(predict_data_example)
         return model

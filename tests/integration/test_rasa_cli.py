@@ -71,3 +71,34 @@ def test_patched_loading_predicts_the_same() -> None:
         assert a["intent"] == b["intent"]
         assert a["entities"] == b["entities"]
         assert a["confidence"] == pytest.approx(b["confidence"], abs=1e-5)
+
+
+def test_weights_that_do_not_fit_stop_the_load(tmp_path) -> None:
+    """Rasa catches ValueError and serves without TED; the patched load refuses to go on."""
+    import tarfile
+
+    unpacked = tmp_path / "model"
+    with tarfile.open(ROOT / "models" / "overstap.tar.gz") as archive:
+        archive.extractall(unpacked, filter="data")  # noqa: S202 (our own model)
+    components = unpacked / "components"
+    ted = next(components.glob("train_TEDPolicy*"))
+    diet = next(components.glob("train_DIETClassifier*"))
+    for suffix in ("index", "data-00000-of-00001"):  # DIET's weights under TED's name
+        (ted / f"ted_policy.tf_model.{suffix}").write_bytes(
+            (diet / f"DIETClassifier.tf_model.{suffix}").read_bytes()
+        )
+    broken = tmp_path / "broken.tar.gz"
+    with tarfile.open(broken, "w:gz") as archive:
+        for path in sorted(unpacked.iterdir()):
+            archive.add(path, arcname=path.name)
+    script = (
+        "from bot.rasa_cli import patch_model_loading\n"
+        "patch_model_loading()\n"
+        "from rasa.core.agent import Agent\n"
+        f"Agent.load({str(broken)!r})\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode != 0
+    assert "TED: trained weights do not fit" in result.stderr
