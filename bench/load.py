@@ -439,6 +439,9 @@ class Stack:
             OVERSTAP_RATE_ADDRESS_PER_MINUTE="100000",
             OVERSTAP_RATE_CONVERSATION_PER_MINUTE="10000",
             OVERSTAP_MODELS_DIR=str(self.tree / "models"),
+            # Older trees passed a generated token as `-t TOKEN`, which fails for one that
+            # starts with "-": a fixed one lets any tree start.
+            OVERSTAP_RASA_TOKEN="bench" + uuid.uuid5(uuid.NAMESPACE_URL, self.name).hex,
             PYTHONDONTWRITEBYTECODE="1",
         )
         env.update(self.extra_env)
