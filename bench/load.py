@@ -582,9 +582,10 @@ def write(results: list[dict], plan: dict, label: str) -> None:
         "",
     ]
     lines.append(
-        "| stack | load | msg/s | p50 ms | p95 ms | p99 ms | errors | Rasa CPU-s/msg | all CPU-s/msg | uptime before |"
+        "| stack | load | msg/s | p50 ms | p95 ms | p99 ms | errors | Rasa CPU-s/msg "
+        "| all CPU-s/msg | services CPU-s/msg | uptime before |"
     )
-    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         for key in ("saturate_rest", "steady-rest", "steady-socketio"):
             if key in r:
