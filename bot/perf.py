@@ -858,6 +858,158 @@ def patch_debug_states_text() -> None:
     _replace("debug_states_text", RulePolicy, "format_tracker_states", format_tracker_states, True)
 
 
+# -- spaCy: the docs of a message and the entity ruler ------------------------------------------
+
+# spaCy components (by factory) that only set `doc.ents`.
+ENTITY_FACTORIES = frozenset({"entity_ruler"})
+
+
+def _is_lookup_lemmatizer(nlp, name: str) -> bool:
+    """A lemmatizer that looks each token's text up in a table: it reads no entities."""
+    return (
+        nlp.get_pipe_meta(name).factory == "lemmatizer"
+        and getattr(nlp.get_pipe(name), "mode", None) == "lookup"
+    )
+
+
+class _SpacyPlan:
+    """Which components of one spaCy pipeline the docs of a message can go without.
+
+    Rasa runs the whole pipeline twice per message: SpacyNLP for the doc of the lowercased text,
+    which only SpacyTokenizer reads (tokens, lemmas, tags; no entities), and
+    SpacyEntityExtractor for the doc of the text itself, of which it reads only the entities.
+    In a pipeline of entity rulers and lookup lemmatizers, the first doc needs no ruler and the
+    second no lemmatizer after the last ruler. With any other component nothing is left out.
+    """
+
+    def __init__(self, nlp) -> None:
+        names = list(nlp.pipe_names)
+        rulers = [name for name in names if nlp.get_pipe_meta(name).factory in ENTITY_FACTORIES]
+        lemmatizers = [name for name in names if _is_lookup_lemmatizer(nlp, name)]
+        self.key = tuple(names)
+        self.without_entities: list[str] = []
+        self.entities_only: list[str] = []
+        if rulers and len(rulers) + len(lemmatizers) == len(names):
+            last_ruler = max(names.index(name) for name in rulers)
+            self.without_entities = rulers
+            self.entities_only = [name for name in lemmatizers if names.index(name) > last_ruler]
+
+
+def _spacy_plan(plans: dict, nlp) -> _SpacyPlan:
+    plan = plans.get(id(nlp))
+    if plan is None or plan.key != tuple(nlp.pipe_names):
+        plan = plans[id(nlp)] = _SpacyPlan(nlp)
+    return plan
+
+
+def patch_spacy_docs() -> None:
+    from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    from rasa.shared.nlu.constants import ENTITIES, TEXT
+
+    original = SpacyNLP._doc_for_text
+    if getattr(original, "_overstap_patched", False):
+        return
+    plans: dict[int, _SpacyPlan] = {}
+
+    def _doc_for_text(self, model, text):
+        plan = _spacy_plan(plans, model)
+        return model(self._preprocess_text(text), disable=plan.without_entities)
+
+    def process(self, messages, model):
+        # Rasa 3.6.21's SpacyEntityExtractor.process, with the doc made without lemmas.
+        for message in messages:
+            spacy_nlp = model.model
+            plan = _spacy_plan(plans, spacy_nlp)
+            doc = spacy_nlp(message.get(TEXT), disable=plan.entities_only)
+            all_extracted = self.add_extractor_name(self._extract_entities(doc))
+            dimensions = self._config["dimensions"]
+            extracted = self.filter_irrelevant_entities(all_extracted, dimensions)
+            message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
+        return messages
+
+    _replace("spacy_docs", SpacyNLP, "_doc_for_text", _doc_for_text)
+    _replace("spacy_docs", SpacyEntityExtractor, "process", process)
+
+
+def _lower_in(pattern) -> list | None:
+    """The words of a token pattern `[{"LOWER": {"IN": [word, ...]}}]`, else None."""
+    if type(pattern) is not list or len(pattern) != 1 or type(pattern[0]) is not dict:
+        return None
+    spec = pattern[0]
+    if set(spec) != {"LOWER"} or type(spec["LOWER"]) is not dict or set(spec["LOWER"]) != {"IN"}:
+        return None
+    words = spec["LOWER"]["IN"]
+    if type(words) is not list or not all(type(word) is str for word in words):
+        return None
+    return words
+
+
+class _RulerPlan:
+    """An entity ruler's token patterns, split: those of one token that only require its
+    lowercase form to be in a list, as a dict from that form to the match keys, and a Matcher
+    with the others. spaCy's Matcher checks each list for each token (a few hundred lists here:
+    most of the ruler's time); a match is the same `(key, i, i + 1)` either way."""
+
+    def __init__(self, ruler, count: int) -> None:
+        from spacy.matcher import Matcher
+        from spacy.strings import get_string_id
+
+        self.matcher = ruler.matcher
+        self.count = count
+        self.by_lower: dict[int, list[int]] = {}
+        self.rest = Matcher(ruler.nlp.vocab, validate=False)
+        for label, patterns in ruler.token_patterns.items():
+            key = ruler.matcher._normalize_key(label)
+            for pattern in patterns:
+                words = _lower_in(pattern)
+                if words is None:
+                    self.rest.add(label, [pattern])
+                    continue
+                for word in dict.fromkeys(get_string_id(word) for word in words):
+                    self.by_lower.setdefault(word, []).append(key)
+
+    def token_matches(self, doc) -> list[tuple[int, int, int]]:
+        by_lower = self.by_lower
+        found = [
+            (key, i, i + 1) for i, token in enumerate(doc) for key in by_lower.get(token.lower, ())
+        ]
+        if len(self.rest):
+            found += self.rest(doc)
+        return found
+
+
+def patch_entity_ruler() -> None:
+    import warnings
+
+    from spacy.pipeline import EntityRuler
+
+    original = EntityRuler.match
+    if getattr(original, "_overstap_patched", False):
+        return
+    plans: dict[int, _RulerPlan] = {}
+
+    def match(self, doc):
+        count = sum(map(len, self.token_patterns.values()))
+        if not count or type(self) is not EntityRuler:
+            return original(self, doc)  # Rasa's warning without patterns; a subclass
+        plan = plans.get(id(self))
+        if plan is None or plan.matcher is not self.matcher or plan.count != count:
+            plan = plans[id(self)] = _RulerPlan(self, count)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="\\[W036")
+            matches = plan.token_matches(doc) + list(self.phrase_matcher(doc))
+        final_matches = set((m_id, start, end) for m_id, start, end in matches if start != end)
+        spans: dict[tuple[int, int], int] = {}
+        for m_id, start, end in final_matches:
+            if spans.setdefault((start, end), m_id) != m_id:
+                # two labels for one span: spaCy's pick depends on the order of its matches
+                return original(self, doc)
+        return sorted(final_matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+
+    _replace("entity_ruler", EntityRuler, "match", match)
+
+
 PATCHES = {
     "single_threaded_math": single_threaded_math,
     "interpolation": patch_interpolation,
@@ -872,6 +1024,8 @@ PATCHES = {
     "model_gc": patch_model_gc,
     "debug_states_text": patch_debug_states_text,
     "domain_json": patch_domain_json,
+    "spacy_docs": patch_spacy_docs,
+    "entity_ruler": patch_entity_ruler,
 }
 
 
