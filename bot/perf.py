@@ -578,12 +578,176 @@ class _SlotCopy:
         return copied
 
 
+SLOT_COPY = _SlotCopy()
+
+
 def patch_slot_copies() -> None:
     from rasa.shared.core import trackers
 
     if isinstance(trackers.copy, _SlotCopy):
         return
     _replace("slot_copies", trackers, "copy", _SlotCopy())
+
+
+# -- copies of a tracker -------------------------------------------------------------------------
+
+# Events a kept replay goes through itself; with any other (reverts replay the events inside
+# `apply_to`, StoryExported writes a file) `copy` is Rasa's.
+COPIED_EVENTS = PURE_EVENTS | MESSAGE_EVENTS | {"SessionStarted", "Restarted"}
+
+
+class _MessageOnly:
+    """What a message event's `apply_to` reads of a tracker, to apply it to `message` again."""
+
+    def __init__(self, message) -> None:
+        from rasa.shared.core.constants import ACTION_LISTEN_NAME
+
+        self.latest_action_name = ACTION_LISTEN_NAME
+        self.latest_message = message
+
+
+class _Replay:
+    """`tracker.copy()` of Rasa 3.6.21 replays every event into a new tracker. This keeps that
+    replay for one tracker and brings it forward with the events added since, so a copy is
+    the replay's state with containers of its own: new events deque, slots, latest action and
+    active loop; the events (and the messages they set) shared, as a replay shares them.
+
+    A replay also applies the message events (DefinePrevUserUtteredFeaturization,
+    EntitiesAdded) again to the user messages they changed; a copy does that too, in order."""
+
+    def __init__(self, tracker, replay=None) -> None:
+        import weakref
+
+        self.tracker = weakref.ref(tracker)
+        self._restart(tracker, replay)
+
+    def _restart(self, tracker, replay=None) -> None:
+        self.replay = tracker.init_copy() if replay is None else replay
+        self.seen: list = []
+        self.touched: list = []  # (message event, the user message it changed)
+        self.own_message = True  # latest_message is the replay's own empty one, no event
+        self.own_utterance = True  # the same for latest_bot_utterance
+        self.broken = False
+
+    def adopt(self, tracker) -> None:
+        """Keeps this replay for `tracker`, a copy of it."""
+        import weakref
+
+        self.tracker = weakref.ref(tracker)
+
+    def copy(self, tracker):
+        """The copy, or None when Rasa's own is needed."""
+        if not _starts_with(tracker.events, self.seen):
+            self._restart(tracker)
+        elif self.broken:
+            return None  # the event it stopped at is still there
+        if not self._forward(list(tracker.events)[len(self.seen) :]):
+            self.broken = True
+            return None
+        if self.own_message:
+            return None
+        return self._clone()
+
+    def _forward(self, events: list) -> bool:
+        from rasa.shared.core.constants import ACTION_LISTEN_NAME
+
+        replay = self.replay
+        for event in events:
+            kind = _kind(event)
+            if kind not in COPIED_EVENTS:
+                return False
+            try:
+                if not event.timestamp <= float("inf"):
+                    return False  # `travel_back_in_time` stops here
+            except TypeError:
+                return False  # Rasa's error
+            if kind in MESSAGE_EVENTS and replay.latest_action_name == ACTION_LISTEN_NAME:
+                if self.own_message:
+                    return False
+                self.touched.append((event, replay.latest_message))
+            message, utterance = replay.latest_message, replay.latest_bot_utterance
+            replay.update(event)
+            if replay.latest_message is not message:
+                self.own_message = replay.latest_message is not event
+            if replay.latest_bot_utterance is not utterance:
+                self.own_utterance = replay.latest_bot_utterance is not event
+            self.seen.append(event)
+        return True
+
+    def _clone(self):
+        import copy
+        from collections import deque
+
+        from rasa.shared.core.events import BotUttered
+
+        replay = self.replay
+        clone = object.__new__(type(replay))
+        clone.__dict__.update(replay.__dict__)
+        clone.events = deque(replay.events, replay._max_event_history)
+        slot_copy = SLOT_COPY.copy
+        clone.slots = {name: slot_copy(slot) for name, slot in replay.slots.items()}
+        if replay.latest_action is not None:
+            clone.latest_action = dict(replay.latest_action)
+        if replay.active_loop is not None:
+            clone.active_loop = copy.copy(replay.active_loop)
+        if self.own_utterance:
+            clone.latest_bot_utterance = BotUttered.empty()
+        for event, message in self.touched:
+            event.apply_to(_MessageOnly(message))
+        return clone
+
+
+def _copyable(tracker) -> bool:
+    """A tracker whose state and slots are Rasa's `DialogueStateTracker`'s own."""
+    from rasa.shared.core.trackers import AnySlotDict, DialogueStateTracker
+
+    return type(tracker) is DialogueStateTracker and type(tracker.slots) is not AnySlotDict
+
+
+def patch_tracker_copies() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.copy
+    if getattr(original, "_overstap_patched", False):
+        return
+    fresh = DialogueStateTracker("x", [])
+    expected = {
+        "_max_event_history", "events", "sender_id", "slots", "sender_source",
+        "is_rule_tracker", "_paused", "followup_action", "latest_action", "latest_message",
+        "latest_bot_utterance", "active_loop", "model_id", "assistant_id",
+    }  # fmt: skip
+    if set(fresh.__dict__) != expected:
+        return  # another Rasa: its tracker holds state a copy here would not know
+    replays = _Kept()
+
+    def copy(self):
+        copied = None
+        if _copyable(self):
+            copied = replays.get(self, (), lambda: _Replay(self)).copy(self)
+        return original(self) if copied is None else copied
+
+    rasa_from_events = DialogueStateTracker.__dict__["from_events"].__func__
+
+    def from_events(
+        cls, sender_id, evts, slots=None, max_event_history=None, sender_source=None, domain=None
+    ):
+        # Rasa's replay, kept for the tracker's copies: the tracker is a copy of it.
+        slots = None if slots is None else list(slots)  # read twice when Rasa's replay is needed
+        args = (sender_id, evts, slots, max_event_history, sender_source, domain)
+        if cls is not DialogueStateTracker or not sender_id or slots is None:
+            return rasa_from_events(cls, *args)
+        blank = cls(sender_id, slots, max_event_history)  # what `init_copy` makes
+        kept = _Replay(blank, blank)
+        if not kept._forward(list(evts)) or kept.own_message:
+            return rasa_from_events(cls, *args)
+        tracker = kept._clone()
+        tracker.sender_source = sender_source
+        kept.adopt(tracker)
+        replays.get(tracker, (), lambda: kept)
+        return tracker
+
+    _replace("tracker_copies", DialogueStateTracker, "copy", copy)
+    _replace("tracker_copies", DialogueStateTracker, "from_events", classmethod(from_events))
 
 
 # -- running a prediction graph ----------------------------------------------------------------
@@ -1026,6 +1190,7 @@ PATCHES = {
     "domain_json": patch_domain_json,
     "spacy_docs": patch_spacy_docs,
     "entity_ruler": patch_entity_ruler,
+    "tracker_copies": patch_tracker_copies,
 }
 
 
