@@ -750,6 +750,74 @@ def patch_tracker_copies() -> None:
     _replace("tracker_copies", DialogueStateTracker, "from_events", classmethod(from_events))
 
 
+# -- calling a model's prediction function ---------------------------------------------------------
+
+
+class _PredictCall:
+    """The one concrete function of a RasaModel's `tf.function` prediction step (it has an
+    input signature) and that signature, flat."""
+
+    def __init__(self, step) -> None:
+        import tensorflow as tf
+
+        self.step = step
+        self.concrete = step.get_concrete_function()
+        self.specs = tf.nest.flatten(step.input_signature, expand_composites=True)
+
+    def inputs(self, batch_in) -> list | None:
+        """The tensors `tf.function` would pass (numpy arrays converted with the spec's dtype as
+        a hint), or None where it would do more or fail."""
+        import tensorflow as tf
+        from tensorflow.python.framework import ops
+
+        if type(batch_in) not in (tuple, list) or len(batch_in) != len(self.specs):
+            return None
+        flat = []
+        for value, spec in zip(batch_in, self.specs, strict=True):
+            if type(spec) is not tf.TensorSpec:
+                return None
+            if not tf.is_tensor(value):
+                try:
+                    value = ops.convert_to_tensor(value, dtype_hint=spec.dtype)
+                except (TypeError, ValueError):
+                    return None
+            if not spec.is_compatible_with(value):
+                return None
+            flat.append(value)
+        return flat
+
+
+def patch_tf_predict() -> None:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel._rasa_predict
+    if getattr(original, "_overstap_patched", False):
+        return
+
+    def _rasa_predict(self, batch_in):
+        from keras.utils import tf_utils
+        from rasa.shared.constants import DIAGNOSTIC_DATA
+
+        step = self.__dict__.get("_tf_predict_step")
+        if step is None or self._run_eagerly or not self.prepared_for_prediction:
+            return original(self, batch_in)  # the first call makes the tf.function
+        call = self.__dict__.get("_overstap_predict_call")
+        if call is None or call.step is not step:
+            call = self.__dict__["_overstap_predict_call"] = _PredictCall(step)
+        flat = call.inputs(batch_in)
+        if flat is None:
+            return original(self, batch_in)
+        self._training = False
+        # What `tf.function.__call__` runs after matching the inputs to the function.
+        found = call.concrete._call_flat(flat, captured_inputs=call.concrete.captured_inputs)
+        outputs = tf_utils.sync_to_numpy_or_python_type(found)
+        if DIAGNOSTIC_DATA in outputs:
+            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+        return outputs
+
+    _replace("tf_predict", RasaModel, "_rasa_predict", _rasa_predict)
+
+
 # -- running a prediction graph ----------------------------------------------------------------
 
 
@@ -1191,6 +1259,7 @@ PATCHES = {
     "spacy_docs": patch_spacy_docs,
     "entity_ruler": patch_entity_ruler,
     "tracker_copies": patch_tracker_copies,
+    "tf_predict": patch_tf_predict,
 }
 
 

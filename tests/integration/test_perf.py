@@ -101,7 +101,7 @@ def test_debug_copies_copy_only_when_rasa_logs_at_debug() -> None:
 # The patches that replace Rasa's methods; `model_gc` freezes after loading (checked below).
 SWITCHABLE = [
     "tracker_states", "applied_events", "graph_runner", "rule_matching", "debug_states_text",
-    "reply_check", "domain_json", "spacy_docs", "entity_ruler", "tracker_copies",
+    "reply_check", "domain_json", "spacy_docs", "entity_ruler", "tracker_copies", "tf_predict",
 ]  # fmt: skip
 
 
