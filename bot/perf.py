@@ -615,25 +615,19 @@ class _Replay:
     A replay also applies the message events (DefinePrevUserUtteredFeaturization,
     EntitiesAdded) again to the user messages they changed; a copy does that too, in order."""
 
-    def __init__(self, tracker, replay=None) -> None:
+    def __init__(self, tracker) -> None:
         import weakref
 
         self.tracker = weakref.ref(tracker)
-        self._restart(tracker, replay)
+        self._restart(tracker)
 
-    def _restart(self, tracker, replay=None) -> None:
-        self.replay = tracker.init_copy() if replay is None else replay
+    def _restart(self, tracker) -> None:
+        self.replay = tracker.init_copy()
         self.seen: list = []
         self.touched: list = []  # (message event, the user message it changed)
         self.own_message = True  # latest_message is the replay's own empty one, no event
         self.own_utterance = True  # the same for latest_bot_utterance
         self.broken = False
-
-    def adopt(self, tracker) -> None:
-        """Keeps this replay for `tracker`, a copy of it."""
-        import weakref
-
-        self.tracker = weakref.ref(tracker)
 
     def copy(self, tracker):
         """The copy, or None when Rasa's own is needed."""
@@ -726,28 +720,7 @@ def patch_tracker_copies() -> None:
             copied = replays.get(self, (), lambda: _Replay(self)).copy(self)
         return original(self) if copied is None else copied
 
-    rasa_from_events = DialogueStateTracker.__dict__["from_events"].__func__
-
-    def from_events(
-        cls, sender_id, evts, slots=None, max_event_history=None, sender_source=None, domain=None
-    ):
-        # Rasa's replay, kept for the tracker's copies: the tracker is a copy of it.
-        slots = None if slots is None else list(slots)  # read twice when Rasa's replay is needed
-        args = (sender_id, evts, slots, max_event_history, sender_source, domain)
-        if cls is not DialogueStateTracker or not sender_id or slots is None:
-            return rasa_from_events(cls, *args)
-        blank = cls(sender_id, slots, max_event_history)  # what `init_copy` makes
-        kept = _Replay(blank, blank)
-        if not kept._forward(list(evts)) or kept.own_message:
-            return rasa_from_events(cls, *args)
-        tracker = kept._clone()
-        tracker.sender_source = sender_source
-        kept.adopt(tracker)
-        replays.get(tracker, (), lambda: kept)
-        return tracker
-
     _replace("tracker_copies", DialogueStateTracker, "copy", copy)
-    _replace("tracker_copies", DialogueStateTracker, "from_events", classmethod(from_events))
 
 
 # -- calling a model's prediction function ---------------------------------------------------------
