@@ -597,13 +597,13 @@ COPIED_EVENTS = PURE_EVENTS | MESSAGE_EVENTS | {"SessionStarted", "Restarted"}
 
 
 class _MessageOnly:
-    """What a message event's `apply_to` reads of a tracker, to apply it to `message` again."""
+    """What a message event's `apply_to` reads of a tracker, to apply it to a message again."""
 
-    def __init__(self, message) -> None:
-        from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    __slots__ = ("latest_action_name", "latest_message")
 
-        self.latest_action_name = ACTION_LISTEN_NAME
-        self.latest_message = message
+    def __init__(self, listen: str) -> None:
+        self.latest_action_name = listen
+        self.latest_message = None
 
 
 class _Replay:
@@ -635,14 +635,14 @@ class _Replay:
             self._restart(tracker)
         elif self.broken:
             return None  # the event it stopped at is still there
-        if not self._forward(list(tracker.events)[len(self.seen) :]):
+        if not self._forward(itertools.islice(tracker.events, len(self.seen), None)):
             self.broken = True
             return None
         if self.own_message:
             return None
         return self._clone()
 
-    def _forward(self, events: list) -> bool:
+    def _forward(self, events) -> bool:
         from rasa.shared.core.constants import ACTION_LISTEN_NAME
 
         replay = self.replay
@@ -686,8 +686,13 @@ class _Replay:
             clone.active_loop = copy.copy(replay.active_loop)
         if self.own_utterance:
             clone.latest_bot_utterance = BotUttered.empty()
-        for event, message in self.touched:
-            event.apply_to(_MessageOnly(message))
+        if self.touched:
+            from rasa.shared.core.constants import ACTION_LISTEN_NAME
+
+            target = _MessageOnly(ACTION_LISTEN_NAME)
+            for event, message in self.touched:
+                target.latest_message = message
+                event.apply_to(target)
         return clone
 
 
