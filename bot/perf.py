@@ -1236,16 +1236,25 @@ PATCHES = {
     "domain_json": patch_domain_json,
     "spacy_docs": patch_spacy_docs,
     "entity_ruler": patch_entity_ruler,
-    "tracker_copies": patch_tracker_copies,
     "tf_predict": patch_tf_predict,
+}
+# Exact, tested, and applied only when named: with the windowed tracker store a tracker holds
+# about 40 events, a copy replays them in about the time the kept replay takes to be cloned,
+# and half the copies are the first of a tracker (bench/results/message_cpu-2026-12-08.md).
+# For long windows (OVERSTAP_TRACKER_WINDOW_TURNS) it may pay.
+OPTIONAL = {
+    "tracker_copies": patch_tracker_copies,
 }
 
 
-def apply_all(skip: Iterable[str] = ()) -> None:
-    """Applies every patch; `skip` names patches to leave out (benchmarks compare with them)."""
-    unknown = set(skip) - set(PATCHES)
+def apply_all(skip: Iterable[str] = (), extra: Iterable[str] = ()) -> None:
+    """Applies every patch; `skip` names patches to leave out (benchmarks compare with them),
+    `extra` optional ones to apply too."""
+    unknown = (set(skip) - set(PATCHES)) | (set(extra) - set(OPTIONAL))
     if unknown:
         raise ValueError(f"unknown patches: {sorted(unknown)}")
     for name, patch in PATCHES.items():
         if name not in skip:
             patch()
+    for name in extra:
+        OPTIONAL[name]()
