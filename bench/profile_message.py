@@ -216,6 +216,9 @@ async def compare(agent, args: argparse.Namespace) -> int:
     from bot import perf
 
     names = [name for name in args.compare.split(",") if name]
+    for name in names:
+        if name in perf.OPTIONAL:  # applied for the comparison only
+            perf.OPTIONAL[name]()
     unknown = set(names) - set(perf.REPLACED)
     if unknown:
         raise SystemExit(f"not switchable: {sorted(unknown)}")

@@ -578,12 +578,222 @@ class _SlotCopy:
         return copied
 
 
+SLOT_COPY = _SlotCopy()
+
+
 def patch_slot_copies() -> None:
     from rasa.shared.core import trackers
 
     if isinstance(trackers.copy, _SlotCopy):
         return
     _replace("slot_copies", trackers, "copy", _SlotCopy())
+
+
+# -- copies of a tracker -------------------------------------------------------------------------
+
+# Events a kept replay goes through itself; with any other (reverts replay the events inside
+# `apply_to`, StoryExported writes a file) `copy` is Rasa's.
+COPIED_EVENTS = PURE_EVENTS | MESSAGE_EVENTS | {"SessionStarted", "Restarted"}
+
+
+class _MessageOnly:
+    """What a message event's `apply_to` reads of a tracker, to apply it to a message again."""
+
+    __slots__ = ("latest_action_name", "latest_message")
+
+    def __init__(self, listen: str) -> None:
+        self.latest_action_name = listen
+        self.latest_message = None
+
+
+class _Replay:
+    """`tracker.copy()` of Rasa 3.6.21 replays every event into a new tracker. This keeps that
+    replay for one tracker and brings it forward with the events added since, so a copy is
+    the replay's state with containers of its own: new events deque, slots, latest action and
+    active loop; the events (and the messages they set) shared, as a replay shares them.
+
+    A replay also applies the message events (DefinePrevUserUtteredFeaturization,
+    EntitiesAdded) again to the user messages they changed; a copy does that too, in order."""
+
+    def __init__(self, tracker) -> None:
+        import weakref
+
+        self.tracker = weakref.ref(tracker)
+        self._restart(tracker)
+
+    def _restart(self, tracker) -> None:
+        self.replay = tracker.init_copy()
+        self.seen: list = []
+        self.touched: list = []  # (message event, the user message it changed)
+        self.own_message = True  # latest_message is the replay's own empty one, no event
+        self.own_utterance = True  # the same for latest_bot_utterance
+        self.broken = False
+
+    def copy(self, tracker):
+        """The copy, or None when Rasa's own is needed."""
+        if not _starts_with(tracker.events, self.seen):
+            self._restart(tracker)
+        elif self.broken:
+            return None  # the event it stopped at is still there
+        if not self._forward(itertools.islice(tracker.events, len(self.seen), None)):
+            self.broken = True
+            return None
+        if self.own_message:
+            return None
+        return self._clone()
+
+    def _forward(self, events) -> bool:
+        from rasa.shared.core.constants import ACTION_LISTEN_NAME
+
+        replay = self.replay
+        for event in events:
+            kind = _kind(event)
+            if kind not in COPIED_EVENTS:
+                return False
+            try:
+                if not event.timestamp <= float("inf"):
+                    return False  # `travel_back_in_time` stops here
+            except TypeError:
+                return False  # Rasa's error
+            if kind in MESSAGE_EVENTS and replay.latest_action_name == ACTION_LISTEN_NAME:
+                if self.own_message:
+                    return False
+                self.touched.append((event, replay.latest_message))
+            message, utterance = replay.latest_message, replay.latest_bot_utterance
+            replay.update(event)
+            if replay.latest_message is not message:
+                self.own_message = replay.latest_message is not event
+            if replay.latest_bot_utterance is not utterance:
+                self.own_utterance = replay.latest_bot_utterance is not event
+            self.seen.append(event)
+        return True
+
+    def _clone(self):
+        import copy
+        from collections import deque
+
+        from rasa.shared.core.events import BotUttered
+
+        replay = self.replay
+        clone = object.__new__(type(replay))
+        clone.__dict__.update(replay.__dict__)
+        clone.events = deque(replay.events, replay._max_event_history)
+        slot_copy = SLOT_COPY.copy
+        clone.slots = {name: slot_copy(slot) for name, slot in replay.slots.items()}
+        if replay.latest_action is not None:
+            clone.latest_action = dict(replay.latest_action)
+        if replay.active_loop is not None:
+            clone.active_loop = copy.copy(replay.active_loop)
+        if self.own_utterance:
+            clone.latest_bot_utterance = BotUttered.empty()
+        if self.touched:
+            from rasa.shared.core.constants import ACTION_LISTEN_NAME
+
+            target = _MessageOnly(ACTION_LISTEN_NAME)
+            for event, message in self.touched:
+                target.latest_message = message
+                event.apply_to(target)
+        return clone
+
+
+def _copyable(tracker) -> bool:
+    """A tracker whose state and slots are Rasa's `DialogueStateTracker`'s own."""
+    from rasa.shared.core.trackers import AnySlotDict, DialogueStateTracker
+
+    return type(tracker) is DialogueStateTracker and type(tracker.slots) is not AnySlotDict
+
+
+def patch_tracker_copies() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.copy
+    if getattr(original, "_overstap_patched", False):
+        return
+    fresh = DialogueStateTracker("x", [])
+    expected = {
+        "_max_event_history", "events", "sender_id", "slots", "sender_source",
+        "is_rule_tracker", "_paused", "followup_action", "latest_action", "latest_message",
+        "latest_bot_utterance", "active_loop", "model_id", "assistant_id",
+    }  # fmt: skip
+    if set(fresh.__dict__) != expected:
+        return  # another Rasa: its tracker holds state a copy here would not know
+    replays = _Kept()
+
+    def copy(self):
+        copied = None
+        if _copyable(self):
+            copied = replays.get(self, (), lambda: _Replay(self)).copy(self)
+        return original(self) if copied is None else copied
+
+    _replace("tracker_copies", DialogueStateTracker, "copy", copy)
+
+
+# -- calling a model's prediction function ---------------------------------------------------------
+
+
+class _PredictCall:
+    """The one concrete function of a RasaModel's `tf.function` prediction step (it has an
+    input signature) and that signature, flat."""
+
+    def __init__(self, step) -> None:
+        import tensorflow as tf
+
+        self.step = step
+        self.concrete = step.get_concrete_function()
+        self.specs = tf.nest.flatten(step.input_signature, expand_composites=True)
+
+    def inputs(self, batch_in) -> list | None:
+        """The tensors `tf.function` would pass (numpy arrays converted with the spec's dtype as
+        a hint), or None where it would do more or fail."""
+        import tensorflow as tf
+        from tensorflow.python.framework import ops
+
+        if type(batch_in) not in (tuple, list) or len(batch_in) != len(self.specs):
+            return None
+        flat = []
+        for value, spec in zip(batch_in, self.specs, strict=True):
+            if type(spec) is not tf.TensorSpec:
+                return None
+            if not tf.is_tensor(value):
+                try:
+                    value = ops.convert_to_tensor(value, dtype_hint=spec.dtype)
+                except (TypeError, ValueError):
+                    return None
+            if not spec.is_compatible_with(value):
+                return None
+            flat.append(value)
+        return flat
+
+
+def patch_tf_predict() -> None:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel._rasa_predict
+    if getattr(original, "_overstap_patched", False):
+        return
+
+    def _rasa_predict(self, batch_in):
+        from keras.utils import tf_utils
+        from rasa.shared.constants import DIAGNOSTIC_DATA
+
+        step = self.__dict__.get("_tf_predict_step")
+        if step is None or self._run_eagerly or not self.prepared_for_prediction:
+            return original(self, batch_in)  # the first call makes the tf.function
+        call = self.__dict__.get("_overstap_predict_call")
+        if call is None or call.step is not step:
+            call = self.__dict__["_overstap_predict_call"] = _PredictCall(step)
+        flat = call.inputs(batch_in)
+        if flat is None:
+            return original(self, batch_in)
+        self._training = False
+        # What `tf.function.__call__` runs after matching the inputs to the function.
+        found = call.concrete._call_flat(flat, captured_inputs=call.concrete.captured_inputs)
+        outputs = tf_utils.sync_to_numpy_or_python_type(found)
+        if DIAGNOSTIC_DATA in outputs:
+            outputs[DIAGNOSTIC_DATA] = self._empty_lists_to_none_in_dict(outputs[DIAGNOSTIC_DATA])
+        return outputs
+
+    _replace("tf_predict", RasaModel, "_rasa_predict", _rasa_predict)
 
 
 # -- running a prediction graph ----------------------------------------------------------------
@@ -858,6 +1068,158 @@ def patch_debug_states_text() -> None:
     _replace("debug_states_text", RulePolicy, "format_tracker_states", format_tracker_states, True)
 
 
+# -- spaCy: the docs of a message and the entity ruler ------------------------------------------
+
+# spaCy components (by factory) that only set `doc.ents`.
+ENTITY_FACTORIES = frozenset({"entity_ruler"})
+
+
+def _is_lookup_lemmatizer(nlp, name: str) -> bool:
+    """A lemmatizer that looks each token's text up in a table: it reads no entities."""
+    return (
+        nlp.get_pipe_meta(name).factory == "lemmatizer"
+        and getattr(nlp.get_pipe(name), "mode", None) == "lookup"
+    )
+
+
+class _SpacyPlan:
+    """Which components of one spaCy pipeline the docs of a message can go without.
+
+    Rasa runs the whole pipeline twice per message: SpacyNLP for the doc of the lowercased text,
+    which only SpacyTokenizer reads (tokens, lemmas, tags; no entities), and
+    SpacyEntityExtractor for the doc of the text itself, of which it reads only the entities.
+    In a pipeline of entity rulers and lookup lemmatizers, the first doc needs no ruler and the
+    second no lemmatizer after the last ruler. With any other component nothing is left out.
+    """
+
+    def __init__(self, nlp) -> None:
+        names = list(nlp.pipe_names)
+        rulers = [name for name in names if nlp.get_pipe_meta(name).factory in ENTITY_FACTORIES]
+        lemmatizers = [name for name in names if _is_lookup_lemmatizer(nlp, name)]
+        self.key = tuple(names)
+        self.without_entities: list[str] = []
+        self.entities_only: list[str] = []
+        if rulers and len(rulers) + len(lemmatizers) == len(names):
+            last_ruler = max(names.index(name) for name in rulers)
+            self.without_entities = rulers
+            self.entities_only = [name for name in lemmatizers if names.index(name) > last_ruler]
+
+
+def _spacy_plan(plans: dict, nlp) -> _SpacyPlan:
+    plan = plans.get(id(nlp))
+    if plan is None or plan.key != tuple(nlp.pipe_names):
+        plan = plans[id(nlp)] = _SpacyPlan(nlp)
+    return plan
+
+
+def patch_spacy_docs() -> None:
+    from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
+    from rasa.nlu.utils.spacy_utils import SpacyNLP
+    from rasa.shared.nlu.constants import ENTITIES, TEXT
+
+    original = SpacyNLP._doc_for_text
+    if getattr(original, "_overstap_patched", False):
+        return
+    plans: dict[int, _SpacyPlan] = {}
+
+    def _doc_for_text(self, model, text):
+        plan = _spacy_plan(plans, model)
+        return model(self._preprocess_text(text), disable=plan.without_entities)
+
+    def process(self, messages, model):
+        # Rasa 3.6.21's SpacyEntityExtractor.process, with the doc made without lemmas.
+        for message in messages:
+            spacy_nlp = model.model
+            plan = _spacy_plan(plans, spacy_nlp)
+            doc = spacy_nlp(message.get(TEXT), disable=plan.entities_only)
+            all_extracted = self.add_extractor_name(self._extract_entities(doc))
+            dimensions = self._config["dimensions"]
+            extracted = self.filter_irrelevant_entities(all_extracted, dimensions)
+            message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
+        return messages
+
+    _replace("spacy_docs", SpacyNLP, "_doc_for_text", _doc_for_text)
+    _replace("spacy_docs", SpacyEntityExtractor, "process", process)
+
+
+def _lower_in(pattern) -> list | None:
+    """The words of a token pattern `[{"LOWER": {"IN": [word, ...]}}]`, else None."""
+    if type(pattern) is not list or len(pattern) != 1 or type(pattern[0]) is not dict:
+        return None
+    spec = pattern[0]
+    if set(spec) != {"LOWER"} or type(spec["LOWER"]) is not dict or set(spec["LOWER"]) != {"IN"}:
+        return None
+    words = spec["LOWER"]["IN"]
+    if type(words) is not list or not all(type(word) is str for word in words):
+        return None
+    return words
+
+
+class _RulerPlan:
+    """An entity ruler's token patterns, split: those of one token that only require its
+    lowercase form to be in a list, as a dict from that form to the match keys, and a Matcher
+    with the others. spaCy's Matcher checks each list for each token (a few hundred lists here:
+    most of the ruler's time); a match is the same `(key, i, i + 1)` either way."""
+
+    def __init__(self, ruler, count: int) -> None:
+        from spacy.matcher import Matcher
+        from spacy.strings import get_string_id
+
+        self.matcher = ruler.matcher
+        self.count = count
+        self.by_lower: dict[int, list[int]] = {}
+        self.rest = Matcher(ruler.nlp.vocab, validate=False)
+        for label, patterns in ruler.token_patterns.items():
+            key = ruler.matcher._normalize_key(label)
+            for pattern in patterns:
+                words = _lower_in(pattern)
+                if words is None:
+                    self.rest.add(label, [pattern])
+                    continue
+                for word in dict.fromkeys(get_string_id(word) for word in words):
+                    self.by_lower.setdefault(word, []).append(key)
+
+    def token_matches(self, doc) -> list[tuple[int, int, int]]:
+        by_lower = self.by_lower
+        found = [
+            (key, i, i + 1) for i, token in enumerate(doc) for key in by_lower.get(token.lower, ())
+        ]
+        if len(self.rest):
+            found += self.rest(doc)
+        return found
+
+
+def patch_entity_ruler() -> None:
+    import warnings
+
+    from spacy.pipeline import EntityRuler
+
+    original = EntityRuler.match
+    if getattr(original, "_overstap_patched", False):
+        return
+    plans: dict[int, _RulerPlan] = {}
+
+    def match(self, doc):
+        count = sum(map(len, self.token_patterns.values()))
+        if not count or type(self) is not EntityRuler:
+            return original(self, doc)  # Rasa's warning without patterns; a subclass
+        plan = plans.get(id(self))
+        if plan is None or plan.matcher is not self.matcher or plan.count != count:
+            plan = plans[id(self)] = _RulerPlan(self, count)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="\\[W036")
+            matches = plan.token_matches(doc) + list(self.phrase_matcher(doc))
+        final_matches = set((m_id, start, end) for m_id, start, end in matches if start != end)
+        spans: dict[tuple[int, int], int] = {}
+        for m_id, start, end in final_matches:
+            if spans.setdefault((start, end), m_id) != m_id:
+                # two labels for one span: spaCy's pick depends on the order of its matches
+                return original(self, doc)
+        return sorted(final_matches, key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+
+    _replace("entity_ruler", EntityRuler, "match", match)
+
+
 PATCHES = {
     "single_threaded_math": single_threaded_math,
     "interpolation": patch_interpolation,
@@ -872,14 +1234,27 @@ PATCHES = {
     "model_gc": patch_model_gc,
     "debug_states_text": patch_debug_states_text,
     "domain_json": patch_domain_json,
+    "spacy_docs": patch_spacy_docs,
+    "entity_ruler": patch_entity_ruler,
+    "tf_predict": patch_tf_predict,
+}
+# Exact, tested, and applied only when named: with the windowed tracker store a tracker holds
+# about 40 events, a copy replays them in about the time the kept replay takes to be cloned,
+# and half the copies are the first of a tracker (bench/results/message_cpu-2026-12-08.md).
+# For long windows (OVERSTAP_TRACKER_WINDOW_TURNS) it may pay.
+OPTIONAL = {
+    "tracker_copies": patch_tracker_copies,
 }
 
 
-def apply_all(skip: Iterable[str] = ()) -> None:
-    """Applies every patch; `skip` names patches to leave out (benchmarks compare with them)."""
-    unknown = set(skip) - set(PATCHES)
+def apply_all(skip: Iterable[str] = (), extra: Iterable[str] = ()) -> None:
+    """Applies every patch; `skip` names patches to leave out (benchmarks compare with them),
+    `extra` optional ones to apply too."""
+    unknown = (set(skip) - set(PATCHES)) | (set(extra) - set(OPTIONAL))
     if unknown:
         raise ValueError(f"unknown patches: {sorted(unknown)}")
     for name, patch in PATCHES.items():
         if name not in skip:
             patch()
+    for name in extra:
+        OPTIONAL[name]()

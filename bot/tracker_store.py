@@ -35,6 +35,7 @@ serialises a message later, in a background task; each message here is its own d
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import logging
@@ -136,6 +137,7 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._use_future_engine()
         self.window_turns = max(MIN_WINDOW_TURNS, int(window_turns or DEFAULT_WINDOW_TURNS))
         self.cached_conversations = cached_conversations
         self.kept_conversations = kept_conversations
@@ -149,6 +151,17 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         self._create_index()
         if self.event_broker is not None:
             outbox.create(self.engine)
+
+    def _use_future_engine(self) -> None:
+        """The same database through a SQLAlchemy 2.0-style engine (`future=True`), for the Core
+        statements of the hot paths here and for Rasa's own session-based methods alike."""
+        import sqlalchemy as sa
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        legacy = self.engine
+        self.engine = sa.create_engine(legacy.url, future=True, **create_engine_kwargs(legacy.url))
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine, future=True)
+        legacy.dispose()
 
     def _create_index(self) -> None:
         """Rasa indexes events by sender only; finding a session's start then reads every event
@@ -193,67 +206,118 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             return fresh
 
     def _retrieve_window(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        with self.session_scope() as session:
-            event = self.SQLEvent
-            session_start = session.query(event.id).filter(
-                event.sender_id == sender_id, event.type_name == SessionStarted.type_name
-            )
-            start = session_start.order_by(event.id.desc()).limit(1).scalar() or 0
-            window_start = (
-                session.query(event.id)
-                .filter(
-                    event.sender_id == sender_id,
-                    event.id >= start,
-                    event.type_name == "action",
-                    event.action_name == ACTION_LISTEN_NAME,
-                )
-                .order_by(event.id.desc())
-                .offset(self.window_turns - 1)
-                .limit(1)
-                .scalar()
-            )
-            first = window_start if window_start is not None else start
-            rows = (
-                session.query(event.data)
-                .filter(event.sender_id == sender_id, event.id >= first)
-                .order_by(event.id)
-                .all()
-            )
+        """One statement: the session's start, the window's start and the rows from the first
+        one needed, which is where the remembered earlier state ends (see `_window_query`)."""
+        with self._lock:
+            earlier = self._earlier.get(sender_id)
+        upto = earlier.upto if earlier is not None else 0
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                self._window_query,
+                {"sender": sender_id, "skip": self.window_turns - 1, "upto": upto},
+            ).all()
             if not rows or self.domain is None:
                 self._forget(sender_id, kept_tracker=True)  # also a conversation deleted
                 return None
+            start, window_start = rows[0].start, rows[0].window_start
             opening: list[Event] = []
-            if window_start is not None:
-                opening = self._opening_events(session, sender_id, start, window_start)
-            else:
+            if window_start is None:
                 self._forget(sender_id)
-        events = opening + [Event.from_parameters(json.loads(data)) for (data,) in rows]
+            else:
+                opening = self._opening_events(conn, sender_id, start, window_start, earlier, rows)
+        events = opening + [
+            Event.from_parameters(json.loads(row.data))
+            for row in rows
+            if window_start is None or row.id >= window_start
+        ]
         tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
         setattr(tracker, PERSISTED, len(tracker.events))
         return tracker
 
+    @functools.cached_property
+    def _window_query(self) -> Any:
+        """The rows of a conversation's current session from the lowest of: the session start
+        without a window, else the window start, or `upto` (where the earlier state ends) when
+        that lies between the session start and the window; each row with both starts."""
+        import sqlalchemy as sa
+
+        table = self.SQLEvent.__table__
+        sender = table.c.sender_id == sa.bindparam("sender")
+        session_start = (
+            sa.select(table.c.id)
+            .where(sender, table.c.type_name == SessionStarted.type_name)
+            .order_by(table.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        start = sa.func.coalesce(session_start, 0)
+        window_start = (
+            sa.select(table.c.id)
+            .where(
+                sender,
+                table.c.id >= start,
+                table.c.type_name == "action",
+                table.c.action_name == ACTION_LISTEN_NAME,
+            )
+            .order_by(table.c.id.desc())
+            .offset(sa.bindparam("skip", type_=sa.Integer))
+            .limit(1)
+            .scalar_subquery()
+        )
+        bounds = sa.select(start.label("start"), window_start.label("window_start")).cte("bounds")
+        upto = sa.bindparam("upto", type_=sa.Integer)
+        first = sa.case(
+            (bounds.c.window_start.is_(None), bounds.c.start),
+            (upto >= bounds.c.window_start, bounds.c.window_start),
+            (upto > bounds.c.start, upto),
+            else_=bounds.c.start,
+        )
+        return (
+            sa.select(table.c.id, table.c.data, bounds.c.start, bounds.c.window_start)
+            .select_from(table.join(bounds, sa.true()))
+            .where(sender, table.c.id >= first)
+            .order_by(table.c.id)
+        )
+
+    @staticmethod
+    def _first_read(upto: int, start: int, window_start: int) -> int:
+        """The lowest id `_window_query` read (its `first`), for a session with a window."""
+        if upto >= window_start:
+            return window_start
+        return upto if upto > start else start
+
     def _opening_events(
-        self, session: Any, sender_id: str, start: int, window_start: int
+        self,
+        conn: Any,
+        sender_id: str,
+        start: int,
+        window_start: int,
+        earlier: Optional[_EarlierState],
+        rows: list,
     ) -> list[Event]:
         """Events that restore the state at `window_start`, from the remembered earlier state
         brought forward with the events between what it covers and the window."""
-        with self._lock:
-            earlier = self._earlier.get(sender_id)
-            if earlier is not None:
-                self._earlier.move_to_end(sender_id)
+        import sqlalchemy as sa
+
+        first_read = self._first_read(earlier.upto if earlier else 0, start, window_start)
         if earlier is None or earlier.session_start != start or earlier.upto > window_start:
             tracker = DialogueStateTracker(sender_id, self.domain.slots)
             earlier = _EarlierState(start, start, tracker)
-        event = self.SQLEvent
-        rows = (
-            session.query(event.data)
-            .filter(event.sender_id == sender_id, event.id >= earlier.upto)
-            .filter(event.id < window_start)
-            .order_by(event.id)
-            .all()
-        )
-        for (data,) in rows:
-            earlier.tracker.update(Event.from_parameters(json.loads(data)))
+        data = [row.data for row in rows if earlier.upto <= row.id < window_start]
+        if earlier.upto < first_read:  # not read with the window (a new earlier state)
+            table = self.SQLEvent.__table__
+            query = (
+                sa.select(table.c.data)
+                .where(
+                    table.c.sender_id == sender_id,
+                    table.c.id >= earlier.upto,
+                    table.c.id < first_read,
+                )
+                .order_by(table.c.id)
+            )
+            data = list(conn.execute(query).scalars()) + data
+        for item in data:
+            earlier.tracker.update(Event.from_parameters(json.loads(item)))
         earlier.upto = window_start
         with self._lock:
             self._earlier[sender_id] = earlier
@@ -348,10 +412,9 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
         if not new_events:
             return None
         if self.event_broker is None:
-            with self.session_scope() as session:
-                for event in new_events:
-                    session.add(self._row(tracker.sender_id, event))
-                session.commit()
+            rows = [self._values(tracker.sender_id, e, e.as_dict()) for e in new_events]
+            with self.engine.begin() as conn:
+                conn.execute(self.SQLEvent.__table__.insert(), rows)
             setattr(tracker, PERSISTED, persisted + len(new_events))
             return None
         dicts = [event.as_dict() for event in new_events]
@@ -424,18 +487,6 @@ class WindowedSQLTrackerStore(SQLTrackerStore):
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
-
-    def _row(self, sender_id: str, event: Event) -> Any:
-        # The same row Rasa's SQLTrackerStore.save writes.
-        data = event.as_dict()
-        return self.SQLEvent(
-            sender_id=sender_id,
-            type_name=event.type_name,
-            timestamp=data.get("timestamp"),
-            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-            action_name=data.get("name"),
-            data=json.dumps(data),
-        )
 
 
 def erased_in(tracker: DialogueStateTracker, persisted: int) -> bool:

@@ -47,7 +47,7 @@ def rasa_only(*names: str) -> Iterator[None]:
 def patched(*names: str) -> Iterator[None]:
     """The named patches of bot/perf.py on, and Rasa's own methods back afterwards."""
     for name in names:
-        perf.PATCHES[name]()
+        {**perf.PATCHES, **perf.OPTIONAL}[name]()
     perf.switch(names, True)
     try:
         yield

@@ -101,7 +101,7 @@ def test_debug_copies_copy_only_when_rasa_logs_at_debug() -> None:
 # The patches that replace Rasa's methods; `model_gc` freezes after loading (checked below).
 SWITCHABLE = [
     "tracker_states", "applied_events", "graph_runner", "rule_matching", "debug_states_text",
-    "reply_check", "domain_json",
+    "reply_check", "domain_json", "spacy_docs", "entity_ruler", "tracker_copies", "tf_predict",
 ]  # fmt: skip
 
 
@@ -138,9 +138,13 @@ def test_the_trained_model_predicts_alike_with_and_without_the_patches() -> None
                 for on, tracker in trackers.items():
                     perf.switch(SWITCHABLE, on)
                     found[on] = processor._predict_next_with_tracker(tracker)
+                    if following is None:  # and on a copy, as the actions get one
+                        found[on, "copy"] = processor._predict_next_with_tracker(tracker.copy())
                 perf.switch(SWITCHABLE, True)
                 assert found[True] == found[False], name
                 assert found[True].probabilities == found[False].probabilities, name
+                if following is None:
+                    assert found[True, "copy"] == found[False, "copy"] == found[True], name
                 predictions += 1
         assert predictions > 2_000
         texts = [
@@ -155,3 +159,108 @@ def test_the_trained_model_predicts_alike_with_and_without_the_patches() -> None
         without = asyncio.run(parse_all())
         perf.switch(SWITCHABLE, True)
         assert len(texts) > 200 and with_patches == without
+
+
+def _event_view(event) -> dict:
+    """An event as stored, without what differs between two runs of one conversation."""
+    data = event.as_dict()
+    data.pop("timestamp", None)
+    data.pop("message_id", None)
+    if "parse_data" in data:
+        data["parse_data"] = {k: v for k, v in data["parse_data"].items() if k != "message_id"}
+    data["metadata"] = {
+        k: v for k, v in data.get("metadata", {}).items() if k not in ("model_id", "assistant_id")
+    }
+    return data
+
+
+@pytest.mark.rasa
+def test_a_conversation_with_the_action_server_goes_alike_with_and_without_the_patches(
+    tmp_path,
+) -> None:
+    """The load benchmark's script twice over (past the tracker window), through Rasa's agent
+    with the action server and the windowed tracker store: the same replies and the same
+    stored events with bot/perf.py and without (copies of trackers, spaCy docs, ...)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import requests
+    import yaml
+    from perf_support import patched
+    from rasa.core import agent as rasa_agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.utils import AvailableEndpoints
+    from stacks import free_port
+
+    from bench.load import SCRIPT
+    from bot.rasa_cli import patch_model_loading
+    from bot.run import tracker_store_config
+    from bot.settings import Settings
+    from bot.setup import prepare_database
+
+    var_dir = tmp_path / "var"
+    var_dir.mkdir()
+    env = {
+        **os.environ,
+        "OVERSTAP_VAR_DIR": str(var_dir),
+        "OVERSTAP_DATABASE_URL": f"sqlite:///{var_dir / 'overstap.db'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    prepare_database(Settings.from_env(env))
+    port = free_port()
+    actions = subprocess.Popen(
+        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/health", timeout=1).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.5)
+        endpoints = tmp_path / "endpoints.yml"
+        store = {**tracker_store_config(f"sqlite:///{var_dir / 'tracker.db'}"), "window_turns": 10}
+        endpoints.write_text(
+            yaml.safe_dump(
+                {
+                    "action_endpoint": {"url": f"http://127.0.0.1:{port}/webhook"},
+                    "tracker_store": store,
+                }
+            )
+        )
+        patch_model_loading()
+        with patched(*SWITCHABLE):
+            loaded = asyncio.run(
+                rasa_agent.load_agent(
+                    model_path=str(ROOT / "models" / "overstap.tar.gz"),
+                    endpoints=AvailableEndpoints.read_endpoints(str(endpoints)),
+                )
+            )
+
+            async def talk(sender: str) -> tuple[list, list]:
+                replies = []
+                for text in SCRIPT * 2:
+                    output = CollectingOutputChannel()
+                    await loaded.handle_message(UserMessage(text, output, sender))
+                    replies.append([{**m, "recipient_id": None} for m in output.messages])
+                tracker = await loaded.tracker_store.retrieve_full_tracker(sender)
+                return replies, [_event_view(e) for e in tracker.events]
+
+            runs = {}
+            for on in (True, False):
+                perf.switch(SWITCHABLE, on)
+                runs[on] = asyncio.run(talk(f"alike-{on}"))
+            perf.switch(SWITCHABLE, True)
+    finally:
+        os.killpg(actions.pid, signal.SIGTERM)
+        actions.wait(timeout=15)
+    replies, events = runs[True]
+    assert sum(map(len, replies)) > 20 and len(events) > 150
+    assert runs[True][0] == runs[False][0]
+    for n, (ours, rasas) in enumerate(zip(*(runs[on][1] for on in (True, False)), strict=True)):
+        assert ours == rasas, n

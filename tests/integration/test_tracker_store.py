@@ -260,10 +260,12 @@ def test_the_earlier_state_is_brought_forward_not_rebuilt(stores, domain) -> Non
     read: list[int] = []
     original = windowed._opening_events
 
-    def spy(session, sender_id, start, window_start):
+    def spy(conn, sender_id, start, window_start, earlier, rows):
         before = windowed._earlier.get(sender_id)
+        assert before is earlier
         read.append(window_start - (before.upto if before else start))
-        return original(session, sender_id, start, window_start)
+        assert rows[0].id == (before.upto if before else start)  # the one statement read them
+        return original(conn, sender_id, start, window_start, earlier, rows)
 
     windowed._opening_events = spy
     rng = random.Random(1)
@@ -273,6 +275,16 @@ def test_the_earlier_state_is_brought_forward_not_rebuilt(stores, domain) -> Non
     assert read and max(read) <= 12, read
     mine, whole = run(windowed.retrieve("rijen")), run(rasa.retrieve("rijen"))
     assert mine.current_slot_values() == whole.current_slot_values()
+
+
+def test_an_earlier_state_past_the_window_is_rebuilt_from_the_session_start(stores, domain):
+    windowed, rasa = stores
+    conversation(windowed, "terug", 40, domain)
+    windowed._earlier["terug"].upto = 10**9  # as if the conversation had been cut short
+    mine, whole = run(windowed.retrieve("terug")), run(rasa.retrieve("terug"))
+    assert mine.current_slot_values() == whole.current_slot_values()
+    assert windowed._earlier["terug"].upto < 10**9
+    assert real_events(mine) == [e.as_dict() for e in whole.events][-len(real_events(mine)) :]
 
 
 def test_the_window_is_longer_than_what_the_policies_read() -> None:
