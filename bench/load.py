@@ -88,6 +88,7 @@ class Tally:
 class Rest:
     def __init__(self, url: str, http: aiohttp.ClientSession, sender: str):
         self.url, self.http, self.sender = url, http, sender
+        self.last_texts: list[str] = []  # the texts of the last reply
 
     async def open(self) -> None:
         return None
@@ -99,7 +100,8 @@ class Rest:
         ) as response:
             if response.status != 200:
                 raise RuntimeError(f"HTTP {response.status}")
-            await response.read()
+            body = await response.json(content_type=None)
+        self.last_texts = [m.get("text", "") for m in body if isinstance(m, dict)]
         return (time.perf_counter() - started) * 1000
 
     async def close(self) -> None:
