@@ -825,17 +825,102 @@ def _graph_plan(runner, inputs: dict, targets: list) -> tuple[dict, list]:
         graph[name] = (name, value)
     result = dict(dask.get(graph, targets))
     needs = {name: tuple(node.needs.values()) for name, node in schema.nodes.items()}
+    order = _ted_last(order, needs, runner._instantiated_nodes)
     plan = [(name, runner._instantiated_nodes[name], needs[name]) for name in order]
     return result, plan
 
 
 def _run_plan(plan: list, inputs: dict, targets: list) -> dict:
     """What dask's synchronous scheduler does with the graph: each node gets the outputs of
-    the nodes it needs (an input as `(name, value)`; a name that is neither as it is)."""
+    the nodes it needs (an input as `(name, value)`; a name that is neither as it is).
+    `_PlanHooks.answer` may give a node's output without running it."""
     done = {name: (name, value) for name, value in inputs.items()}
+    answer = _PlanHooks.answer
     for name, node, needs in plan:
-        done[name] = node(*(done.get(need, need) for need in needs))
+        args = [done.get(need, need) for need in needs]
+        output = None
+        if answer is not None:
+            output = answer(node, args, done)
+        done[name] = (name, output) if output is not None else node(*args)
     return dict(done[target] for target in targets)
+
+
+def _ted_last(order: list, needs: dict, nodes: dict) -> list:
+    """The plan's order with each TED prediction moved to just before the first node that
+    needs it (the ensemble), after the other policies: a valid order, as TED needs none of
+    them."""
+    for name in [n for n in order if _is_ted_prediction(nodes[n])]:
+        order.remove(name)
+        first = next((i for i, n in enumerate(order) if name in needs[n]), len(order))
+        order.insert(first, name)
+    return order
+
+
+DECISIVE_POLICIES = frozenset({"RulePolicy", "MemoizationPolicy", "AugmentedMemoizationPolicy"})
+
+
+class _PlanHooks:
+    """Steps of the graph runner's plan that a switchable patch may answer without running the
+    node: `answer(node, args, done)` returns the node's output, or None to run it (`done`: the
+    run's outputs so far, name -> (name, value))."""
+
+    answer = None
+
+
+def _is_ted_prediction(node) -> bool:
+    component = getattr(node, "_component", None)
+    return (
+        type(component).__name__ == "TEDPolicy"
+        and getattr(node, "_fn_name", "") == "predict_action_probabilities"
+    )
+
+
+def _ted_outvoted(node, args: list, done: dict):
+    """TED's prediction when it cannot win: a rule or memorised story already gives an action
+    with confidence 1.0 and a higher priority. Rasa's ensemble (`_pick_best_policy`, 3.6.21)
+    takes the highest (confidence, priority); TED's confidence is at most 1.0 and its priority
+    is lower. An end-to-end prediction would outrank them: only a TED trained without text in
+    its stories (no text features) is skipped. Not after a rejected action: the ensemble then sets that action's
+    confidence to 0 in every prediction and TED may win. TED then gives zeros, as it does
+    without a model; its events are empty either way."""
+    from rasa.core.policies.policy import PolicyPrediction
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    if not _is_ted_prediction(node):
+        return None
+    ted = node._component
+    if ted.model is None or "text" in (ted.fake_features or {}):  # could predict end-to-end
+        return None
+    outputs = (value[1] for value in done.values() if isinstance(value, tuple))
+    decided = any(
+        isinstance(p, PolicyPrediction)
+        and p.policy_name in DECISIVE_POLICIES
+        and p.max_confidence >= 1.0
+        and p.policy_priority > ted.priority
+        and not p.is_end_to_end_prediction
+        for p in outputs
+    )
+    if not decided:
+        return None
+    values = [a[1] if isinstance(a, tuple) and len(a) == 2 else a for a in args]
+    tracker = next((v for v in values if isinstance(v, DialogueStateTracker)), None)
+    domain = next((v for v in values if isinstance(v, Domain)), None)
+    if tracker is None or domain is None:
+        return None
+    for event in reversed(tracker.events):
+        if isinstance(event, ActionExecutionRejected):
+            return None
+        if isinstance(event, ActionExecuted):
+            break
+    return ted._prediction(ted._default_predictions(domain))
+
+
+def patch_ted_when_outvoted() -> None:
+    """TED's network runs only when its prediction can count (`_ted_outvoted`); the graph plan
+    runs TED after the rule and memoisation policies (patch_graph_runner)."""
+    _replace("ted_when_outvoted", _PlanHooks, "answer", _ted_outvoted, static=True)
 
 
 def patch_graph_runner() -> None:
@@ -1237,6 +1322,7 @@ PATCHES = {
     "spacy_docs": patch_spacy_docs,
     "entity_ruler": patch_entity_ruler,
     "tf_predict": patch_tf_predict,
+    "ted_when_outvoted": patch_ted_when_outvoted,
 }
 # Exact, tested, and applied only when named: with the windowed tracker store a tracker holds
 # about 40 events, a copy replays them in about the time the kept replay takes to be cloned,

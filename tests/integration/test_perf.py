@@ -102,6 +102,7 @@ def test_debug_copies_copy_only_when_rasa_logs_at_debug() -> None:
 SWITCHABLE = [
     "tracker_states", "applied_events", "graph_runner", "rule_matching", "debug_states_text",
     "reply_check", "domain_json", "spacy_docs", "entity_ruler", "tracker_copies", "tf_predict",
+    "ted_when_outvoted",
 ]  # fmt: skip
 
 
@@ -126,6 +127,20 @@ def test_the_trained_model_predicts_alike_with_and_without_the_patches() -> None
         )
         assert gc.get_freeze_count() > 100_000
         processor, slots = loaded.processor, loaded.domain.slots
+        # How often TED's network runs, with the patches and without (ted_when_outvoted).
+        ted_runs = {True: 0, False: 0}
+        ted_node = next(
+            node
+            for node in processor.graph_runner._instantiated_nodes.values()
+            if perf._is_ted_prediction(node)
+        )
+        ted_predict, state = ted_node._fn, {"on": True}
+
+        def counted(*args, **kwargs):
+            ted_runs[state["on"]] += 1
+            return ted_predict(*args, **kwargs)
+
+        ted_node._fn = counted
         predictions = 0
         for name, events in story_events():
             trackers = {on: DialogueStateTracker("perf", slots) for on in (True, False)}
@@ -137,6 +152,7 @@ def test_the_trained_model_predicts_alike_with_and_without_the_patches() -> None
                 found = {}
                 for on, tracker in trackers.items():
                     perf.switch(SWITCHABLE, on)
+                    state["on"] = on
                     found[on] = processor._predict_next_with_tracker(tracker)
                     if following is None:  # and on a copy, as the actions get one
                         found[on, "copy"] = processor._predict_next_with_tracker(tracker.copy())
@@ -147,6 +163,8 @@ def test_the_trained_model_predicts_alike_with_and_without_the_patches() -> None
                     assert found[True, "copy"] == found[False, "copy"] == found[True], name
                 predictions += 1
         assert predictions > 2_000
+        # TED runs where no rule or story decides, and only there: the same predictions.
+        assert 0 < ted_runs[True] < ted_runs[False] / 2, ted_runs
         texts = [
             m.get("text") for m in load_data(str(ROOT / "tests" / "nlu_test.yml")).nlu_examples
         ]
