@@ -8,8 +8,12 @@ id in the `overstap-event-id` header, so a consumer can drop a message it alread
 
 aio-pika's robust connection did not always bring the channel back after a RabbitMQ restart
 (publishing kept failing; measured in bench/results/faults-*). This broker uses a plain
-connection and connects again itself, at most once a second, when a publish finds it closed;
-until then the outbox keeps the events. RabbitMQ being away at start does not stop Rasa.
+connection and connects again itself, at most once a second, when a publish fails or finds it
+closed; until then the outbox keeps the events. RabbitMQ being away at start does not stop
+Rasa. Confirms that come later than CONFIRM_TIMEOUT_S on an open connection (a saturated
+machine) leave the events in the outbox without a reconnection: cancelling those publishes
+and reconnecting cost more CPU at the worst moment, and every cancelled confirm was logged
+at ERROR ("Future exception was never retrieved", thousands a minute in bench-prod).
 
 endpoints.yml: `event_broker: {type: bot.events.broker.ConfirmedPikaBroker, url, port, username,
 password, exchange_name, queues: [overstap_events]}` (`overstap run-prod` writes it).
@@ -32,6 +36,12 @@ from bot.events.outbox import EVENT_ID_HEADER
 logger = logging.getLogger(__name__)
 CONFIRM_TIMEOUT_S = 5.0
 RECONNECT_EVERY_S = 1.0
+
+
+def _retrieved(publish: asyncio.Future) -> None:
+    """Reads a late publish's outcome, so asyncio does not log it as never retrieved."""
+    if not publish.cancelled():
+        publish.exception()
 
 
 class ConfirmedPikaBroker(PikaEventBroker):
@@ -92,19 +102,20 @@ class ConfirmedPikaBroker(PikaEventBroker):
             self._failed("not connected")
             self._reconnect_soon()
             return False
-        try:
-            await asyncio.wait_for(
-                asyncio.gather(
-                    *(
-                        exchange.publish(self._message(body, {EVENT_ID_HEADER: str(i)}), "")
-                        for i, body in messages
-                    )
-                ),
-                CONFIRM_TIMEOUT_S,
+        publishes = [
+            asyncio.ensure_future(
+                exchange.publish(self._message(body, {EVENT_ID_HEADER: str(i)}), "")
             )
-        except Exception as error:  # noqa: BLE001 - any failure: the outbox keeps them
-            self._failed(type(error).__name__)
-            self._reconnect_soon()
+            for i, body in messages
+        ]
+        done, late = await asyncio.wait(publishes, timeout=CONFIRM_TIMEOUT_S)
+        for publish in late:  # left to finish: cancelling them and reconnecting under load
+            publish.add_done_callback(_retrieved)  # cost more and logged every lost confirm
+        errors = [p.exception() for p in done if not p.cancelled() and p.exception()]
+        if errors or late:  # the outbox keeps them; its relay publishes them again
+            self._failed(type(errors[0]).__name__ if errors else "TimeoutError")
+            if errors or not self.is_ready():  # late confirms alone: a busy moment, not a fault
+                self._reconnect_soon()
             return False
         if self._failing:
             logger.warning("RabbitMQ takes events again.")
