@@ -528,7 +528,8 @@ def side_by_side(args: argparse.Namespace) -> int:
 
 
 async def _bench_measured(stack: Stack, plan: dict) -> dict:
-    result: dict = {"stack": stack.name, "tree": str(stack.tree), "command": stack.command,
+    tree = os.path.relpath(stack.tree, ROOT)  # no path of this machine in the results
+    result: dict = {"stack": stack.name, "tree": tree, "command": stack.command,
                     "instances": stack.instances}  # fmt: skip
     await warm(stack.url)
     sent: dict[str, list[str]] = {}
