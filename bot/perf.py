@@ -880,16 +880,16 @@ def _ted_outvoted(node, args: list, done: dict):
     with confidence 1.0 and a higher priority. Rasa's ensemble (`_pick_best_policy`, 3.6.21)
     takes the highest (confidence, priority); TED's confidence is at most 1.0 and its priority
     is lower. An end-to-end prediction would outrank them: only a TED trained without text in
-    its stories (no text features) is skipped. Not after a rejected action: the ensemble then sets that action's
-    confidence to 0 in every prediction and TED may win. TED then gives zeros, as it does
-    without a model; its events are empty either way."""
+    its stories (no text features) is skipped. Not after a rejected action: the ensemble then
+    sets that action's confidence to 0 in every prediction and TED may win. TED then gives
+    zeros, as it does without a model; its events are empty either way."""
+    if not _is_ted_prediction(node):  # first: this runs for every node of every graph run
+        return None
     from rasa.core.policies.policy import PolicyPrediction
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    if not _is_ted_prediction(node):
-        return None
     ted = node._component
     if ted.model is None or "text" in (ted.fake_features or {}):  # could predict end-to-end
         return None
